@@ -1,0 +1,16 @@
+/**
+ * walkindb: disposable SQLite for LLM agents. One call creates a private SQLite database
+ * on a walkindb server; it is deleted ten minutes after it was created.
+ *
+ * @example
+ * import { Client } from "walkindb";
+ * const db = new Client({ baseUrl: "http://127.0.0.1:8080" });
+ * await db.execute("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)");
+ * await db.execute("INSERT INTO notes(body) VALUES (?)", ["hello"]);
+ * const { columns, rows } = await db.execute("SELECT * FROM notes");
+ */
+export { Client, type ClientOptions } from "./client.js";
+export { WalkinDBError, type WalkinDBErrorDetails } from "./errors.js";
+export type { Result } from "./result.js";
+export type { Args } from "./args.js";
+export { VERSION } from "./version.js";

@@ -1,0 +1,160 @@
+"""Translation between Python values and walkindb's JSON wire format."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email.utils
+import json
+import math
+import time
+from collections.abc import Mapping
+from typing import Any, Dict, List, Optional, Union
+
+from .errors import WalkinDBError
+from .result import Result
+
+# What a caller may pass as one bound value.
+_SCALARS = (type(None), bool, int, float, str)
+_BINARY = (bytes, bytearray, memoryview)
+
+# Longest slice of a non-JSON error body quoted in an exception message.
+_MAX_QUOTED_BODY = 200
+
+
+def encode_args(args: Any) -> Union[List[Any], Dict[str, Any]]:
+    """Turn ``args`` into the JSON the server binds: a list for positional
+    parameters, an object for named ones."""
+    if isinstance(args, Mapping):
+        named = {}
+        for key, value in args.items():
+            if not isinstance(key, str):
+                raise TypeError("args keys must be str, got {}".format(type(key).__name__))
+            named[key] = encode_value(value)
+        return named
+    # A str or bytes is iterable, but passing one as args is always a mistake.
+    if isinstance(args, (str,) + _BINARY):
+        raise TypeError("args must be a list/tuple (positional) or a dict (named), not {}".format(type(args).__name__))
+    try:
+        values = iter(args)
+    except TypeError:
+        raise TypeError("args must be a list/tuple (positional) or a dict (named), not {}".format(type(args).__name__)) from None
+    return [encode_value(value) for value in values]
+
+
+def encode_value(value: Any) -> Any:
+    """Encode one bound value; BLOBs travel as ``{"base64": ...}``."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("walkindb cannot bind {!r}: JSON has no NaN or infinity".format(value))
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, memoryview):
+        value = value.tobytes()
+    if isinstance(value, _BINARY):
+        return {"base64": base64.b64encode(bytes(value)).decode("ascii")}
+    raise TypeError(
+        "cannot bind a {} value: use None, bool, int, float, str, bytes, bytearray or memoryview".format(type(value).__name__)
+    )
+
+
+def decode_value(value: Any) -> Any:
+    """Decode one result value: ``{"base64": ...}`` objects become ``bytes``."""
+    if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("base64"), str):
+        return base64.b64decode(value["base64"], validate=True)
+    return value
+
+
+def parse_result(status: int, body: bytes) -> Result:
+    """Build a :class:`Result` from a 2xx response body."""
+    try:
+        doc = json.loads(body.decode("utf-8"))
+        if not isinstance(doc, dict):
+            raise ValueError("not a JSON object")
+        columns = doc.get("columns") or []
+        rows = [[decode_value(v) for v in row] for row in (doc.get("rows") or [])]
+        return Result(
+            columns=list(columns),
+            rows=rows,
+            rows_affected=int(doc.get("rows_affected") or 0),
+            truncated=bool(doc.get("truncated", False)),
+        )
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise WalkinDBError(status, "invalid response from server: {}".format(exc)) from None
+
+
+def error_from_response(status: int, headers: Any, body: bytes) -> WalkinDBError:
+    """Map a non-2xx response to a :class:`WalkinDBError`.
+
+    ``headers`` is anything with a case-insensitive ``get`` (an
+    ``http.client.HTTPMessage``), or ``None``.
+    """
+    error = None
+    hint = None
+    statement = None
+    try:
+        doc = json.loads(body.decode("utf-8"))
+    except ValueError:
+        doc = None
+    if isinstance(doc, dict):
+        if isinstance(doc.get("error"), str):
+            error = doc["error"]
+        if isinstance(doc.get("hint"), str):
+            hint = doc["hint"]
+        # bool is an int subclass; a true/false "statement" is not an index.
+        if isinstance(doc.get("statement"), int) and not isinstance(doc.get("statement"), bool):
+            statement = doc["statement"]
+    if error is None:
+        # Not walkindb's JSON (a proxy page, a bare 400 from the HTTP stack).
+        text = body.decode("utf-8", "replace").strip()[:_MAX_QUOTED_BODY]
+        error = "HTTP {}".format(status) + (": " + text if text else "")
+        location = _header(headers, "Location")
+        if location:
+            error += " (redirected to {})".format(location)
+    return WalkinDBError(
+        status,
+        error,
+        retry_after=parse_retry_after(_header(headers, "Retry-After")),
+        hint=hint,
+        statement=statement,
+    )
+
+
+def parse_retry_after(value: Optional[str]) -> Optional[float]:
+    """Read ``Retry-After`` as seconds: either a number or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        # Python 3.8 returns None for some malformed dates; HTTP dates are GMT.
+        if when is None or when.tzinfo is None:
+            return None
+        seconds = max(0.0, when.timestamp() - time.time())
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return seconds
+
+
+def parse_ttl(value: Optional[str]) -> Optional[int]:
+    """Read ``X-Walkin-Ttl`` (unix seconds) as an int."""
+    if not value:
+        return None
+    try:
+        return int(value.strip())
+    except ValueError:
+        try:
+            return int(float(value))
+        except (ValueError, OverflowError):
+            return None
+
+
+def _header(headers: Any, name: str) -> Optional[str]:
+    if headers is None:
+        return None
+    return headers.get(name)
+

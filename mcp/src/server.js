@@ -1,0 +1,483 @@
+// walkindb-mcp: the MCP tools over one walkindb SDK client.
+//
+// This module builds the McpServer; cli.js wires it to stdio. It takes the client
+// as a parameter so that one process (one MCP session) holds exactly one client,
+// and with it one walk-in, for its whole life.
+
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+
+export const NAME = "walkindb-mcp";
+export const VERSION = "0.2.0";
+
+// ---------------------------------------------------------------------------
+// Text the model reads
+// ---------------------------------------------------------------------------
+
+const WHAT_IT_IS =
+  "walkindb gives this conversation a private, throwaway SQLite database (SQLite 3.50 or newer) " +
+  "called a walk-in. The first walkindb_execute call creates it; later calls reuse it, so tables " +
+  "persist between calls. The walk-in and all its data are deleted 10 minutes after it was " +
+  "created, however busy it is: there is no way to extend it, so keep nothing there you need later.";
+
+const LIMITS =
+  "Limits: 10 MB of storage per walk-in; 2 seconds of execution per call; 8 KB of SQL per call " +
+  "(split big inserts into several calls: the walk-in persists); at most 100 bound values; a " +
+  "result is cut at 10 000 rows or 1 MiB (then truncated is true).";
+
+const REFUSED =
+  "Refused by the server: ATTACH and DETACH, load_extension, readfile/writefile, TEMP tables, " +
+  "views and triggers, and every PRAGMA except the introspection ones (table_info, table_xinfo, " +
+  "table_list, index_list, index_info, index_xinfo, foreign_key_list, foreign_key_check, " +
+  "integrity_check, quick_check, also as pragma_table_info(...) etc. in a SELECT).";
+
+const EXECUTE_DESCRIPTION = [
+  `Run SQL in your walk-in. ${WHAT_IT_IS}`,
+  "",
+  "One call = one atomic transaction: `sql` may hold several statements separated by `;`, run in " +
+    "order; if any of them fails, nothing the call did is kept (BEGIN/COMMIT are accepted but " +
+    "change nothing). The result has the columns and rows of the last statement that returns " +
+    "columns (a SELECT, RETURNING, a reading PRAGMA), and rows_affected, the rows changed by the " +
+    "call's INSERT/UPDATE/DELETE/REPLACE statements.",
+  "",
+  "SQL: string literals take single quotes ('text'); a double-quoted word is a column name. Pass " +
+    "values through `args` rather than pasting them into the SQL: an array for ? placeholders, or " +
+    "an object for :name/@name/$name placeholders. BLOBs go in and come out as {\"base64\": \"...\"}. " +
+    "Available: CTEs (recursive too), window functions, JSON and JSONB functions, FTS5 full-text " +
+    "tables, triggers, views, math functions. Integers beyond ±2^53 lose precision.",
+  "",
+  REFUSED,
+  "",
+  `${LIMITS} For big results, aggregate in SQL (COUNT, SUM, GROUP BY) or page with ORDER BY ... LIMIT n OFFSET m.`,
+  "",
+  "Errors come back as text starting `walkindb error <status>: <message>`, often with a hint " +
+    "(existing tables, the closest column names) and the number of the failing statement: fix the " +
+    "SQL from them and call again. Call walkindb_schema to see what exists.",
+].join("\n");
+
+const SCHEMA_DESCRIPTION = [
+  "Describe your walk-in: its tables, views, indexes and triggers, with the columns of each table " +
+    "and view (name, declared type, NOT NULL, default, primary-key position), the columns of each " +
+    "index, and the CREATE statement of each object.",
+  "",
+  "Reads only. When no walk-in exists yet it returns an empty schema and does not create one. Use " +
+    "it before querying tables you did not create in this conversation, and after an error about a " +
+    "missing table or column.",
+  "",
+  WHAT_IT_IS,
+].join("\n");
+
+const RESET_DESCRIPTION = [
+  "Drop this conversation's walk-in and start over: the next walkindb_execute call creates a new, " +
+    "empty walk-in (with a fresh 10-minute lifetime). The old walk-in's tables and data become " +
+    "unreachable at once and are deleted by the server when its 10 minutes are up; this cannot be undone.",
+  "",
+  "Call it when a tool reports that the walk-in has expired (walkindb error 404: instance not " +
+    "found), or when you deliberately want a clean database. It makes no network call.",
+].join("\n");
+
+const INSTRUCTIONS = [
+  WHAT_IT_IS,
+  "Tools: walkindb_execute runs SQL (one atomic transaction per call), walkindb_schema lists " +
+    "tables and columns, walkindb_reset starts over with a new empty walk-in.",
+  "Use single quotes for strings, bind values with args, and keep results small (aggregate, or " +
+    "page with LIMIT/OFFSET). If a call says the walk-in expired, call walkindb_reset and recreate " +
+    "your tables.",
+].join("\n");
+
+// ---------------------------------------------------------------------------
+// Schemas
+// ---------------------------------------------------------------------------
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const blob = z
+  .object({ base64: z.string().regex(BASE64, "must be standard base64 with padding").describe("standard base64, padded") })
+  .strict()
+  .describe("a BLOB");
+
+const argValue = z
+  .union([z.string(), z.number(), z.boolean(), z.null(), blob])
+  .describe(
+    "a bound value: integer → INTEGER, number with a fraction → REAL, string → TEXT, " +
+      "true/false → 1/0, null → NULL, {\"base64\": \"...\"} → BLOB",
+  );
+
+const executeInput = {
+  sql: z
+    .string()
+    .min(1)
+    .describe(
+      "SQLite SQL, one statement or several separated by ';' (at most 8 KB). Strings in single quotes.",
+    ),
+  args: z
+    .union([
+      z.array(argValue).describe("values for ? / ?NNN placeholders, in order across the statements"),
+      z
+        .record(z.string(), argValue)
+        .describe("values for :name / @name / $name placeholders, keyed by the name without its prefix"),
+    ])
+    .optional()
+    .describe("optional bound parameters (at most 100 values)"),
+};
+
+const cell = z
+  .union([z.string(), z.number(), z.null(), blob])
+  .describe("INTEGER/REAL → number, TEXT → string, NULL → null, BLOB → {\"base64\": \"...\"}");
+
+const sessionPrefix = z
+  .string()
+  .nullable()
+  .describe("the start of the walk-in's session token, for recognising it (never the whole token); null when none");
+
+const expiresAt = z
+  .number()
+  .int()
+  .nullable()
+  .describe("when the walk-in will be deleted, unix seconds; null when unknown");
+
+const executeOutput = {
+  columns: z.array(z.string()).describe("column names of the last statement that returns columns; [] if none did"),
+  rows: z.array(z.array(cell)).describe("the rows, each an array in column order"),
+  rows_affected: z.number().int().describe("rows inserted, updated or deleted by the call"),
+  truncated: z.boolean().describe("true when the rows were cut at 10 000 rows or 1 MiB"),
+  session_established: sessionPrefix,
+  expires_at: expiresAt,
+  new_walkin: z.boolean().describe("true when this call created a new, empty walk-in"),
+};
+
+const column = z.object({
+  name: z.string(),
+  type: z.string().describe("declared type, '' when none"),
+  notnull: z.boolean(),
+  default: z.string().nullable().describe("the DEFAULT expression as SQL text, or null"),
+  pk: z.number().int().describe("position in the primary key (1-based), 0 when not part of it"),
+});
+
+const schemaOutput = {
+  tables: z.array(
+    z.object({ name: z.string(), columns: z.array(column), sql: z.string().nullable() }),
+  ),
+  views: z.array(
+    z.object({ name: z.string(), columns: z.array(column), sql: z.string().nullable() }),
+  ),
+  indexes: z.array(
+    z.object({
+      name: z.string(),
+      table: z.string(),
+      columns: z.array(z.string()).describe("indexed columns in order; '<expression>' for an expression"),
+      sql: z.string().nullable(),
+    }),
+  ),
+  triggers: z.array(z.object({ name: z.string(), table: z.string(), sql: z.string().nullable() })),
+  truncated: z.boolean().describe("true when the description itself was cut short"),
+  session_established: sessionPrefix,
+  expires_at: expiresAt,
+};
+
+const resetOutput = {
+  had_walkin: z.boolean().describe("whether a walk-in was held before this call"),
+  previous_session: sessionPrefix,
+};
+
+// ---------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------
+
+/** Arguments as the SDK takes them: {"base64": ...} objects become bytes. */
+function toSdkArgs(args) {
+  if (args === undefined || args === null) return undefined;
+  const conv = (v) => (v !== null && typeof v === "object" ? new Uint8Array(Buffer.from(v.base64, "base64")) : v);
+  if (Array.isArray(args)) return args.map(conv);
+  return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, conv(v)]));
+}
+
+/** The start of a session token: enough to tell two walk-ins apart, never the whole secret. */
+export function tokenPrefix(token) {
+  if (typeof token !== "string" || token === "") return null;
+  return token.length > 12 ? `${token.slice(0, 12)}…` : token;
+}
+
+function toJsonCell(v) {
+  if (v instanceof Uint8Array) return { base64: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString("base64") };
+  if (typeof v === "bigint") return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  if (typeof v === "number" && !Number.isFinite(v)) return null;
+  if (v === undefined) return null;
+  return v;
+}
+
+function isoTime(unixSeconds) {
+  if (typeof unixSeconds !== "number") return null;
+  return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+function whatNext(e, hadSession) {
+  const msg = String(e.error ?? "");
+  const wait = typeof e.retryAfter === "number" ? `${e.retryAfter} s` : "a few seconds";
+  switch (e.status) {
+    case 0:
+      return (
+        "the walkindb server could not be reached or did not answer in time. Check that it is " +
+        "running at the address in WALKINDB_BASE_URL; WALKINDB_TIMEOUT_MS sets the wait."
+      );
+    case 400:
+      if (msg.startsWith("forbidden sql"))
+        return "the server's sandbox refuses this construct; do not retry it, use plain SQL on your own tables instead. Nothing from this call was kept.";
+      if (msg.startsWith("invalid args"))
+        return "make args match the placeholders: an array for ? (one value per placeholder, in order), or an object keyed by :name without the colon. Nothing from this call was kept.";
+      if (msg === "result row too large")
+        return "select fewer or shorter columns (e.g. substr() or length()) so one row stays under 1 MiB.";
+      if (msg === "invalid json" || msg === "missing sql")
+        return "send non-empty SQL text in `sql`.";
+      return "fix the SQL and call again; the whole call was rolled back, so earlier statements in it must be sent again too. walkindb_schema shows the tables and columns that exist.";
+    case 404:
+      if (msg === "not found")
+        return "the server has no /sql endpoint at this address: WALKINDB_BASE_URL must be the server's root URL (e.g. http://127.0.0.1:8080).";
+      return hadSession
+        ? "your walk-in has expired (walk-ins are deleted 10 minutes after creation) and all its tables and data are gone. Call walkindb_reset, then create your tables again with walkindb_execute."
+        : "call walkindb_reset, then try again.";
+    case 408:
+      return "the call ran past 2 seconds and was rolled back. Make it cheaper: add an index, bound recursive CTEs with LIMIT, or split the work into smaller calls.";
+    case 413:
+      return "the SQL is over 8 KB. Split it into several calls (the walk-in keeps your tables between calls), e.g. insert rows in batches.";
+    case 429:
+      if (msg === "too many live instances" || msg.startsWith("new-instance"))
+        return `too many walk-ins were created from this address; wait ${wait} and avoid calling walkindb_reset in a loop.`;
+      return `slow down: wait ${wait} before the next call, and do more per call (several statements in one call are fine).`;
+    case 503:
+      return `the server is busy; wait ${wait} and call again.`;
+    case 507:
+      return "the walk-in's 10 MB is full; the call was rolled back. Delete or drop data you no longer need (then it fits again), or call walkindb_reset for a new empty walk-in.";
+    case 500:
+      return "the server hit an internal error; trying once more may work.";
+    default:
+      return null;
+  }
+}
+
+/** The text of an error tool result: first line `walkindb error <status>: <message>`. */
+export function errorText(e, hadSession) {
+  if (typeof e?.status !== "number" || typeof e?.error !== "string") {
+    // Not an answer from the server: the SDK refused to send the call (or a bug here).
+    const message = e instanceof Error ? e.message : String(e);
+    return `walkindb error 0: ${message}\nnext: the call was not sent to the server; correct the arguments and call again.`;
+  }
+  const status = e.status;
+  const message = e.error;
+  const lines = [`walkindb error ${status}: ${message}`];
+  if (e?.hint) lines.push(`hint: ${e.hint}`);
+  if (typeof e?.statement === "number") lines.push(`failing statement: #${e.statement} of this call (counting from 1)`);
+  if (typeof e?.retryAfter === "number") lines.push(`retry after: ${e.retryAfter} s`);
+  const next = whatNext(e, hadSession);
+  if (next) lines.push(`next: ${next}`);
+  return lines.join("\n");
+}
+
+function errorResult(e, hadSession) {
+  return { content: [{ type: "text", text: errorText(e, hadSession) }], isError: true };
+}
+
+function okResult(structured, notes = []) {
+  const content = [{ type: "text", text: JSON.stringify(structured) }];
+  for (const note of notes) content.push({ type: "text", text: note });
+  return { content, structuredContent: structured };
+}
+
+const SCHEMA_SQL = [
+  "SELECT s.type, s.name, s.tbl_name, s.sql, p.cid, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk",
+  "  FROM sqlite_schema AS s LEFT JOIN pragma_table_info(s.name) AS p",
+  " WHERE s.type IN ('table', 'view') AND s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+  "UNION ALL",
+  "SELECT s.type, s.name, s.tbl_name, s.sql, i.seqno, i.name, NULL, NULL, NULL, NULL",
+  "  FROM sqlite_schema AS s LEFT JOIN pragma_index_info(s.name) AS i",
+  " WHERE s.type = 'index' AND s.name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
+  "UNION ALL",
+  "SELECT s.type, s.name, s.tbl_name, s.sql, NULL, NULL, NULL, NULL, NULL, NULL",
+  "  FROM sqlite_schema AS s",
+  " WHERE s.type = 'trigger'",
+  " ORDER BY 2, 5",
+].join("\n");
+
+/** Turns the rows of SCHEMA_SQL into the walkindb_schema result (without session fields). */
+export function buildSchema(rows) {
+  const objects = new Map();
+  for (const [type, name, table, sql, pos, colName, colType, notnull, dflt, pk] of rows) {
+    let obj = objects.get(name);
+    if (!obj) {
+      obj = { type, name, table, sql: sql ?? null, columns: [] };
+      objects.set(name, obj);
+    }
+    if (pos === null || pos === undefined) continue; // LEFT JOIN without columns
+    if (type === "index") obj.columns.push(colName ?? "<expression>");
+    else
+      obj.columns.push({
+        name: String(colName),
+        type: colType == null ? "" : String(colType),
+        notnull: Boolean(notnull),
+        default: dflt == null ? null : String(dflt),
+        pk: Number(pk ?? 0),
+      });
+  }
+  const out = { tables: [], views: [], indexes: [], triggers: [] };
+  for (const o of objects.values()) {
+    if (o.type === "table") out.tables.push({ name: o.name, columns: o.columns, sql: o.sql });
+    else if (o.type === "view") out.views.push({ name: o.name, columns: o.columns, sql: o.sql });
+    else if (o.type === "index") out.indexes.push({ name: o.name, table: o.table, columns: o.columns, sql: o.sql });
+    else if (o.type === "trigger") out.triggers.push({ name: o.name, table: o.table, sql: o.sql });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// The server
+// ---------------------------------------------------------------------------
+
+/**
+ * Builds the MCP server around one walkindb SDK client.
+ * @param {{ client: { execute(sql: string, args?: unknown): Promise<any>, resetSession(): void, readonly session: string | null, readonly expiresAt: number | null } }} options
+ */
+export function createWalkinMcpServer({ client }) {
+  const server = new McpServer({ name: NAME, version: VERSION }, { instructions: INSTRUCTIONS });
+
+  // Tool calls may arrive concurrently; run them one after the other so that two first calls
+  // cannot create two walk-ins, and so that reset never lands in the middle of a call.
+  let queue = Promise.resolve();
+  const serial = (fn) => {
+    const run = queue.then(fn, fn);
+    queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  };
+
+  server.registerTool(
+    "walkindb_execute",
+    {
+      title: "Run SQL in the walk-in database",
+      description: EXECUTE_DESCRIPTION,
+      inputSchema: executeInput,
+      outputSchema: executeOutput,
+      annotations: {
+        title: "Run SQL in the walk-in database",
+        readOnlyHint: false,
+        destructiveHint: true, // DROP, DELETE and UPDATE are allowed
+        idempotentHint: false, // an INSERT twice inserts twice
+        openWorldHint: false, // a private database, nothing outside it
+      },
+    },
+    ({ sql, args }) =>
+      serial(async () => {
+        const before = client.session;
+        let r;
+        try {
+          r = await client.execute(sql, toSdkArgs(args));
+        } catch (e) {
+          return errorResult(e, Boolean(before));
+        }
+        const structured = {
+          columns: [...(r.columns ?? [])].map(String),
+          rows: (r.rows ?? []).map((row) => row.map(toJsonCell)),
+          rows_affected: Number(r.rowsAffected ?? 0),
+          truncated: Boolean(r.truncated),
+          session_established: tokenPrefix(client.session),
+          expires_at: client.expiresAt ?? null,
+          new_walkin: Boolean(client.session) && client.session !== before,
+        };
+        const notes = [];
+        if (structured.truncated)
+          notes.push(
+            `Note: this result is truncated: only the first ${structured.rows.length} rows came back ` +
+              "(a call returns at most 10 000 rows or 1 MiB). Aggregate in SQL (COUNT, SUM, GROUP BY) " +
+              "or page through the rest with ORDER BY ... LIMIT n OFFSET m.",
+          );
+        if (structured.new_walkin) {
+          const when = isoTime(structured.expires_at);
+          notes.push(
+            "Note: this call created a new, empty walk-in" +
+              (when ? `; it will be deleted at ${when} (expires_at).` : "."),
+          );
+        }
+        return okResult(structured, notes);
+      }),
+  );
+
+  server.registerTool(
+    "walkindb_schema",
+    {
+      title: "Describe the walk-in's tables",
+      description: SCHEMA_DESCRIPTION,
+      outputSchema: schemaOutput,
+      annotations: {
+        title: "Describe the walk-in's tables",
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    },
+    () =>
+      serial(async () => {
+        const session = client.session;
+        if (!session) {
+          const empty = {
+            tables: [],
+            views: [],
+            indexes: [],
+            triggers: [],
+            truncated: false,
+            session_established: null,
+            expires_at: null,
+          };
+          return okResult(empty, [
+            "Note: there is no walk-in yet, so there are no tables. The first walkindb_execute call creates one.",
+          ]);
+        }
+        let r;
+        try {
+          r = await client.execute(SCHEMA_SQL);
+        } catch (e) {
+          return errorResult(e, true);
+        }
+        const structured = {
+          ...buildSchema(r.rows ?? []),
+          truncated: Boolean(r.truncated),
+          session_established: tokenPrefix(client.session),
+          expires_at: client.expiresAt ?? null,
+        };
+        const notes = [];
+        if (structured.truncated)
+          notes.push("Note: the schema is too large to list whole; it is truncated.");
+        return okResult(structured, notes);
+      }),
+  );
+
+  server.registerTool(
+    "walkindb_reset",
+    {
+      title: "Start over with a new walk-in",
+      description: RESET_DESCRIPTION,
+      outputSchema: resetOutput,
+      annotations: {
+        title: "Start over with a new walk-in",
+        readOnlyHint: false,
+        destructiveHint: true, // the old walk-in's data becomes unreachable
+        idempotentHint: true, // a second reset changes nothing more
+        openWorldHint: false,
+      },
+    },
+    () =>
+      serial(async () => {
+        const previous = client.session;
+        client.resetSession();
+        const structured = { had_walkin: Boolean(previous), previous_session: tokenPrefix(previous) };
+        return okResult(structured, [
+          previous
+            ? "The walk-in was dropped. The next walkindb_execute call creates a new, empty one."
+            : "There was no walk-in to drop. The next walkindb_execute call creates a new, empty one.",
+        ]);
+      }),
+  );
+
+  return server;
+}
