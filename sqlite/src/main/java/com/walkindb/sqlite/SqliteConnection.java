@@ -33,14 +33,20 @@ public final class SqliteConnection implements AutoCloseable {
         this.id = Callbacks.register(this);
     }
 
-    /**
-     * Opens (creating if missing) the database file at {@code path}. Symbolic links are refused
-     * ({@code SQLITE_OPEN_NOFOLLOW}); URIs are not interpreted.
-     */
+    /** Opens the database file at {@code path}, creating it if missing. */
     public static SqliteConnection open(Path path) throws SqliteException {
+        return open(path, true);
+    }
+
+    /**
+     * Opens the database file at {@code path}; with {@code create} false a missing file fails
+     * with SQLITE_CANTOPEN. Symbolic links are refused ({@code SQLITE_OPEN_NOFOLLOW}); URIs are
+     * not interpreted.
+     */
+    public static SqliteConnection open(Path path, boolean create) throws SqliteException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
-            int flags = Sqlite3.OPEN_READWRITE | Sqlite3.OPEN_CREATE | Sqlite3.OPEN_NOMUTEX
+            int flags = Sqlite3.OPEN_READWRITE | (create ? Sqlite3.OPEN_CREATE : 0) | Sqlite3.OPEN_NOMUTEX
                     | Sqlite3.OPEN_NOFOLLOW | Sqlite3.OPEN_EXRESCODE;
             int rc = (int) Sqlite3.open_v2.invokeExact(arena.allocateFrom(path.toString()), out, flags,
                     MemorySegment.NULL);

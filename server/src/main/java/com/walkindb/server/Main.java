@@ -1,0 +1,37 @@
+package com.walkindb.server;
+
+import com.walkindb.server.config.Config;
+import com.walkindb.server.config.ConfigException;
+import com.walkindb.server.config.EnvConfigReader;
+import java.time.Clock;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Starts walkindb from the environment (SPEC §6). Prints {@code walkindb listening on <url>} on
+ * stdout once it accepts requests; SIGTERM / Ctrl-C stop it cleanly: no new calls, calls in
+ * flight finish, connections close, so no walk-in is left half-written.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        Config config;
+        try {
+            config = EnvConfigReader.read(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("walkindb: bad configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        WalkinServer server = new WalkinServer(config, Clock.systemUTC());
+        server.start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "walkindb-shutdown"));
+        System.out.println("walkindb listening on " + server.baseUrl() + " (data in " + config.dataDir() + ")");
+        System.out.flush();
+        stopped.await();
+    }
+}

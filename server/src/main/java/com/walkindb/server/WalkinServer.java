@@ -1,0 +1,148 @@
+package com.walkindb.server;
+
+import com.walkindb.server.accesslog.AccessLog;
+import com.walkindb.server.config.Config;
+import com.walkindb.server.http.EndpointParts;
+import com.walkindb.server.http.JsonErrorHandler;
+import com.walkindb.server.http.WalkinHandler;
+import com.walkindb.server.instance.ConnectionCache;
+import com.walkindb.server.instance.InstanceGates;
+import com.walkindb.server.instance.InstanceStore;
+import com.walkindb.server.instance.Sweeper;
+import com.walkindb.server.instance.Walkins;
+import com.walkindb.server.ratelimit.CircuitBreaker;
+import com.walkindb.server.ratelimit.ClientAddress;
+import com.walkindb.server.ratelimit.KeyedBudgets;
+import com.walkindb.server.ratelimit.LiveInstances;
+import com.walkindb.server.session.SecretStore;
+import com.walkindb.server.session.SessionTokens;
+import com.walkindb.server.session.UuidV7;
+import com.walkindb.sqlite.Sqlite;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the parts of the service together and runs it: Jetty on virtual threads, the stores,
+ * the budgets, the sweeper and the idle-connection reaper. Tests start it on port 0 with a
+ * temporary data directory and their own clock.
+ */
+public final class WalkinServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WalkinServer.class);
+    private static final int MAX_IPS = 10_000;
+    private static final int MAX_TRACKED_INSTANCES = 100_000;
+    private static final int SWEEP_BATCH = 10_000;
+
+    private final Config config;
+    private final Server jetty;
+    private final ServerConnector connector;
+    private final ConnectionCache cache;
+    private final Sweeper sweeper;
+    private final AccessLog accessLog;
+    private final ScheduledExecutorService housekeeping;
+
+    public WalkinServer(Config config, Clock clock) throws IOException {
+        this.config = config;
+        Sqlite.hardHeapLimit(config.sqliteHeapLimit());
+        SecureRandom random = new SecureRandom();
+        InstanceStore store = new InstanceStore(config.dataDir(), clock, config.ttl());
+        LiveInstances live = new LiveInstances(config.maxInstancesPerIp(), clock);
+        store.forEach(i -> live.restore(i.creator(), i.expiresAt().toEpochMilli()));
+        this.cache = new ConnectionCache(config.connectionCacheSize(), config.connectionIdle());
+        Walkins walkins = new Walkins(store, new InstanceGates(), cache);
+        this.sweeper = new Sweeper(store, walkins, live, SWEEP_BATCH);
+        var parts = new EndpointParts(
+                new CircuitBreaker(config.maxInflight()),
+                new ClientAddress(config.trustedProxies()),
+                new KeyedBudgets<String>(config.requestsPerMinute(), MAX_IPS, clock),
+                new KeyedBudgets<String>(config.creationsPerMinute(), MAX_IPS, clock),
+                live,
+                new KeyedBudgets<UUID>(config.instanceRequestsPerMinute(), MAX_TRACKED_INSTANCES, clock),
+                new SessionTokens(SecretStore.open(config.dataDir(), clock), random),
+                new UuidV7(clock, random),
+                store, walkins, config.ttl());
+        this.accessLog = config.accessLog() ? AccessLog.open(config.dataDir(), Config.ACCESS_LOG_DAYS) : null;
+
+        QueuedThreadPool pool = new QueuedThreadPool();
+        pool.setName("walkindb-http");
+        pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        this.jetty = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(Config.MAX_HEADER_BYTES);
+        this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        InetSocketAddress listen = config.listen();
+        connector.setHost(listen.getHostString());
+        connector.setPort(listen.getPort());
+        connector.setIdleTimeout(30_000);
+        jetty.addConnector(connector);
+        jetty.setHandler(new GracefulHandler(new WalkinHandler(parts, accessLog, clock)));
+        jetty.setErrorHandler(new JsonErrorHandler());
+        jetty.setStopTimeout(10_000);
+        jetty.setStopAtShutdown(false);
+
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "walkindb-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start() throws Exception {
+        jetty.start();
+        long sweepMs = config.sweepInterval().toMillis();
+        housekeeping.scheduleWithFixedDelay(sweeper, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        housekeeping.scheduleWithFixedDelay(this::closeIdleConnections, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private void closeIdleConnections() {
+        try {
+            cache.closeIdle();
+        } catch (Throwable t) {
+            LOG.error("closing idle connections failed; retrying in a second", t);
+        }
+    }
+
+    /** The bound port (useful with port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    public String baseUrl() {
+        String host = config.listen().getHostString();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    public Sweeper sweeper() {
+        return sweeper;
+    }
+
+    /** Stops accepting, lets calls in flight finish (up to 10 s), then closes every connection. */
+    @Override
+    public void close() {
+        housekeeping.shutdownNow();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the HTTP server: {}", e.toString());
+        }
+        cache.closeAll();
+        if (accessLog != null) {
+            accessLog.close();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package com.walkindb.server.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every limit and knob of the server, read once at start-up (see {@link EnvConfigReader}) and
+ * never changed afterwards. Defaults are SPEC §1–§6; tests and benchmarks lift them through the
+ * same environment variables production uses.
+ *
+ * @param listen              WALKINDB_ADDR, host:port (port 0 picks a free one)
+ * @param dataDir             WALKINDB_DATA_DIR
+ * @param ttl                 WALKINDB_TTL, seconds an instance lives after creation
+ * @param requestsPerMinute   WALKINDB_RATE_LIMIT_REQS, per source IP
+ * @param creationsPerMinute  WALKINDB_RATE_LIMIT_NEW_INSTANCES, per source IP
+ * @param maxInstancesPerIp   WALKINDB_MAX_INSTANCES_PER_IP, live walk-ins per source IP
+ * @param instanceRequestsPerMinute WALKINDB_RATE_LIMIT_INSTANCE_REQS, per walk-in
+ * @param maxInflight         WALKINDB_MAX_INFLIGHT, SQL calls in flight before 503
+ * @param trustedProxies      WALKINDB_TRUSTED_PROXIES, CIDR list
+ * @param connectionCacheSize WALKINDB_CONNECTION_CACHE, open connections kept for hot walk-ins (0 = off)
+ * @param connectionIdle      WALKINDB_CONNECTION_IDLE_MS, idle time before a cached connection closes
+ * @param sqliteHeapLimit     WALKINDB_SQLITE_HEAP_MB, process-wide hard heap limit of SQLite
+ * @param sweepInterval       WALKINDB_SWEEP_SECONDS, how often expired walk-ins are deleted
+ * @param accessLog           WALKINDB_ACCESS_LOG, whether access-log lines are written
+ */
+public record Config(
+        InetSocketAddress listen,
+        Path dataDir,
+        Duration ttl,
+        int requestsPerMinute,
+        int creationsPerMinute,
+        int maxInstancesPerIp,
+        int instanceRequestsPerMinute,
+        int maxInflight,
+        List<Cidr> trustedProxies,
+        int connectionCacheSize,
+        Duration connectionIdle,
+        long sqliteHeapLimit,
+        Duration sweepInterval,
+        boolean accessLog) {
+
+    /** Fixed by the contract, not configurable. */
+    public static final int MAX_BODY_BYTES = 8192;
+    public static final Duration QUERY_DEADLINE = Duration.ofSeconds(2);
+    public static final Duration GATE_WAIT = Duration.ofSeconds(2);
+    public static final int MAX_ROWS = 10_000;
+    public static final int MAX_RESULT_BYTES = 1 << 20;
+    public static final int MAX_PAGE_COUNT = 2560;
+    public static final int BUSY_TIMEOUT_MS = 1000;
+    public static final int MAX_ARGS = 100;
+    public static final int MAX_HEADER_BYTES = 8192;
+    public static final int ACCESS_LOG_DAYS = 7;
+
+    public static Config defaults() {
+        return EnvConfigReader.read(java.util.Map.of());
+    }
+}

@@ -1,0 +1,119 @@
+package com.walkindb.server.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place that reads the environment. Every value is validated here; a bad one stops
+ * start-up with a {@link ConfigException} naming the variable and what was wrong. Nothing is
+ * clamped silently.
+ */
+public final class EnvConfigReader {
+    private final Map<String, String> env;
+
+    private EnvConfigReader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public static Config read(Map<String, String> env) {
+        EnvConfigReader r = new EnvConfigReader(env);
+        return new Config(
+                r.address("WALKINDB_ADDR", "127.0.0.1:8080"),
+                Path.of(r.string("WALKINDB_DATA_DIR", "./data")).toAbsolutePath().normalize(),
+                Duration.ofSeconds(r.integer("WALKINDB_TTL", 600, 1, 7 * 24 * 3600)),
+                r.integer("WALKINDB_RATE_LIMIT_REQS", 60, 1, Integer.MAX_VALUE),
+                r.integer("WALKINDB_RATE_LIMIT_NEW_INSTANCES", 10, 1, Integer.MAX_VALUE),
+                r.integer("WALKINDB_MAX_INSTANCES_PER_IP", 50, 1, Integer.MAX_VALUE),
+                r.integer("WALKINDB_RATE_LIMIT_INSTANCE_REQS", 300, 1, Integer.MAX_VALUE),
+                r.integer("WALKINDB_MAX_INFLIGHT", 256, 1, 1_000_000),
+                r.cidrs("WALKINDB_TRUSTED_PROXIES"),
+                r.integer("WALKINDB_CONNECTION_CACHE", 64, 0, 10_000),
+                Duration.ofMillis(r.integer("WALKINDB_CONNECTION_IDLE_MS", 5000, 1, 3_600_000)),
+                r.integer("WALKINDB_SQLITE_HEAP_MB", 96, 8, 64 * 1024) * 1024L * 1024L,
+                Duration.ofSeconds(r.integer("WALKINDB_SWEEP_SECONDS", 30, 1, 3600)),
+                r.bool("WALKINDB_ACCESS_LOG", true));
+    }
+
+    private String string(String name, String fallback) {
+        String v = env.get(name);
+        return v == null || v.isEmpty() ? fallback : v;
+    }
+
+    private int integer(String name, int fallback, int min, int max) {
+        String v = env.get(name);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        long n;
+        try {
+            n = Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + "=" + quoted(v) + " is not a whole number");
+        }
+        if (n < min || n > max) {
+            throw new ConfigException(name + "=" + quoted(v) + " is out of range [" + min + ", " + max + "]");
+        }
+        return (int) n;
+    }
+
+    private boolean bool(String name, boolean fallback) {
+        String v = env.get(name);
+        if (v == null || v.isEmpty()) {
+            return fallback;
+        }
+        return switch (v.trim().toLowerCase()) {
+            case "1", "true", "on", "yes" -> true;
+            case "0", "false", "off", "no" -> false;
+            default -> throw new ConfigException(name + "=" + quoted(v) + " is not on/off");
+        };
+    }
+
+    private InetSocketAddress address(String name, String fallback) {
+        String v = string(name, fallback).trim();
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException(name + "=" + quoted(v) + " must be host:port");
+        }
+        String host = v.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        int port;
+        try {
+            port = Integer.parseInt(v.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + "=" + quoted(v) + " has no numeric port");
+        }
+        if (port < 0 || port > 65535) {
+            throw new ConfigException(name + "=" + quoted(v) + " has a port out of range");
+        }
+        return new InetSocketAddress(host, port);
+    }
+
+    private List<Cidr> cidrs(String name) {
+        String v = env.get(name);
+        List<Cidr> out = new ArrayList<>();
+        if (v == null || v.isBlank()) {
+            return List.of();
+        }
+        for (String part : v.split(",")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(Cidr.parse(part));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name + "=" + quoted(v) + ": " + e.getMessage());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static String quoted(String v) {
+        return "\"" + v + "\"";
+    }
+}

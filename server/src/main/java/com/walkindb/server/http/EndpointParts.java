@@ -1,0 +1,18 @@
+package com.walkindb.server.http;
+
+import com.walkindb.server.instance.InstanceStore;
+import com.walkindb.server.instance.Walkins;
+import com.walkindb.server.ratelimit.CircuitBreaker;
+import com.walkindb.server.ratelimit.ClientAddress;
+import com.walkindb.server.ratelimit.KeyedBudgets;
+import com.walkindb.server.ratelimit.LiveInstances;
+import com.walkindb.server.session.SessionTokens;
+import com.walkindb.server.session.UuidV7;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Everything POST /sql needs, built once by the server. */
+public record EndpointParts(CircuitBreaker breaker, ClientAddress clientAddress, KeyedBudgets<String> ipRequests,
+                            KeyedBudgets<String> ipCreations, LiveInstances live,
+                            KeyedBudgets<UUID> instanceRequests, SessionTokens tokens, UuidV7 uuids,
+                            InstanceStore store, Walkins walkins, Duration ttl) {}

@@ -1,0 +1,8 @@
+package com.walkindb.server.http;
+
+/** What the access log needs to know about one request, filled in as the request goes. */
+final class Exchange {
+    String sourceIp;
+    String instanceId;
+    int sqlBytes;
+}

@@ -1,0 +1,70 @@
+package com.walkindb.server.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Writes answers: the CORS headers every response carries, JSON bodies, and {@link ApiError}s. */
+final class Responses {
+    private static final JsonFactory JSON = new JsonFactory();
+    static final HttpField JSON_TYPE = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, "application/json");
+    private static final HttpField[] CORS = {
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS"),
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, X-Walkin-Session"),
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, "X-Walkin-Session, X-Walkin-Ttl"),
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_MAX_AGE, "86400"),
+    };
+
+    private Responses() {}
+
+    static void cors(Response response) {
+        var headers = response.getHeaders();
+        for (HttpField f : CORS) {
+            headers.put(f);
+        }
+    }
+
+    static void json(Response response, int status, byte[] body, Callback callback) {
+        response.setStatus(status);
+        response.getHeaders().put(JSON_TYPE);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    static void error(Response response, ApiError error, Callback callback) {
+        if (error.retryAfter() > 0) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, error.retryAfter());
+        }
+        if (error.allow() != null) {
+            response.getHeaders().put(HttpHeader.ALLOW, error.allow());
+        }
+        json(response, error.status(), errorBody(error), callback);
+    }
+
+    static byte[] errorBody(ApiError error) {
+        ByteArrayBuilder out = new ByteArrayBuilder(128);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("error", error.message());
+            if (error.hint() != null) {
+                g.writeStringField("hint", error.hint());
+            }
+            if (error.statement() > 0) {
+                g.writeNumberField("statement", error.statement());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,172 @@
+package com.walkindb.server.http;
+
+import com.walkindb.server.instance.Instance;
+import com.walkindb.server.instance.InstanceStore;
+import com.walkindb.server.instance.Walkins;
+import com.walkindb.server.ratelimit.CircuitBreaker;
+import com.walkindb.server.ratelimit.ClientAddress;
+import com.walkindb.server.ratelimit.KeyedBudgets;
+import com.walkindb.server.ratelimit.LiveInstances;
+import com.walkindb.server.ratelimit.Verdict;
+import com.walkindb.server.session.SessionTokens;
+import com.walkindb.server.session.UuidV7;
+import com.walkindb.server.sql.CallArgs;
+import com.walkindb.server.sql.CallOutcome;
+import com.walkindb.server.sql.filter.FilterVerdict;
+import com.walkindb.server.sql.filter.KeywordFilter;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * POST /sql: the order of checks of SPEC §1, one step per method. Each step either lets the
+ * request through or ends it with an {@link ApiError}; no later step runs after a failure.
+ */
+final class SqlEndpoint {
+    static final String SESSION_HEADER = "X-Walkin-Session";
+    static final String TTL_HEADER = "X-Walkin-Ttl";
+
+
+    /** A step's failure: ends the request with its error. */
+    private static final class Stop extends Exception {
+        final ApiError error;
+
+        Stop(ApiError error) {
+            super(null, null, false, false);
+            this.error = error;
+        }
+    }
+
+    private final EndpointParts p;
+
+    SqlEndpoint(EndpointParts parts) {
+        this.p = parts;
+    }
+
+    void handle(Request request, Response response, Callback callback, Exchange ex) throws Exception {
+        // Step 2: breaker first, then the caller's request budget.
+        if (!p.breaker().tryEnter()) {
+            Responses.error(response, ApiError.serverBusy(), callback);
+            return;
+        }
+        try {
+            byte[] body = run(request, response, ex);
+            Responses.json(response, 200, body, callback);
+        } catch (Stop stop) {
+            Responses.error(response, stop.error, callback);
+        } finally {
+            p.breaker().exit();
+        }
+    }
+
+    private byte[] run(Request request, Response response, Exchange ex) throws Stop, IOException, InterruptedException {
+        requestBudget(request, ex);
+        SqlRequest call = readCall(request, ex);
+        Target target = session(request, response, ex);
+        return execute(target.id(), target.created(), call);
+    }
+
+    private void requestBudget(Request request, Exchange ex) throws Stop {
+        InetSocketAddress peer = (InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress();
+        ex.sourceIp = p.clientAddress().resolve(peer.getAddress(),
+                request.getHeaders().getValuesList("X-Forwarded-For"));
+        refuseUnless(p.ipRequests().tryConsume(ex.sourceIp), "rate limit exceeded");
+    }
+
+    /** Step 3 and 4: media type, size, JSON, sql, args, keyword pre-filter. */
+    private SqlRequest readCall(Request request, Exchange ex) throws Stop, IOException {
+        if (!RequestBody.isJson(request)) {
+            throw new Stop(ApiError.UNSUPPORTED_MEDIA_TYPE);
+        }
+        byte[] bytes = RequestBody.read(request);
+        if (bytes == null) {
+            throw new Stop(ApiError.PAYLOAD_TOO_LARGE);
+        }
+        BodyParser.Body body;
+        try {
+            body = BodyParser.parse(bytes);
+        } catch (BodyParser.InvalidJson e) {
+            throw new Stop(ApiError.INVALID_JSON);
+        }
+        String sql = body.sql();
+        if (sql == null) {
+            throw new Stop(ApiError.MISSING_SQL);
+        }
+        ex.sqlBytes = sql.getBytes(StandardCharsets.UTF_8).length;
+        FilterVerdict verdict = KeywordFilter.check(sql);
+        if (verdict instanceof FilterVerdict.NoStatement) {
+            throw new Stop(ApiError.MISSING_SQL);
+        }
+        CallArgs args;
+        try {
+            args = ArgsReader.read(body.argsPresent(), body.args());
+        } catch (ArgsReader.InvalidArgs e) {
+            throw new Stop(ApiError.invalidArgs(e.getMessage()));
+        }
+        if (verdict instanceof FilterVerdict.Forbidden f) {
+            throw new Stop(ApiError.forbiddenKeyword(f.keyword()));
+        }
+        return new SqlRequest(sql, args);
+    }
+
+    /** The walk-in a call runs on, and whether this call provisioned it. */
+    private record Target(UUID id, boolean created) {}
+
+    /** Step 5: the caller's walk-in, or a new one. */
+    private Target session(Request request, Response response, Exchange ex) throws Stop, IOException {
+        String token = request.getHeaders().get(SESSION_HEADER);
+        if (token != null && !token.isEmpty()) {
+            Optional<UUID> id = p.tokens().verify(token);
+            if (id.isEmpty() || p.store().findLive(id.get()).isEmpty()) {
+                throw new Stop(ApiError.INSTANCE_NOT_FOUND);
+            }
+            ex.instanceId = id.get().toString();
+            refuseUnless(p.instanceRequests().tryConsume(id.get()), "instance rate limit exceeded");
+            return new Target(id.get(), false);
+        }
+        refuseUnless(p.ipCreations().tryConsume(ex.sourceIp), "new-instance rate limit exceeded");
+        UUID id = p.uuids().next();
+        long expiresMillis = Instance.createdMillis(id) + p.ttl().toMillis();
+        refuseUnless(p.live().tryReserve(ex.sourceIp, expiresMillis), "too many live instances");
+        Instance instance;
+        try {
+            instance = p.store().create(id, ex.sourceIp);
+        } catch (IOException | RuntimeException e) {
+            p.live().cancel(ex.sourceIp, expiresMillis);
+            throw e;
+        }
+        // From here on every answer carries the session, so the caller can keep the walk-in.
+        response.getHeaders().put(SESSION_HEADER, p.tokens().issue(id));
+        response.getHeaders().put(TTL_HEADER, instance.expiresAt().getEpochSecond());
+        ex.instanceId = id.toString();
+        return new Target(id, true);
+    }
+
+    /** Steps 6 and 7: the walk-in's gate, then the call itself. */
+    private byte[] execute(UUID id, boolean created, SqlRequest call) throws Stop, InterruptedException {
+        Walkins.Attempt attempt = p.walkins().run(id, created, call.sql(), call.args());
+        return switch (attempt) {
+            case Walkins.Attempt.Busy b -> throw new Stop(ApiError.instanceBusy());
+            case Walkins.Attempt.Ran ran -> {
+                ApiError error = Outcomes.error(ran.outcome());
+                if (error != null) {
+                    throw new Stop(error);
+                }
+                yield ((CallOutcome.Success) ran.outcome()).body();
+            }
+        };
+    }
+
+    private static void refuseUnless(Verdict verdict, String message) throws Stop {
+        if (!verdict.allowed()) {
+            throw new Stop(ApiError.retryAfter(429, message, verdict.retryAfterSeconds()));
+        }
+    }
+
+}

@@ -1,0 +1,120 @@
+package com.walkindb.server.http;
+
+import com.walkindb.server.accesslog.AccessLog;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes every request (SPEC §1): CORS on all responses, OPTIONS → 204, the known paths with
+ * their methods (405 with Allow otherwise), 404 for the rest; then writes the access-log line.
+ * A bug surfaces as 500 "internal error" with the cause in the server log only.
+ */
+public final class WalkinHandler extends Handler.Abstract {
+    private static final Logger LOG = LoggerFactory.getLogger(WalkinHandler.class);
+    private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
+
+    private final SqlEndpoint sql;
+    private final StaticAssets assets = new StaticAssets();
+    private final AccessLog accessLog;
+    private final Clock clock;
+
+    public WalkinHandler(EndpointParts parts, AccessLog accessLog, Clock clock) {
+        this.sql = new SqlEndpoint(parts);
+        this.accessLog = accessLog;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        Exchange ex = new Exchange();
+        String method = request.getMethod();
+        String path = request.getHttpURI().getPath();
+        Responses.cors(response);
+        try {
+            route(method, path == null ? "" : path, request, response, callback, ex);
+        } catch (Throwable t) {
+            LOG.error("internal error on {} {}", method, path, t);
+            if (!response.isCommitted()) {
+                response.getHeaders().remove(SqlEndpoint.SESSION_HEADER);
+                response.getHeaders().remove(SqlEndpoint.TTL_HEADER);
+                Responses.error(response, ApiError.INTERNAL, callback);
+            } else {
+                callback.failed(t);
+            }
+        } finally {
+            log(request, response, method, ex);
+        }
+        return true;
+    }
+
+    private void route(String method, String path, Request request, Response response, Callback callback,
+                       Exchange ex) throws Exception {
+        if (method.equals("OPTIONS")) {
+            response.setStatus(204);
+            callback.succeeded();
+            return;
+        }
+        switch (path) {
+            case "/sql" -> {
+                if (allow(method, "POST", response, callback)) {
+                    sql.handle(request, response, callback, ex);
+                }
+            }
+            case "/healthz" -> {
+                if (allow(method, "GET", response, callback)) {
+                    Responses.json(response, 200, HEALTHY, callback);
+                }
+            }
+            case "/openapi.json" -> {
+                if (allow(method, "GET", response, callback) && !assets.serve("/openapi.json", false, response, callback)) {
+                    Responses.error(response, ApiError.NOT_FOUND, callback);
+                }
+            }
+            case "/", "/index.html" -> {
+                if (allow(method, "GET", response, callback)
+                        && !assets.serve("/playground/index.html", true, response, callback)) {
+                    Responses.error(response, ApiError.NOT_FOUND, callback);
+                }
+            }
+            default -> {
+                if (StaticAssets.isPlaygroundPath(path)) {
+                    if (allow(method, "GET", response, callback) && !assets.serve(path, false, response, callback)) {
+                        Responses.error(response, ApiError.NOT_FOUND, callback);
+                    }
+                } else {
+                    Responses.error(response, ApiError.NOT_FOUND, callback);
+                }
+            }
+        }
+    }
+
+    /** True when the method fits; otherwise answers 405 with Allow. */
+    private static boolean allow(String method, String allowed, Response response, Callback callback) {
+        if (method.equals(allowed)) {
+            return true;
+        }
+        Responses.error(response, ApiError.methodNotAllowed(allowed + ", OPTIONS"), callback);
+        return false;
+    }
+
+    private void log(Request request, Response response, String method, Exchange ex) {
+        if (accessLog == null) {
+            return;
+        }
+        try {
+            String ip = ex.sourceIp != null ? ex.sourceIp
+                    : Request.getRemoteAddr(request);
+            accessLog.record(clock.instant(), ip, ex.instanceId, method, response.getStatus(), ex.sqlBytes,
+                    request.getHeaders().get(HttpHeader.USER_AGENT));
+        } catch (RuntimeException e) {
+            LOG.warn("access log write failed: {}", e.toString());
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package com.walkindb.server.instance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The filesystem is the metadata store (SPEC §3): {@code DATA/instances/<uuid>/} holds
+ * {@code db.sqlite} (and its WAL files while in use) and {@code meta.json}.
+ *
+ * <p>Whether a walk-in is alive is decided without I/O: its creation time is the UUIDv7's
+ * timestamp and its lifetime the configured TTL, so a request after expiry gets 404 even
+ * before the sweeper ran. The directory's existence is checked only after the token's MAC
+ * held, and SQLite itself refuses to open a file that is gone.
+ */
+public final class InstanceStore {
+    public static final String DB_FILE = "db.sqlite";
+    private static final String META_FILE = "meta.json";
+
+    private final Path root;
+    private final Clock clock;
+    private final Duration ttl;
+
+    public InstanceStore(Path dataDir, Clock clock, Duration ttl) throws IOException {
+        this.root = dataDir.resolve("instances");
+        this.clock = clock;
+        this.ttl = ttl;
+        Files.createDirectories(root);
+    }
+
+    /** Creates the walk-in's directory and meta.json; the database file comes with its first call. */
+    public Instance create(UUID id, String creator) throws IOException {
+        Instant created = Instant.ofEpochMilli(Instance.createdMillis(id));
+        Instance instance = new Instance(id, created, created.plus(ttl), creator);
+        Path dir = directory(id);
+        Files.createDirectory(dir);
+        Path tmp = dir.resolve(META_FILE + ".tmp");
+        Files.writeString(tmp, MetaJson.write(instance), StandardCharsets.UTF_8);
+        Files.move(tmp, dir.resolve(META_FILE), StandardCopyOption.ATOMIC_MOVE);
+        return instance;
+    }
+
+    /** The live walk-in with this id, or empty when it expired or does not exist. */
+    public Optional<Instance> findLive(UUID id) {
+        Instant created = Instant.ofEpochMilli(Instance.createdMillis(id));
+        Instant expires = created.plus(ttl);
+        if (!clock.instant().isBefore(expires) || !Files.isDirectory(directory(id))) {
+            return Optional.empty();
+        }
+        return Optional.of(new Instance(id, created, expires, null));
+    }
+
+    public boolean isExpired(UUID id) {
+        return !clock.instant().isBefore(Instant.ofEpochMilli(Instance.createdMillis(id)).plus(ttl));
+    }
+
+    public Path directory(UUID id) {
+        return root.resolve(id.toString());
+    }
+
+    public Path databaseFile(UUID id) {
+        return directory(id).resolve(DB_FILE);
+    }
+
+    /** Deletes every file of the walk-in and its directory. Missing files are fine. */
+    public void delete(UUID id) throws IOException {
+        Path dir = directory(id);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        } catch (NoSuchFileException gone) {
+            return;
+        }
+        Files.deleteIfExists(dir);
+    }
+
+    /** Calls {@code visitor} with the id of every walk-in directory, without reading any file. */
+    public void forEachId(Consumer<UUID> visitor) throws IOException {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path dir : dirs) {
+                UUID id = parseId(dir.getFileName().toString());
+                if (id != null) {
+                    visitor.accept(id);
+                }
+            }
+        }
+    }
+
+    /** Calls {@code visitor} for every walk-in directory (expired or not), with its recorded metadata. */
+    public void forEach(Consumer<Instance> visitor) throws IOException {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path dir : dirs) {
+                UUID id = parseId(dir.getFileName().toString());
+                if (id == null) {
+                    continue;
+                }
+                visitor.accept(readMeta(id));
+            }
+        }
+    }
+
+    private Instance readMeta(UUID id) {
+        Instant created = Instant.ofEpochMilli(Instance.createdMillis(id));
+        try {
+            Instance recorded = MetaJson.read(Files.readString(directory(id).resolve(META_FILE)));
+            if (recorded != null && recorded.id().equals(id)) {
+                return recorded;
+            }
+        } catch (IOException | RuntimeException unreadable) {
+            // fall through: the UUID alone still tells when it was created
+        }
+        return new Instance(id, created, created.plus(ttl), null);
+    }
+
+    static UUID parseId(String name) {
+        if (name.length() != 36) {
+            return null;
+        }
+        try {
+            UUID id = UUID.fromString(name);
+            return id.toString().equals(name) && id.version() == 7 ? id : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

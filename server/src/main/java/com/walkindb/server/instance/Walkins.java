@@ -1,0 +1,81 @@
+package com.walkindb.server.instance;
+
+import com.walkindb.server.config.Config;
+import com.walkindb.server.sql.CallArgs;
+import com.walkindb.server.sql.CallExecutor;
+import com.walkindb.server.sql.CallOutcome;
+import com.walkindb.server.sql.WalkinConnection;
+import com.walkindb.sqlite.ResultCodes;
+import com.walkindb.sqlite.SqliteException;
+import java.util.UUID;
+
+/**
+ * Runs calls on walk-ins: waits at the walk-in's gate (SPEC §1 step 6), gets a connection (from
+ * the cache or freshly opened), executes, resets the connection and parks it or closes it.
+ */
+public final class Walkins {
+    /** The result of one attempt to run a call: busy, gone, or the executor's outcome. */
+    public sealed interface Attempt {
+        record Busy() implements Attempt {}
+
+        record Ran(CallOutcome outcome) implements Attempt {}
+    }
+
+    private final InstanceStore store;
+    private final InstanceGates gates;
+    private final ConnectionCache cache;
+
+    public Walkins(InstanceStore store, InstanceGates gates, ConnectionCache cache) {
+        this.store = store;
+        this.gates = gates;
+        this.cache = cache;
+    }
+
+    public Attempt run(UUID id, boolean created, String sql, CallArgs args) throws InterruptedException {
+        try (InstanceGates.Pass pass = gates.enter(id, Config.GATE_WAIT)) {
+            if (pass == null) {
+                return new Attempt.Busy();
+            }
+            // Checked under the gate: the sweeper deletes only while holding it.
+            if (!created && store.isExpired(id)) {
+                return new Attempt.Ran(new CallOutcome.InstanceGone());
+            }
+            WalkinConnection connection = cache.take(id);
+            if (connection == null) {
+                try {
+                    connection = WalkinConnection.open(store.databaseFile(id), created);
+                } catch (SqliteException e) {
+                    if (e.primaryCode() == ResultCodes.CANTOPEN) {
+                        return new Attempt.Ran(new CallOutcome.InstanceGone());
+                    }
+                    throw new IllegalStateException("cannot open walk-in " + id + ": " + e.getMessage(), e);
+                }
+            }
+            CallOutcome outcome;
+            try {
+                outcome = CallExecutor.execute(connection, sql, args);
+            } catch (RuntimeException | Error e) {
+                connection.close();
+                throw e;
+            }
+            if (connection.resetAfterCall()) {
+                cache.put(id, connection);
+            } else {
+                connection.close();
+            }
+            return new Attempt.Ran(outcome);
+        }
+    }
+
+    /** Deletes an expired walk-in unless a call holds it right now (then the next sweep does). */
+    public boolean tryDelete(UUID id) throws java.io.IOException, InterruptedException {
+        try (InstanceGates.Pass pass = gates.enter(id, java.time.Duration.ZERO)) {
+            if (pass == null) {
+                return false;
+            }
+            cache.evict(id);
+            store.delete(id);
+            return true;
+        }
+    }
+}

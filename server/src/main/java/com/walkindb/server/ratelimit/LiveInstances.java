@@ -1,0 +1,93 @@
+package com.walkindb.server.ratelimit;
+
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * How many live walk-ins each source IP holds, as a queue of expiry times per IP (SPEC §4
+ * layer 7). Memory is bounded by the number of live walk-ins; an IP whose walk-ins all
+ * expired disappears. Rebuilt from the data directory at start-up so the cap survives restarts.
+ */
+public final class LiveInstances {
+    private final ConcurrentHashMap<String, ArrayDeque<Long>> expiries = new ConcurrentHashMap<>();
+    private final int maxPerIp;
+    private final Clock clock;
+
+    public LiveInstances(int maxPerIp, Clock clock) {
+        this.maxPerIp = maxPerIp;
+        this.clock = clock;
+    }
+
+    /** Reserves a place for a walk-in of {@code ip} that expires at {@code expiresAtMillis}. */
+    public Verdict tryReserve(String ip, long expiresAtMillis) {
+        long now = clock.millis();
+        long[] waitMillis = {0};
+        expiries.compute(ip, (k, q) -> {
+            ArrayDeque<Long> queue = q == null ? new ArrayDeque<>() : q;
+            dropExpired(queue, now);
+            if (queue.size() >= maxPerIp) {
+                waitMillis[0] = Math.max(1, queue.peekFirst() - now);
+            } else {
+                insertSorted(queue, expiresAtMillis);
+            }
+            return queue.isEmpty() ? null : queue;
+        });
+        return waitMillis[0] == 0 ? Verdict.ALLOWED : Verdict.refused(waitMillis[0] * 1_000_000L);
+    }
+
+    /** Gives back a reservation whose walk-in was never created. */
+    public void cancel(String ip, long expiresAtMillis) {
+        expiries.computeIfPresent(ip, (k, q) -> {
+            q.removeLastOccurrence(expiresAtMillis);
+            return q.isEmpty() ? null : q;
+        });
+    }
+
+    /** Records an existing walk-in found at start-up. */
+    public void restore(String ip, long expiresAtMillis) {
+        if (ip == null || expiresAtMillis <= clock.millis()) {
+            return;
+        }
+        expiries.compute(ip, (k, q) -> {
+            ArrayDeque<Long> queue = q == null ? new ArrayDeque<>() : q;
+            insertSorted(queue, expiresAtMillis);
+            return queue;
+        });
+    }
+
+    /** Forgets expired entries of IPs that stopped creating (called by the sweeper). */
+    public void prune() {
+        long now = clock.millis();
+        for (String ip : expiries.keySet()) {
+            expiries.computeIfPresent(ip, (k, q) -> {
+                dropExpired(q, now);
+                return q.isEmpty() ? null : q;
+            });
+        }
+    }
+
+    public int trackedIps() {
+        return expiries.size();
+    }
+
+    private static void dropExpired(ArrayDeque<Long> queue, long now) {
+        while (!queue.isEmpty() && queue.peekFirst() <= now) {
+            queue.pollFirst();
+        }
+    }
+
+    /** Expiries arrive almost always in order; keep the queue sorted for the rare exception. */
+    private static void insertSorted(ArrayDeque<Long> queue, long expiry) {
+        if (queue.isEmpty() || queue.peekLast() <= expiry) {
+            queue.addLast(expiry);
+            return;
+        }
+        ArrayDeque<Long> tail = new ArrayDeque<>();
+        while (!queue.isEmpty() && queue.peekLast() > expiry) {
+            tail.addFirst(queue.pollLast());
+        }
+        queue.addLast(expiry);
+        queue.addAll(tail);
+    }
+}

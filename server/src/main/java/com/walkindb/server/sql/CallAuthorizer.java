@@ -1,0 +1,142 @@
+package com.walkindb.server.sql;
+
+import com.walkindb.sqlite.Authorizer;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The authorizer of every walk-in connection (SPEC §4 layer 2): allowlists of introspection
+ * PRAGMAs, functions and virtual-table modules; no TEMP objects; no ATTACH/DETACH (which is how
+ * {@code VACUUM INTO} arrives); nothing that shows a server path.
+ *
+ * <p>Besides deciding, it remembers what it saw while the current statement compiled: the reason
+ * of a denial (for the error message), whether the statement is a transaction command, and
+ * whether it writes rows directly (for {@code rows_affected}). One instance per connection; used
+ * only by the thread that owns the connection.
+ */
+final class CallAuthorizer implements Authorizer {
+    static final Set<String> PRAGMAS = Set.of("table_info", "table_xinfo", "table_list", "index_list",
+            "index_info", "index_xinfo", "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check");
+    static final Set<String> MODULES = Set.of("fts5", "fts5vocab");
+    private static final Set<String> SCHEMA_TABLES = Set.of("sqlite_master", "sqlite_schema",
+            "sqlite_temp_master", "sqlite_temp_schema");
+
+    /** Transaction command of the statement being compiled. */
+    enum TxCommand { NONE, BEGIN, COMMIT, ROLLBACK }
+
+    private String denial;
+    private TxCommand txCommand = TxCommand.NONE;
+    private boolean writesRows;
+
+    /** Forget what the previous statement showed; call before compiling the next one. */
+    void startStatement() {
+        denial = null;
+        txCommand = TxCommand.NONE;
+        writesRows = false;
+    }
+
+    String denial() {
+        return denial;
+    }
+
+    TxCommand txCommand() {
+        return txCommand;
+    }
+
+    boolean writesRows() {
+        return writesRows;
+    }
+
+    @Override
+    public int authorize(int action, String arg1, String arg2, String database, String trigger) {
+        String what = decide(action, arg1, arg2, database, trigger);
+        if (what == null) {
+            return OK;
+        }
+        if (denial == null) {
+            denial = what;
+        }
+        return DENY;
+    }
+
+    /** Null when allowed, else what the error message calls the refused thing. */
+    private String decide(int action, String arg1, String arg2, String database, String trigger) {
+        boolean temp = "temp".equalsIgnoreCase(database);
+        switch (action) {
+            case SELECT, RECURSIVE, REINDEX, ANALYZE, SAVEPOINT:
+                return null;
+            case TRANSACTION:
+                txCommand = switch (arg1 == null ? "" : arg1.toUpperCase(Locale.ROOT)) {
+                    case "BEGIN" -> TxCommand.BEGIN;
+                    case "COMMIT" -> TxCommand.COMMIT;
+                    case "ROLLBACK" -> TxCommand.ROLLBACK;
+                    default -> TxCommand.NONE;
+                };
+                return null;
+            case READ:
+                return readable(arg1);
+            case INSERT, UPDATE, DELETE:
+                if (temp) {
+                    return "TEMP table";
+                }
+                if (trigger == null && arg1 != null && !SCHEMA_TABLES.contains(arg1.toLowerCase(Locale.ROOT))) {
+                    writesRows = true;
+                }
+                return null;
+            case CREATE_TABLE, CREATE_INDEX, CREATE_TRIGGER, CREATE_VIEW, DROP_TABLE, DROP_INDEX, DROP_TRIGGER,
+                 DROP_VIEW, ALTER_TABLE:
+                return temp ? "TEMP " + objectKind(action) : null;
+            case CREATE_TEMP_TABLE, DROP_TEMP_TABLE:
+                return "TEMP table";
+            case CREATE_TEMP_INDEX, DROP_TEMP_INDEX:
+                return "TEMP index";
+            case CREATE_TEMP_TRIGGER, DROP_TEMP_TRIGGER:
+                return "TEMP trigger";
+            case CREATE_TEMP_VIEW, DROP_TEMP_VIEW:
+                return "TEMP view";
+            case CREATE_VTABLE, DROP_VTABLE: {
+                String module = arg2 == null ? "" : arg2.toLowerCase(Locale.ROOT);
+                if (temp) {
+                    return "TEMP table";
+                }
+                return MODULES.contains(module) ? null : "virtual table module " + arg2;
+            }
+            case FUNCTION: {
+                String name = arg2 == null ? "" : arg2.toLowerCase(Locale.ROOT);
+                return FunctionAllowlist.FUNCTIONS.contains(name) ? null : "function " + name;
+            }
+            case PRAGMA: {
+                String name = arg1 == null ? "" : arg1.toLowerCase(Locale.ROOT);
+                return PRAGMAS.contains(name) ? null : "PRAGMA " + name;
+            }
+            case ATTACH:
+                return "ATTACH";
+            case DETACH:
+                return "DETACH";
+            default:
+                return "operation " + action;
+        }
+    }
+
+    /** Reads are allowed except of PRAGMA table-valued functions outside the allowlist. */
+    private static String readable(String table) {
+        if (table == null) {
+            return null;
+        }
+        String t = table.toLowerCase(Locale.ROOT);
+        if (t.startsWith("pragma_")) {
+            String pragma = t.substring("pragma_".length());
+            return PRAGMAS.contains(pragma) ? null : "PRAGMA " + pragma;
+        }
+        return null;
+    }
+
+    private static String objectKind(int action) {
+        return switch (action) {
+            case CREATE_INDEX, DROP_INDEX -> "index";
+            case CREATE_TRIGGER, DROP_TRIGGER -> "trigger";
+            case CREATE_VIEW, DROP_VIEW -> "view";
+            default -> "table";
+        };
+    }
+}

@@ -1,0 +1,173 @@
+package com.walkindb.server.sql;
+
+import com.walkindb.server.config.Config;
+import com.walkindb.sqlite.ResultCodes;
+import com.walkindb.sqlite.Sqlite;
+import com.walkindb.sqlite.SqliteConnection;
+import com.walkindb.sqlite.SqliteException;
+import com.walkindb.sqlite.SqliteStatement;
+import com.walkindb.sqlite.StatementCursor;
+
+/**
+ * Runs one call's SQL on a walk-in connection as one transaction (SPEC §1 "Every call is
+ * atomic"): BEGIN, each statement in order with its args, COMMIT; any failure rolls the whole
+ * call back. The caller's BEGIN/COMMIT/END are accepted and skipped; SAVEPOINT, RELEASE and
+ * ROLLBACK TO run natively; a plain ROLLBACK discards the call so far and a new transaction
+ * starts for the statements after it. After a call that wrote, the WAL is checkpointed and
+ * truncated so the walk-in's files stay within the cap at rest.
+ */
+public final class CallExecutor {
+    private CallExecutor() {}
+
+    public static CallOutcome execute(WalkinConnection connection, String sql, CallArgs args) {
+        return new Run(connection, sql, args).run();
+    }
+
+    /** The state of one call. */
+    private static final class Run {
+        private final SqliteConnection db;
+        private final CallAuthorizer auth;
+        private final String sql;
+        private final ArgBinder binder;
+        private final ResultBuilder result = new ResultBuilder();
+        private long rowsAffected;
+        private boolean wrote;
+        private int statement;
+        private boolean compiling;
+
+        Run(WalkinConnection connection, String sql, CallArgs args) {
+            this.db = connection.sqlite();
+            this.auth = connection.authorizer();
+            this.sql = sql;
+            this.binder = new ArgBinder(args);
+        }
+
+        CallOutcome run() {
+            db.deadline(System.nanoTime() + Config.QUERY_DEADLINE.toNanos());
+            try {
+                db.exec("BEGIN");
+                CallOutcome failure = runStatements();
+                if (failure != null) {
+                    return failure;
+                }
+                String leftover = binder.finish();
+                if (leftover != null) {
+                    return new CallOutcome.InvalidArgs(leftover);
+                }
+                statement = 0;
+                db.exec("COMMIT");
+                return new CallOutcome.Success(result.body(rowsAffected));
+            } catch (SqliteException e) {
+                return failure(e);
+            } finally {
+                finish();
+            }
+        }
+
+        private CallOutcome runStatements() throws SqliteException {
+            try (StatementCursor cursor = db.compile(sql)) {
+                while (true) {
+                    auth.startStatement();
+                    compiling = true;
+                    statement++;
+                    SqliteStatement st = cursor.next();
+                    compiling = false;
+                    if (st == null) {
+                        statement--;
+                        return null;
+                    }
+                    CallOutcome failure = runStatement(st);
+                    if (failure != null) {
+                        return failure;
+                    }
+                }
+            }
+        }
+
+        private CallOutcome runStatement(SqliteStatement st) throws SqliteException {
+            switch (auth.txCommand()) {
+                case BEGIN, COMMIT -> {
+                    return null; // the call is already one transaction; it commits when the call ends
+                }
+                case ROLLBACK -> {
+                    st.step();
+                    rowsAffected = 0;
+                    db.exec("BEGIN");
+                    return null;
+                }
+                case NONE -> { }
+            }
+            String argProblem = binder.bind(st, statement);
+            if (argProblem != null) {
+                return new CallOutcome.InvalidArgs(argProblem);
+            }
+            int columns = st.columnCount();
+            boolean readOnly = st.isReadOnly();
+            if (!readOnly) {
+                wrote = true; // set before stepping: a failed write can still have grown the WAL
+            }
+            if (columns > 0) {
+                result.start(st, columns);
+                while (st.step()) {
+                    ResultBuilder.Added added = result.add(st, columns);
+                    if (added == ResultBuilder.Added.ROW_TOO_LARGE) {
+                        return new CallOutcome.RowTooLarge(statement);
+                    }
+                    if (added == ResultBuilder.Added.CAPPED && readOnly) {
+                        break; // nothing more to see; a writing statement must still run to its end
+                    }
+                }
+            } else {
+                while (st.step()) {
+                    // statements without columns return no rows
+                }
+            }
+            if (auth.writesRows()) {
+                rowsAffected += db.changes();
+            }
+            return null;
+        }
+
+        private CallOutcome failure(SqliteException e) {
+            return switch (e.primaryCode()) {
+                case ResultCodes.AUTH -> new CallOutcome.Forbidden(
+                        auth.denial() != null ? auth.denial() : "not authorized", statement);
+                case ResultCodes.INTERRUPT -> db.deadlineHit() ? new CallOutcome.Timeout()
+                        : new CallOutcome.InvalidSql("interrupted", null, statement);
+                case ResultCodes.FULL -> new CallOutcome.StorageFull();
+                case ResultCodes.NOMEM -> compiling && !nearHeapLimit()
+                        // SQLite reports an over-long program (LIMIT_VDBE_OP) as NOMEM while compiling
+                        ? new CallOutcome.InvalidSql("statement too complex", null, statement)
+                        : new CallOutcome.OutOfMemory();
+                default -> {
+                    ErrorHints.Explained x = ErrorHints.explain(db, e.getMessage(), sql);
+                    yield new CallOutcome.InvalidSql(x.message(), x.hint(), statement);
+                }
+            };
+        }
+
+        private static boolean nearHeapLimit() {
+            long limit = Sqlite.hardHeapLimit();
+            return limit > 0 && Sqlite.memoryUsed() > limit - limit / 8;
+        }
+
+        /** Whatever happened: no transaction outlives the call, and a writing call's WAL is emptied. */
+        private void finish() {
+            try {
+                if (!db.autocommit()) {
+                    db.exec("ROLLBACK");
+                }
+            } catch (SqliteException | RuntimeException ignored) {
+                // resetAfterCall() checks again and retires the connection if it is still in a transaction
+            }
+            db.clearDeadline();
+            if (wrote) {
+                try {
+                    db.checkpointTruncate();
+                } catch (SqliteException | RuntimeException ignored) {
+                    // the next writing call checkpoints again; the WAL is still bounded by the page cap
+                }
+            }
+        }
+    }
+}

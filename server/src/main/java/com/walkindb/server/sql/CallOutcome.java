@@ -1,0 +1,34 @@
+package com.walkindb.server.sql;
+
+/**
+ * What one call's execution came to. A SQL failure is a value, not an exception: the HTTP layer
+ * turns each case into a status in one exhaustive switch.
+ */
+public sealed interface CallOutcome {
+    /** Committed. {@code body} is the complete JSON response. */
+    record Success(byte[] body) implements CallOutcome {}
+
+    /** SQLite refused or failed a statement: 400 "invalid sql: ...". */
+    record InvalidSql(String message, String hint, int statement) implements CallOutcome {}
+
+    /** The authorizer refused: 400 "forbidden sql: ...". */
+    record Forbidden(String what, int statement) implements CallOutcome {}
+
+    /** Parameters did not match the statements: 400 "invalid args: ...". */
+    record InvalidArgs(String why) implements CallOutcome {}
+
+    /** One row alone encodes to more than 1 MiB: 400. */
+    record RowTooLarge(int statement) implements CallOutcome {}
+
+    /** The 2 s deadline passed: 408. */
+    record Timeout() implements CallOutcome {}
+
+    /** The 10 MB cap was hit: 507. */
+    record StorageFull() implements CallOutcome {}
+
+    /** SQLite's process-wide heap limit was hit: 503. */
+    record OutOfMemory() implements CallOutcome {}
+
+    /** The instance's files are gone (deleted under us): 404. */
+    record InstanceGone() implements CallOutcome {}
+}

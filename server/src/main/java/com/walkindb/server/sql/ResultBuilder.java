@@ -1,0 +1,128 @@
+package com.walkindb.server.sql;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
+import com.walkindb.server.config.Config;
+import com.walkindb.sqlite.SqliteStatement;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Base64;
+
+/**
+ * Encodes result rows to JSON as they are stepped, enforcing the caps of SPEC §1: at most
+ * 10 000 rows and 1 MiB of encoded rows per response (rows dropped whole, {@code truncated}
+ * set), and no single row over 1 MiB. Only the last statement with columns is kept.
+ */
+final class ResultBuilder {
+    enum Added { ADDED, CAPPED, ROW_TOO_LARGE }
+
+    private static final JsonFactory JSON = new JsonFactory();
+    private static final Base64.Encoder BASE64 = Base64.getEncoder();
+
+    private final ByteArrayBuilder rows = new ByteArrayBuilder(4096);
+    private final ByteArrayBuilder row = new ByteArrayBuilder(256);
+    private byte[] columns = "[]".getBytes();
+    private int rowCount;
+    private boolean truncated;
+    private boolean capped;
+
+    /** A statement with columns starts: its rows replace any earlier statement's. */
+    void start(SqliteStatement st, int columnCount) {
+        rows.reset();
+        rowCount = 0;
+        truncated = false;
+        capped = false;
+        ByteArrayBuilder out = new ByteArrayBuilder(64);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartArray();
+            for (int i = 0; i < columnCount; i++) {
+                String name = st.columnName(i);
+                g.writeString(name == null ? "" : name);
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        columns = out.toByteArray();
+    }
+
+    /** Encodes the statement's current row, unless a cap was reached. */
+    Added add(SqliteStatement st, int columnCount) {
+        if (capped) {
+            return Added.CAPPED;
+        }
+        if (rowCount == Config.MAX_ROWS) {
+            return cap();
+        }
+        row.reset();
+        try (JsonGenerator g = JSON.createGenerator(row)) {
+            g.writeStartArray();
+            for (int i = 0; i < columnCount; i++) {
+                writeValue(g, st, i);
+                g.flush();
+                if (row.size() > Config.MAX_RESULT_BYTES) {
+                    return Added.ROW_TOO_LARGE; // stop early: never hold more than one oversized value
+                }
+            }
+            g.writeEndArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (row.size() > Config.MAX_RESULT_BYTES) {
+            return Added.ROW_TOO_LARGE;
+        }
+        int separator = rowCount == 0 ? 0 : 1;
+        if (rows.size() + separator + row.size() > Config.MAX_RESULT_BYTES) {
+            return cap();
+        }
+        if (separator == 1) {
+            rows.append(',');
+        }
+        rows.write(row.toByteArray());
+        rowCount++;
+        return Added.ADDED;
+    }
+
+    private Added cap() {
+        capped = true;
+        truncated = true;
+        return Added.CAPPED;
+    }
+
+    private static void writeValue(JsonGenerator g, SqliteStatement st, int i) throws IOException {
+        switch (st.columnType(i)) {
+            case SqliteStatement.INTEGER -> g.writeNumber(st.columnLong(i));
+            case SqliteStatement.FLOAT -> {
+                double d = st.columnDouble(i);
+                if (Double.isFinite(d)) {
+                    g.writeNumber(d); // Double.toString: always "2.0" or "1.0E300", never "2"
+                } else {
+                    g.writeNull();
+                }
+            }
+            case SqliteStatement.TEXT -> g.writeString(st.columnText(i));
+            case SqliteStatement.BLOB -> {
+                g.writeStartObject();
+                g.writeStringField("base64", BASE64.encodeToString(st.columnBlob(i)));
+                g.writeEndObject();
+            }
+            default -> g.writeNull();
+        }
+    }
+
+    /** The complete response body. */
+    byte[] body(long rowsAffected) {
+        ByteArrayBuilder out = new ByteArrayBuilder(rows.size() + columns.length + 80);
+        out.write(ascii("{\"columns\":"));
+        out.write(columns);
+        out.write(ascii(",\"rows\":["));
+        out.write(rows.toByteArray());
+        out.write(ascii("],\"rows_affected\":" + rowsAffected + ",\"truncated\":" + truncated + "}"));
+        return out.toByteArray();
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    }
+}

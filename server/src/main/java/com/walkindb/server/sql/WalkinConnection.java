@@ -1,0 +1,109 @@
+package com.walkindb.server.sql;
+
+import com.walkindb.server.config.Config;
+import com.walkindb.sqlite.DbConfig;
+import com.walkindb.sqlite.Limit;
+import com.walkindb.sqlite.SqliteConnection;
+import com.walkindb.sqlite.SqliteException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A SQLite connection to one walk-in's file with the server's settings in force (SPEC §3):
+ * WAL, 10 MB page cap, busy timeout, the sqlite3_limit caps, DEFENSIVE, no double-quoted
+ * strings, untrusted schema, the deadline check and, installed last, the authorizer.
+ *
+ * <p>Between calls the connection may sit in a cache; {@link #resetAfterCall()} closes any
+ * transaction and re-applies the limits and switches, so every call starts from the same state.
+ */
+public final class WalkinConnection implements AutoCloseable {
+    /** SPEC §3 limits, applied on open and again after every call. */
+    static final Map<Limit, Integer> LIMITS = Map.ofEntries(
+            Map.entry(Limit.SQL_LENGTH, 8192), Map.entry(Limit.LENGTH, 1_000_000), Map.entry(Limit.COLUMN, 100),
+            Map.entry(Limit.EXPR_DEPTH, 50), Map.entry(Limit.COMPOUND_SELECT, 10),
+            Map.entry(Limit.VDBE_OP, 500_000), Map.entry(Limit.FUNCTION_ARG, 16), Map.entry(Limit.ATTACHED, 0),
+            Map.entry(Limit.LIKE_PATTERN_LENGTH, 100), Map.entry(Limit.VARIABLE_NUMBER, 100),
+            Map.entry(Limit.TRIGGER_DEPTH, 5), Map.entry(Limit.WORKER_THREADS, 0));
+    private static final int OPS_BETWEEN_DEADLINE_CHECKS = 1000;
+
+    private final SqliteConnection sqlite;
+    private final CallAuthorizer authorizer = new CallAuthorizer();
+
+    private WalkinConnection(SqliteConnection sqlite) {
+        this.sqlite = sqlite;
+    }
+
+    /**
+     * Opens the walk-in's database. {@code create} only for the call that provisioned it: any
+     * later call must find the file, so a deleted walk-in is never silently recreated.
+     */
+    public static WalkinConnection open(Path file, boolean create) throws SqliteException {
+        SqliteConnection c = SqliteConnection.open(file, create);
+        try {
+            c.busyTimeout(Config.BUSY_TIMEOUT_MS);
+            if (create) {
+                c.exec("PRAGMA journal_mode=WAL"); // persistent in the file from now on
+            }
+            c.exec("PRAGMA max_page_count=" + Config.MAX_PAGE_COUNT);
+            WalkinConnection w = new WalkinConnection(c);
+            w.applyLimitsAndSwitches();
+            c.enableDeadline(OPS_BETWEEN_DEADLINE_CHECKS);
+            c.authorizer(w.authorizer); // last: the server's own pragmas above must not be refused
+            return w;
+        } catch (SqliteException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private void applyLimitsAndSwitches() throws SqliteException {
+        for (var e : LIMITS.entrySet()) {
+            sqlite.limit(e.getKey(), e.getValue());
+        }
+        sqlite.config(DbConfig.DEFENSIVE, true);
+        sqlite.config(DbConfig.DQS_DML, false);
+        sqlite.config(DbConfig.DQS_DDL, false);
+        sqlite.config(DbConfig.TRUSTED_SCHEMA, false);
+        sqlite.config(DbConfig.WRITABLE_SCHEMA, false);
+        sqlite.config(DbConfig.ENABLE_FKEY, true);
+    }
+
+    SqliteConnection sqlite() {
+        return sqlite;
+    }
+
+    CallAuthorizer authorizer() {
+        return authorizer;
+    }
+
+    /**
+     * Makes the connection ready for the next call: no transaction open, limits and switches
+     * as on open. Returns false when that cannot be guaranteed (the caller must close it).
+     */
+    public boolean resetAfterCall() {
+        try {
+            if (!sqlite.autocommit()) {
+                sqlite.exec("ROLLBACK");
+            }
+            sqlite.clearDeadline();
+            applyLimitsAndSwitches();
+            return sqlite.autocommit();
+        } catch (SqliteException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Hands the connection to another thread: see {@link SqliteConnection#release()}. */
+    public void release() {
+        sqlite.release();
+    }
+
+    public void claim() {
+        sqlite.claim();
+    }
+
+    @Override
+    public void close() {
+        sqlite.close();
+    }
+}
