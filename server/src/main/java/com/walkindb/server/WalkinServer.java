@@ -4,6 +4,7 @@ import com.walkindb.server.accesslog.AccessLog;
 import com.walkindb.server.config.Config;
 import com.walkindb.server.http.EndpointParts;
 import com.walkindb.server.http.JsonErrorHandler;
+import com.walkindb.server.http.PerIpConnectionLimit;
 import com.walkindb.server.http.WalkinHandler;
 import com.walkindb.server.instance.ConnectionCache;
 import com.walkindb.server.instance.InstanceGates;
@@ -28,6 +29,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -45,6 +47,8 @@ public final class WalkinServer implements AutoCloseable {
     private static final int MAX_IPS = 10_000;
     private static final int MAX_TRACKED_INSTANCES = 100_000;
     private static final int SWEEP_BATCH = 10_000;
+    private static final long MIN_BODY_BYTES_PER_SECOND = 512;
+    private static final long IDLE_TIMEOUT_MS = 15_000;
 
     private final Config config;
     private final Server jetty;
@@ -84,11 +88,15 @@ public final class WalkinServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(Config.MAX_HEADER_BYTES);
+        // A body trickling in slower than this is cut off: 8 KB must not take more than ~16 s.
+        http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
         this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
+        connector.addBean(new PerIpConnectionLimit(config.maxConnectionsPerIp()));
+        jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
         InetSocketAddress listen = config.listen();
         connector.setHost(listen.getHostString());
         connector.setPort(listen.getPort());
-        connector.setIdleTimeout(30_000);
+        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         jetty.addConnector(connector);
         jetty.setHandler(new GracefulHandler(new WalkinHandler(parts, accessLog, clock)));
         jetty.setErrorHandler(new JsonErrorHandler());

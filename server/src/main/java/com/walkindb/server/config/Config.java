@@ -24,6 +24,8 @@ import java.util.List;
  * @param sqliteHeapLimit     WALKINDB_SQLITE_HEAP_MB, process-wide hard heap limit of SQLite
  * @param sweepInterval       WALKINDB_SWEEP_SECONDS, how often expired walk-ins are deleted
  * @param accessLog           WALKINDB_ACCESS_LOG, whether access-log lines are written
+ * @param maxConnections      WALKINDB_MAX_CONNECTIONS, open TCP connections in all
+ * @param maxConnectionsPerIp WALKINDB_MAX_CONNECTIONS_PER_IP, open TCP connections per source address
  */
 public record Config(
         InetSocketAddress listen,
@@ -39,7 +41,9 @@ public record Config(
         Duration connectionIdle,
         long sqliteHeapLimit,
         Duration sweepInterval,
-        boolean accessLog) {
+        boolean accessLog,
+        int maxConnections,
+        int maxConnectionsPerIp) {
 
     /** Fixed by the contract, not configurable. */
     public static final int MAX_BODY_BYTES = 8192;

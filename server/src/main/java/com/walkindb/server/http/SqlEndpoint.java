@@ -84,7 +84,7 @@ final class SqlEndpoint {
         if (!RequestBody.isJson(request)) {
             throw new Stop(ApiError.UNSUPPORTED_MEDIA_TYPE);
         }
-        byte[] bytes = RequestBody.read(request);
+        byte[] bytes = readBody(request);
         if (bytes == null) {
             throw new Stop(ApiError.PAYLOAD_TOO_LARGE);
         }
@@ -113,6 +113,20 @@ final class SqlEndpoint {
             throw new Stop(ApiError.forbiddenKeyword(f.keyword()));
         }
         return new SqlRequest(sql, args);
+    }
+
+    /**
+     * The body, null when over the cap. A body the HTTP layer gave up on (too slow, malformed
+     * chunking, the client went away) ends the request with the HTTP layer's own status.
+     */
+    private static byte[] readBody(Request request) throws Stop {
+        try {
+            return RequestBody.read(request);
+        } catch (IOException | RuntimeException e) {
+            int code = e instanceof org.eclipse.jetty.http.HttpException he ? he.getCode()
+                    : e.getCause() instanceof org.eclipse.jetty.http.HttpException he ? he.getCode() : 400;
+            throw new Stop(code == 408 ? ApiError.of(408, "request body timeout") : ApiError.of(400, "bad request"));
+        }
     }
 
     /** The walk-in a call runs on, and whether this call provisioned it. */

@@ -1,0 +1,63 @@
+package com.walkindb.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EnvConfigReaderTest {
+
+    @Test
+    void defaultsAreTheContractsDefaults() {
+        Config c = EnvConfigReader.read(Map.of());
+        assertThat(c.listen().getHostString()).isEqualTo("127.0.0.1");
+        assertThat(c.listen().getPort()).isEqualTo(8080);
+        assertThat(c.dataDir().toString()).endsWith("/data");
+        assertThat(c.ttl()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(c.requestsPerMinute()).isEqualTo(60);
+        assertThat(c.creationsPerMinute()).isEqualTo(10);
+        assertThat(c.maxInstancesPerIp()).isEqualTo(50);
+        assertThat(c.instanceRequestsPerMinute()).isEqualTo(300);
+        assertThat(c.trustedProxies()).isEmpty();
+        assertThat(c.sweepInterval()).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void valuesAreRead() {
+        Config c = EnvConfigReader.read(Map.of("WALKINDB_ADDR", "[::1]:0", "WALKINDB_TTL", "2",
+                "WALKINDB_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7"));
+        assertThat(c.listen().getPort()).isZero();
+        assertThat(c.ttl()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.trustedProxies()).hasSize(2);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "WALKINDB_TTL|ten|WALKINDB_TTL=\"ten\" is not a whole number",
+            "WALKINDB_TTL|0|WALKINDB_TTL=\"0\" is out of range",
+            "WALKINDB_RATE_LIMIT_REQS|-5|WALKINDB_RATE_LIMIT_REQS=\"-5\" is out of range",
+            "WALKINDB_ADDR|localhost|WALKINDB_ADDR=\"localhost\" must be host:port",
+            "WALKINDB_ADDR|127.0.0.1:99999|WALKINDB_ADDR=\"127.0.0.1:99999\" has a port out of range",
+            "WALKINDB_TRUSTED_PROXIES|10.0.0.0/33|WALKINDB_TRUSTED_PROXIES=\"10.0.0.0/33\"",
+            "WALKINDB_TRUSTED_PROXIES|example.com|WALKINDB_TRUSTED_PROXIES=\"example.com\": not an IP address",
+            "WALKINDB_ACCESS_LOG|maybe|WALKINDB_ACCESS_LOG=\"maybe\" is not on/off"})
+    void badValueStopsStartUpNamingTheVariable(String name, String value, String message) {
+        assertThatThrownBy(() -> EnvConfigReader.read(Map.of(name, value)))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(message);
+    }
+
+    @Test
+    void cidrMatchesItsNetworkOnly() throws Exception {
+        Cidr net = Cidr.parse("10.1.0.0/16");
+        assertThat(net.contains(InetAddress.getByName("10.1.255.3"))).isTrue();
+        assertThat(net.contains(InetAddress.getByName("10.2.0.1"))).isFalse();
+        assertThat(net.contains(InetAddress.getByName("::1"))).isFalse();
+        assertThat(Cidr.parse("10.1.2.3/31").contains(InetAddress.getByName("10.1.2.2"))).isTrue();
+        assertThat(Cidr.parse("10.1.2.3/31").contains(InetAddress.getByName("10.1.2.4"))).isFalse();
+    }
+}
