@@ -24,7 +24,15 @@ public final class Main {
             return;
         }
         WalkinServer server = new WalkinServer(config, Clock.systemUTC());
-        server.start();
+        try {
+            server.start();
+        } catch (java.io.IOException e) {
+            String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            System.err.println("walkindb: cannot listen on " + config.listen() + ": " + why);
+            server.close();
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

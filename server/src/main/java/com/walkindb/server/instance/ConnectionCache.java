@@ -20,6 +20,7 @@ public final class ConnectionCache {
     private final AtomicInteger size = new AtomicInteger();
     private final int capacity;
     private final long idleNanos;
+    private volatile boolean closed;
 
     public ConnectionCache(int capacity, Duration idleTime) {
         this.capacity = capacity;
@@ -39,8 +40,8 @@ public final class ConnectionCache {
 
     /** Parks a reset connection for the walk-in's next call, or closes it when the cache is full. */
     public void put(UUID id, WalkinConnection connection) {
-        if (capacity == 0 || size.incrementAndGet() > capacity) {
-            if (capacity != 0) {
+        if (closed || capacity == 0 || size.incrementAndGet() > capacity) {
+            if (!closed && capacity != 0) {
                 size.decrementAndGet();
             }
             connection.close();
@@ -78,8 +79,9 @@ public final class ConnectionCache {
         return closed;
     }
 
-    /** Closes everything (shutdown). */
+    /** Closes everything and parks nothing from now on (shutdown). */
     public void closeAll() {
+        closed = true;
         for (UUID id : idle.keySet()) {
             evict(id);
         }
