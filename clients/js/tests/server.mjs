@@ -6,6 +6,7 @@
 
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,10 +62,11 @@ export async function startServer({ env = {} } = {}) {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  const pid = /** @type {number} */ (child.pid);
   // If this test process ends without stop() (a crash), take the server down with it.
   const killOnExit = () => {
     try {
-      process.kill(child.pid, "SIGKILL");
+      process.kill(pid, "SIGKILL");
     } catch {
       // already gone
     }
@@ -109,13 +111,13 @@ export async function startServer({ env = {} } = {}) {
 
   return {
     baseUrl,
-    pid: child.pid,
+    pid,
     dataDir,
     output: () => output,
     accessLog: () => readAccessLog(dataDir),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
-        process.kill(child.pid, "SIGTERM");
+        process.kill(pid, "SIGTERM");
         const killer = setTimeout(killOnExit, 10_000);
         await exited;
         clearTimeout(killer);
@@ -126,7 +128,11 @@ export async function startServer({ env = {} } = {}) {
   };
 }
 
-/** Every access-log record the server has written so far (SPEC §5), oldest first. */
+/**
+ * Every access-log record the server has written so far (SPEC §5), oldest first.
+ * @param {string} dataDir
+ * @returns {Record<string, unknown>[]}
+ */
 function readAccessLog(dataDir) {
   const logs = join(dataDir, "logs");
   if (!existsSync(logs)) return [];
@@ -140,10 +146,9 @@ function readAccessLog(dataDir) {
 
 /** A loopback URL where nothing listens (a port that was just free). */
 export async function deadBaseUrl() {
-  const { createServer } = await import("node:net");
   const server = createServer();
-  await new Promise((done) => server.listen(0, "127.0.0.1", done));
-  const { port } = server.address();
+  await new Promise((done) => server.listen(0, "127.0.0.1", () => done(undefined)));
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
   await new Promise((done) => server.close(done));
   return `http://127.0.0.1:${port}`;
 }
