@@ -154,13 +154,16 @@ const column = z.object({
   pk: z.number().int().describe("position in the primary key (1-based), 0 when not part of it"),
 });
 
+const relation = z.object({
+  name: z.string(),
+  columns: z.array(column),
+  sql: z.string().nullable().describe("the CREATE statement"),
+  error: z.string().optional().describe("present when the columns could not be read, with the server's reason"),
+});
+
 const schemaOutput = {
-  tables: z.array(
-    z.object({ name: z.string(), columns: z.array(column), sql: z.string().nullable() }),
-  ),
-  views: z.array(
-    z.object({ name: z.string(), columns: z.array(column), sql: z.string().nullable() }),
-  ),
+  tables: z.array(relation),
+  views: z.array(relation),
   indexes: z.array(
     z.object({
       name: z.string(),
@@ -229,7 +232,13 @@ function whatNext(e, hadSession) {
         return "select fewer or shorter columns (e.g. substr() or length()) so one row stays under 1 MiB.";
       if (msg === "invalid json" || msg === "missing sql")
         return "send non-empty SQL text in `sql`.";
-      return "fix the SQL and call again; the whole call was rolled back, so earlier statements in it must be sent again too. walkindb_schema shows the tables and columns that exist.";
+      return (
+        "fix the SQL and call again. " +
+        (typeof e.statement === "number" && e.statement > 1
+          ? `The whole call was rolled back: ${e.statement === 2 ? "statement 1" : `statements 1 to ${e.statement - 1}`} must be sent again too. `
+          : "") +
+        "walkindb_schema shows the tables and columns that exist."
+      );
     case 404:
       if (msg === "not found")
         return "the server has no /sql endpoint at this address: WALKINDB_BASE_URL must be the server's root URL (e.g. http://127.0.0.1:8080).";
@@ -298,8 +307,48 @@ const SCHEMA_SQL = [
   " ORDER BY 2, 5",
 ].join("\n");
 
-/** Turns the rows of SCHEMA_SQL into the walkindb_schema result (without session fields). */
-export function buildSchema(rows) {
+// The same description one object at a time, for when SCHEMA_SQL fails as a whole (a view
+// whose table was dropped makes pragma_table_info fail): N+1 calls instead of one.
+const LIST_SQL =
+  "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
+const TABLE_INFO_SQL = 'SELECT cid, name, type, "notnull", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid';
+const INDEX_INFO_SQL = "SELECT seqno, name FROM pragma_index_info(?) ORDER BY seqno";
+
+async function describeOneByOne(client) {
+  const list = await client.execute(LIST_SQL);
+  const rows = [];
+  const errors = new Map();
+  let truncated = list.truncated;
+  for (const [type, name, table, sql] of list.rows) {
+    const head = [type, name, table, sql];
+    if (type === "trigger") {
+      rows.push([...head, null, null, null, null, null, null]);
+      continue;
+    }
+    let r;
+    try {
+      r = await client.execute(type === "index" ? INDEX_INFO_SQL : TABLE_INFO_SQL, [name]);
+    } catch (e) {
+      if (e?.status !== 400) throw e;
+      errors.set(name, e.error);
+      rows.push([...head, null, null, null, null, null, null]);
+      continue;
+    }
+    truncated ||= r.truncated;
+    if (r.rows.length === 0) rows.push([...head, null, null, null, null, null, null]);
+    for (const c of r.rows) {
+      if (type === "index") rows.push([...head, c[0], c[1], null, null, null, null]);
+      else rows.push([...head, ...c]);
+    }
+  }
+  return { ...buildSchema(rows, errors), truncated };
+}
+
+/**
+ * Turns the rows of SCHEMA_SQL into the walkindb_schema result (without session fields).
+ * `errors` maps an object's name to why its columns could not be read.
+ */
+export function buildSchema(rows, errors = new Map()) {
   const objects = new Map();
   for (const [type, name, table, sql, pos, colName, colType, notnull, dflt, pk] of rows) {
     let obj = objects.get(name);
@@ -320,8 +369,9 @@ export function buildSchema(rows) {
   }
   const out = { tables: [], views: [], indexes: [], triggers: [] };
   for (const o of objects.values()) {
-    if (o.type === "table") out.tables.push({ name: o.name, columns: o.columns, sql: o.sql });
-    else if (o.type === "view") out.views.push({ name: o.name, columns: o.columns, sql: o.sql });
+    const problem = errors.has(o.name) ? { error: errors.get(o.name) } : {};
+    if (o.type === "table") out.tables.push({ name: o.name, columns: o.columns, sql: o.sql, ...problem });
+    else if (o.type === "view") out.views.push({ name: o.name, columns: o.columns, sql: o.sql, ...problem });
     else if (o.type === "index") out.indexes.push({ name: o.name, table: o.table, columns: o.columns, sql: o.sql });
     else if (o.type === "trigger") out.triggers.push({ name: o.name, table: o.table, sql: o.sql });
   }
@@ -387,7 +437,7 @@ export function createWalkinMcpServer({ client }) {
         const notes = [];
         if (structured.truncated)
           notes.push(
-            `Note: this result is truncated: only the first ${structured.rows.length} rows came back ` +
+            `Note: this result is truncated: only the first ${structured.rows.length} row${structured.rows.length === 1 ? "" : "s"} came back ` +
               "(a call returns at most 10 000 rows or 1 MiB). Aggregate in SQL (COUNT, SUM, GROUP BY) " +
               "or page through the rest with ORDER BY ... LIMIT n OFFSET m.",
           );
@@ -433,21 +483,33 @@ export function createWalkinMcpServer({ client }) {
             "Note: there is no walk-in yet, so there are no tables. The first walkindb_execute call creates one.",
           ]);
         }
-        let r;
+        let described;
         try {
-          r = await client.execute(SCHEMA_SQL);
+          try {
+            const r = await client.execute(SCHEMA_SQL);
+            described = { ...buildSchema(r.rows ?? []), truncated: Boolean(r.truncated) };
+          } catch (e) {
+            if (e?.status !== 400) throw e;
+            described = await describeOneByOne(client);
+          }
         } catch (e) {
           return errorResult(e, true);
         }
         const structured = {
-          ...buildSchema(r.rows ?? []),
-          truncated: Boolean(r.truncated),
+          ...described,
+          truncated: Boolean(described.truncated),
           session_established: tokenPrefix(client.session),
           expires_at: client.expiresAt ?? null,
         };
         const notes = [];
         if (structured.truncated)
           notes.push("Note: the schema is too large to list whole; it is truncated.");
+        const broken = [...structured.tables, ...structured.views].filter((o) => o.error);
+        if (broken.length > 0)
+          notes.push(
+            `Note: the columns of ${broken.map((o) => o.name).join(", ")} cannot be read (see "error"); ` +
+              "such a view usually refers to a table that was dropped: drop and recreate it.",
+          );
         return okResult(structured, notes);
       }),
   );
