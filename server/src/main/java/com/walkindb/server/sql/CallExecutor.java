@@ -85,6 +85,9 @@ public final class CallExecutor {
         }
 
         private CallOutcome runStatement(SqliteStatement st) throws SqliteException {
+            // Read what compiling showed before stepping: stepping may compile nested SQL of its
+            // own (FTS5 fills its shadow tables when created), which must not count as the caller's.
+            boolean direct = auth.writesRows();
             switch (auth.txCommand()) {
                 case BEGIN, COMMIT -> {
                     return null; // the call is already one transaction; it commits when the call ends
@@ -122,7 +125,7 @@ public final class CallExecutor {
                     // statements without columns return no rows
                 }
             }
-            if (auth.writesRows()) {
+            if (direct) {
                 rowsAffected += db.changes();
             }
             return null;
