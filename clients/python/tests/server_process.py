@@ -6,6 +6,7 @@ java from $WALKINDB_JAVA (default: the output of <repo>/scripts/find-java).
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import shutil
@@ -69,6 +70,15 @@ class ServerProcess:
         self._ready = threading.Event()
 
     def start(self) -> None:
+        # stop() is idempotent; atexit catches runs that end without tearDownModule.
+        atexit.register(self.stop)
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
         jar, java = server_jar(), java_binary()
         self.data_dir = tempfile.mkdtemp(prefix="walkindb-pytest-")
         # Only the variables set here configure the server, whatever the caller's shell holds.
@@ -90,8 +100,9 @@ class ServerProcess:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not self._ready.wait(0.1):
             if self._process.poll() is not None or time.monotonic() > deadline:
+                if self._process.poll() is not None:
+                    self._reader.join(timeout=2)  # collect the last words
                 why = "exited with status {}".format(self._process.returncode) if self._process.poll() is not None else "not ready after {:g}s".format(START_TIMEOUT_S)
-                self.stop()
                 raise RuntimeError("walkindb server {}; output:\n{}".format(why, "".join(self.output)))
 
     def _read_output(self) -> None:
@@ -106,18 +117,21 @@ class ServerProcess:
                     self._ready.set()
 
     def stop(self) -> None:
-        if self._process is not None:
-            if self._process.poll() is None:
-                self._process.terminate()
+        process = self._process
+        if process is not None:
+            if process.poll() is None:
+                process.terminate()
                 try:
-                    self._process.wait(timeout=15)
+                    process.wait(timeout=15)
                 except subprocess.TimeoutExpired:
-                    self._process.kill()
-                    self._process.wait()
-            self._process = None
+                    process.kill()
+                    process.wait()
         if self._reader is not None:
             self._reader.join(timeout=5)
             self._reader = None
+        if process is not None and process.stdout is not None:
+            process.stdout.close()
+        self._process = None
         if self.data_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
             self.data_dir = ""

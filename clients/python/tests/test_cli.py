@@ -20,8 +20,11 @@ TOKEN_LINE = re.compile(r"^wkn_[A-Za-z0-9_-]{107}\n$")
 
 
 def setUpModule() -> None:
-    unittest.addModuleCleanup(SERVER.stop)
     SERVER.start()
+
+
+def tearDownModule() -> None:
+    SERVER.stop()
 
 
 def run_cli(args: List[str], env: Optional[Dict[str, str]] = None) -> subprocess.CompletedProcess:

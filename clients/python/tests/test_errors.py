@@ -20,8 +20,11 @@ BAD_TOKEN = "wkn_" + "A" * 107
 
 
 def setUpModule() -> None:
-    unittest.addModuleCleanup(SERVER.stop)
     SERVER.start()
+
+
+def tearDownModule() -> None:
+    SERVER.stop()
 
 
 class ErrorCase(unittest.TestCase):
@@ -32,6 +35,8 @@ class ErrorCase(unittest.TestCase):
 
 
 class BadRequestTests(ErrorCase):
+    db: Client
+
     @classmethod
     def setUpClass(cls) -> None:
         cls.db = Client(SERVER.base_url)
@@ -201,9 +206,10 @@ class LimitTests(ErrorCase):
     def test_507_when_the_walkin_passes_10_mb_and_the_call_is_rolled_back(self) -> None:
         db = Client(SERVER.base_url)
         db.execute("CREATE TABLE big(b BLOB)")
+        # 999 000 bytes: a row's record must stay under SQLite's 1 000 000-byte LENGTH limit.
         four_megabytes = (
             "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE n < 4)"
-            " INSERT INTO big SELECT randomblob(1000000) FROM c"
+            " INSERT INTO big SELECT randomblob(999000) FROM c"
         )
         self.assertEqual(db.execute(four_megabytes).rows_affected, 4)
         self.assertEqual(db.execute(four_megabytes).rows_affected, 4)

@@ -21,8 +21,11 @@ COUNT_TO = "WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c WHERE
 
 
 def setUpModule() -> None:
-    unittest.addModuleCleanup(SERVER.stop)
     SERVER.start()
+
+
+def tearDownModule() -> None:
+    SERVER.stop()
 
 
 class SessionTests(unittest.TestCase):
@@ -130,6 +133,8 @@ class BaseUrlTests(unittest.TestCase):
 
 
 class ValueTests(unittest.TestCase):
+    db: Client
+
     @classmethod
     def setUpClass(cls) -> None:
         cls.db = Client(SERVER.base_url)
@@ -199,6 +204,8 @@ class ValueTests(unittest.TestCase):
 
 
 class BlobTests(unittest.TestCase):
+    db: Client
+
     @classmethod
     def setUpClass(cls) -> None:
         cls.db = Client(SERVER.base_url)
@@ -224,6 +231,23 @@ class BlobTests(unittest.TestCase):
         result = self.db.execute("SELECT randomblob(500000) AS b")
         self.assertEqual(len(result.rows[0][0]), 500000)
         self.assertIs(type(result.rows[0][0]), bytes)
+
+
+class FullTextTests(unittest.TestCase):
+    def test_create_virtual_table_affects_no_rows(self) -> None:
+        # SPEC: only INSERT, REPLACE, UPDATE and DELETE count towards rows_affected.
+        created = Client(SERVER.base_url).execute("CREATE VIRTUAL TABLE docs USING fts5(body)")
+        self.assertEqual(created, Result(columns=[], rows=[], rows_affected=0, truncated=False))
+
+    def test_fts5_table_ranks_passages_with_bm25(self) -> None:
+        db = Client(SERVER.base_url)
+        db.execute("CREATE VIRTUAL TABLE docs USING fts5(body)")
+        inserted = db.execute(
+            "INSERT INTO docs(rowid, body) VALUES (1, 'apples and pears'), (2, 'apples apples apples'), (3, 'nothing here')"
+        )
+        self.assertEqual(inserted.rows_affected, 3)
+        ranked = db.execute("SELECT rowid FROM docs WHERE docs MATCH ? ORDER BY bm25(docs)", ["apples"])
+        self.assertEqual(ranked.rows, [[2], [1]])
 
 
 class HealthzTests(unittest.TestCase):

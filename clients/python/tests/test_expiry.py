@@ -14,8 +14,11 @@ SERVER = ServerProcess(dict(LIFTED_LIMITS, WALKINDB_TTL=str(TTL_S)))
 
 
 def setUpModule() -> None:
-    unittest.addModuleCleanup(SERVER.stop)
     SERVER.start()
+
+
+def tearDownModule() -> None:
+    SERVER.stop()
 
 
 class ExpiryTests(unittest.TestCase):

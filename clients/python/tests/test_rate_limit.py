@@ -12,8 +12,11 @@ SERVER = ServerProcess({"WALKINDB_RATE_LIMIT_REQS": "3"})
 
 
 def setUpModule() -> None:
-    unittest.addModuleCleanup(SERVER.stop)
     SERVER.start()
+
+
+def tearDownModule() -> None:
+    SERVER.stop()
 
 
 class RateLimitTests(unittest.TestCase):

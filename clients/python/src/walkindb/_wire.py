@@ -156,5 +156,6 @@ def parse_ttl(value: Optional[str]) -> Optional[int]:
 def _header(headers: Any, name: str) -> Optional[str]:
     if headers is None:
         return None
-    return headers.get(name)
+    value = headers.get(name)
+    return value if isinstance(value, str) else None
 

@@ -16,7 +16,9 @@ import java.util.Set;
  */
 final class CallAuthorizer implements Authorizer {
     static final Set<String> PRAGMAS = Set.of("table_info", "table_xinfo", "table_list", "index_list",
-            "index_info", "index_xinfo", "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check");
+            "index_info", "index_xinfo", "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check",
+            // read-only counter; FTS5 runs "PRAGMA main.data_version" itself on every write
+            "data_version");
     static final Set<String> MODULES = Set.of("fts5", "fts5vocab");
     private static final Set<String> SCHEMA_TABLES = Set.of("sqlite_master", "sqlite_schema",
             "sqlite_temp_master", "sqlite_temp_schema");
