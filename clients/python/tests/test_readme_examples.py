@@ -81,7 +81,8 @@ class ReadmeTests(unittest.TestCase):
 
     def test_rerank_recipe_puts_the_best_passages_first(self) -> None:
         namespace, lines = run_block(python_block("def rerank("))
-        ranking = namespace["rerank"]("how does bm25 ranking score a document?", namespace["candidates"], top_k=2)
+        with mock.patch.dict(os.environ, {"WALKINDB_BASE_URL": SERVER.base_url}):
+            ranking = namespace["rerank"]("how does bm25 ranking score a document?", namespace["candidates"], top_k=2)
         self.assertEqual([index for index, _ in ranking], [2, 1])
         scores = [score for _, score in ranking]
         self.assertTrue(all(isinstance(s, float) and s < 0 for s in scores), scores)
@@ -92,7 +93,8 @@ class ReadmeTests(unittest.TestCase):
         namespace, _ = run_block(python_block("def rerank("))
         passages = ["filler passage number {} about nothing in particular".format(n) for n in range(300)]
         passages[217] = "the needle: walkindb deletes every walk-in after ten minutes"
-        ranking = namespace["rerank"]("needle walkindb", passages, top_k=3)
+        with mock.patch.dict(os.environ, {"WALKINDB_BASE_URL": SERVER.base_url}):
+            ranking = namespace["rerank"]("needle walkindb", passages, top_k=3)
         self.assertEqual([index for index, _ in ranking], [217])
 
 
