@@ -94,6 +94,7 @@ const state = {
   expiresAt: null, // unix seconds, or null when unknown
   goneSession: null, // the token that expired, while the page says so
   running: false,
+  calls: 0, // finished calls, published on <html data-calls> for the browser tests
   warnedMinute: false,
   timer: 0,
 };
@@ -143,6 +144,11 @@ function walkinGone(reason) {
       : 'This walk-in no longer exists on the server (it expired or was deleted), so the query did not run. ' +
         'Start a new walk-in, or run the query again: the next call creates a fresh, empty one.';
   ui.expired.hidden = false;
+  announce(
+    reason === 'expired'
+      ? 'The walk-in has expired and its database is deleted.'
+      : 'The walk-in no longer exists on the server.',
+  );
   renderSession();
   updateCurl();
 }
@@ -236,6 +242,7 @@ function buildExamples() {
       ui.sql.focus();
       ui.sql.setSelectionRange(0, 0);
       ui.sql.scrollTop = 0;
+      ui.sql.scrollLeft = 0;
       announce(`Loaded the example “${example.title}”. Press Run or Control+Enter to run it.`);
     });
     li.append(button);
@@ -262,6 +269,7 @@ function clearTable() {
 
 function setBusy(busy) {
   state.running = busy;
+  if (!busy) document.documentElement.dataset.calls = String(++state.calls);
   ui.run.setAttribute('aria-disabled', String(busy));
   ui.newWalkin.setAttribute('aria-disabled', String(busy));
   ui.run.textContent = busy ? 'Running…' : 'Run';
@@ -282,10 +290,12 @@ function renderResult(result, { ms, restored = false } = {}) {
 
   const thead = document.createElement('thead');
   const headRow = document.createElement('tr');
-  for (const name of result.columns) {
+  const numeric = result.columns.map((_, c) => isNumberColumn(result.rows, c, shown));
+  for (const [c, name] of result.columns.entries()) {
     const th = document.createElement('th');
     th.scope = 'col';
     th.textContent = name;
+    if (numeric[c]) th.className = 'num';
     headRow.append(th);
   }
   thead.append(headRow);
@@ -298,6 +308,7 @@ function renderResult(result, { ms, restored = false } = {}) {
       const td = document.createElement('td');
       const value = describeValue(row[c]);
       td.className = `v-${value.kind}`;
+      if (numeric[c]) td.classList.add('num');
       if (value.kind === 'text' && value.text === '') {
         td.classList.add('empty');
         td.title = 'empty text';
@@ -328,6 +339,17 @@ function renderResult(result, { ms, restored = false } = {}) {
   }
   ui.table.append(thead, tbody);
   ui.tableWrap.hidden = false;
+}
+
+/** A column whose shown values are all numbers (or NULL, with at least one number). */
+function isNumberColumn(rows, c, shown) {
+  let numbers = 0;
+  for (let r = 0; r < shown; r++) {
+    const v = rows[r][c];
+    if (typeof v === 'number') numbers++;
+    else if (v !== null && v !== undefined) return false;
+  }
+  return numbers > 0;
 }
 
 function renderError(err) {
@@ -378,6 +400,7 @@ function renderError(err) {
   }
   ui.error.append(box);
   ui.error.classList.add('shown');
+  if (!ui.expired.hidden) return; // walkinGone() has said it plainly already
   announce(
     err instanceof WalkinDBError && err.status !== 0
       ? `The call failed with status ${err.status}.`
@@ -531,7 +554,8 @@ function main() {
   startTimer();
 
   ui.sql.addEventListener('input', onEdit);
-  ui.sql.addEventListener('keydown', (event) => {
+  // Ctrl+Enter (Cmd+Enter) runs from anywhere on the page, the editor included.
+  document.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       run();

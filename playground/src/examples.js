@@ -47,7 +47,9 @@ INSERT INTO docs(title, body) VALUES
   ('Scratch memory', 'An agent keeps its plan in a disposable SQLite database.'),
   ('Chunk staging', 'Stage retrieved chunks, then rank them with SQL before answering.'),
   ('Teaching', 'Students try window functions without installing anything.'),
-  ('Cleanup', 'Every walk-in database is deleted ten minutes after it was created.');
+  ('Cleanup', 'Every walk-in database is deleted ten minutes after it was created.'),
+  ('Joins', 'Join the tables you made a minute ago.'),
+  ('Limits', 'Ten thousand rows per result and two seconds per call.');
 SELECT title,
        highlight(docs, 1, '[', ']') AS match,
        round(bm25(docs), 3) AS score
