@@ -78,7 +78,7 @@ public final class WalkinServer implements AutoCloseable {
                 new SessionTokens(SecretStore.open(config.dataDir(), clock), random),
                 new UuidV7(clock, random),
                 store, walkins, config.ttl());
-        this.accessLog = config.accessLog() ? AccessLog.open(config.dataDir(), Config.ACCESS_LOG_DAYS) : null;
+        this.accessLog = config.accessLog() ? AccessLog.open(config.dataDir(), Config.ACCESS_LOG_DAYS, clock) : null;
 
         QueuedThreadPool pool = new QueuedThreadPool();
         pool.setName("walkindb-http");

@@ -4,15 +4,20 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
  * Files the server ships inside its jar: the OpenAPI document and the playground
- * ({@code /} and {@code /playground/...}). Loaded from the classpath on first use and kept;
+ * ({@code /} and {@code /playground/...}). Loaded from the classpath on first use and kept, with an
+ * ETag so browsers revalidate cheaply;
  * paths are checked against a strict pattern first, so nothing outside those folders is served.
  */
 final class StaticAssets {
@@ -23,7 +28,8 @@ final class StaticAssets {
             "css", "text/css; charset=utf-8", "json", "application/json", "svg", "image/svg+xml",
             "png", "image/png", "ico", "image/x-icon", "map", "application/json", "txt", "text/plain; charset=utf-8");
 
-    private record Asset(byte[] bytes, String type) {}
+    /** A file and its validator (a hash of its bytes), so browsers revalidate instead of guessing. */
+    private record Asset(byte[] bytes, String type, String etag) {}
 
     private final Map<String, Asset> loaded = new ConcurrentHashMap<>();
 
@@ -35,7 +41,7 @@ final class StaticAssets {
     }
 
     /** Writes the resource, or returns false when there is none. */
-    boolean serve(String resource, boolean html, Response response, Callback callback) {
+    boolean serve(String resource, boolean html, Request request, Response response, Callback callback) {
         Asset asset = loaded.get(resource);
         if (asset == null) {
             asset = load(resource);
@@ -45,16 +51,22 @@ final class StaticAssets {
             loaded.put(resource, asset);
         }
         var h = response.getHeaders();
-        response.setStatus(200);
-        h.put(HttpHeader.CONTENT_TYPE, asset.type());
-        h.put(HttpHeader.CONTENT_LENGTH, asset.bytes().length);
         h.put("X-Content-Type-Options", "nosniff");
         h.put("Referrer-Policy", "no-referrer");
         if (html || resource.startsWith("/playground/")) {
             h.put("Content-Security-Policy", CSP);
         }
-        // The page itself must pick up a new build at once; its assets may be cached briefly.
-        h.put(HttpHeader.CACHE_CONTROL, html || resource.endsWith(".json") ? "no-cache" : "public, max-age=300");
+        // Always revalidate (cheap: 304 by ETag), so a page and its modules never mix two builds.
+        h.put(HttpHeader.CACHE_CONTROL, "no-cache");
+        h.put(HttpHeader.ETAG, asset.etag());
+        if (asset.etag().equals(request.getHeaders().get(HttpHeader.IF_NONE_MATCH))) {
+            response.setStatus(304);
+            callback.succeeded();
+            return true;
+        }
+        response.setStatus(200);
+        h.put(HttpHeader.CONTENT_TYPE, asset.type());
+        h.put(HttpHeader.CONTENT_LENGTH, asset.bytes().length);
         response.write(true, ByteBuffer.wrap(asset.bytes()), callback);
         return true;
     }
@@ -65,7 +77,12 @@ final class StaticAssets {
                 return null;
             }
             String ext = resource.substring(resource.lastIndexOf('.') + 1);
-            return new Asset(in.readAllBytes(), TYPES.getOrDefault(ext, "application/octet-stream"));
+            byte[] bytes = in.readAllBytes();
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            String etag = "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"";
+            return new Asset(bytes, TYPES.getOrDefault(ext, "application/octet-stream"), etag);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -73,19 +73,19 @@ public final class WalkinHandler extends Handler.Abstract {
                 }
             }
             case "/openapi.json" -> {
-                if (allow(method, "GET", response, callback) && !assets.serve("/openapi.json", false, response, callback)) {
+                if (allow(method, "GET", response, callback) && !assets.serve("/openapi.json", false, request, response, callback)) {
                     Responses.error(response, ApiError.NOT_FOUND, callback);
                 }
             }
             case "/", "/index.html" -> {
                 if (allow(method, "GET", response, callback)
-                        && !assets.serve("/playground/index.html", true, response, callback)) {
+                        && !assets.serve("/playground/index.html", true, request, response, callback)) {
                     Responses.error(response, ApiError.NOT_FOUND, callback);
                 }
             }
             default -> {
                 if (StaticAssets.isPlaygroundPath(path)) {
-                    if (allow(method, "GET", response, callback) && !assets.serve(path, false, response, callback)) {
+                    if (allow(method, "GET", response, callback) && !assets.serve(path, false, request, response, callback)) {
                         Responses.error(response, ApiError.NOT_FOUND, callback);
                     }
                 } else {

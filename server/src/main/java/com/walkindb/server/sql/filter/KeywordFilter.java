@@ -1,7 +1,7 @@
 package com.walkindb.server.sql.filter;
 
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The keyword pre-filter of SPEC §4: defence in depth that refuses SQL naming something
@@ -28,8 +28,9 @@ import java.util.Set;
  * accepts a single-quoted token where its grammar allows only a name ({@code FROM 'json_each'('[1]')},
  * {@code USING 'fts5'(a)}). A string directly before {@code (}, or directly after
  * {@code FROM}, {@code JOIN}, {@code INTO}, {@code UPDATE}, {@code USING}, {@code TABLE} or a
- * dot, is therefore checked as a name; {@code SELECT 'zipfile'} still passes. A string
- * after a comma in a FROM list is not recognised; layers 1 and 2 cover it.
+ * dot, is therefore checked as a name; {@code SELECT 'zipfile'} still passes. A string after
+ * a comma in a FROM list ({@code FROM t, 'sqlite_dbpage'}) is not recognised; layers 1 and 2
+ * (hardened build, authorizer) cover it.
  *
  * <p>A forbidden match wins; otherwise the SQL must contain a token other than whitespace,
  * comments and semicolons before its first U+0000 (where SQLite stops reading), or it holds
@@ -39,12 +40,12 @@ public final class KeywordFilter {
     private static final FilterVerdict ALLOWED = new FilterVerdict.Allowed();
     private static final FilterVerdict NO_STATEMENT = new FilterVerdict.NoStatement();
 
-    private static final Map<String, String> KEYWORDS = Map.of("attach", "ATTACH", "detach", "DETACH");
-    private static final Set<String> FUNCTIONS = Set.of("load_extension", "readfile", "writefile", "edit");
+    private static final List<String> KEYWORDS = List.of("attach", "detach");
+    private static final List<String> FUNCTIONS = List.of("load_extension", "readfile", "writefile", "edit");
     private static final String FUNCTION_PREFIX = "fts5_";
-    private static final Set<String> NAMES = Set.of("sqlite_dbpage", "zipfile", "unzip");
+    private static final List<String> NAMES = List.of("sqlite_dbpage", "zipfile", "unzip");
     /** Keywords after which SQLite's grammar expects a table or module name. */
-    private static final Set<String> NAME_INTRODUCERS = Set.of("from", "join", "into", "update", "using", "table");
+    private static final List<String> NAME_INTRODUCERS = List.of("from", "join", "into", "update", "using", "table");
 
     private KeywordFilter() {}
 
@@ -73,9 +74,8 @@ public final class KeywordFilter {
                 continue;
             }
             statement |= beforeNul && kind != TokenKind.SEMICOLON;
-            String word = kind == TokenKind.WORD ? name(sql, t) : null;
             String hit = switch (kind) {
-                case WORD -> KEYWORDS.containsKey(word) ? KEYWORDS.get(word) : namedObject(word);
+                case WORD -> bareWord(sql, t);
                 case QUOTED_ID -> namedObject(name(sql, t));
                 case STRING -> nameExpected ? namedObject(name(sql, t)) : null;
                 case LEFT_PAREN -> callee != null ? called(sql, callee) : null;
@@ -86,9 +86,15 @@ public final class KeywordFilter {
             }
             boolean nameLike = kind == TokenKind.WORD || kind == TokenKind.QUOTED_ID || kind == TokenKind.STRING;
             callee = nameLike ? t : null;
-            nameExpected = kind == TokenKind.DOT || (word != null && NAME_INTRODUCERS.contains(word));
+            nameExpected = kind == TokenKind.DOT || (kind == TokenKind.WORD && oneOf(sql, t, NAME_INTRODUCERS) != null);
         }
         return statement ? ALLOWED : NO_STATEMENT;
+    }
+
+    /** The keyword to report for a bare word, or null; compares in place, as most words are harmless. */
+    private static String bareWord(String sql, Token word) {
+        String keyword = oneOf(sql, word, KEYWORDS);
+        return keyword != null ? keyword.toUpperCase(Locale.ROOT) : oneOf(sql, word, NAMES);
     }
 
     private static String namedObject(String name) {
@@ -97,12 +103,43 @@ public final class KeywordFilter {
 
     /** The keyword to report when {@code callee} is followed by '(', or null. */
     private static String called(String sql, Token callee) {
+        if (callee.kind() == TokenKind.WORD) {
+            String function = oneOf(sql, callee, FUNCTIONS);
+            boolean fts5 = callee.end() - callee.start() >= FUNCTION_PREFIX.length()
+                    && sameAscii(sql, callee.start(), FUNCTION_PREFIX);
+            return function != null ? function : fts5 ? name(sql, callee) : null;
+        }
         String name = name(sql, callee);
         if (FUNCTIONS.contains(name) || name.startsWith(FUNCTION_PREFIX)) {
             return name;
         }
         // A string before '(' can only be a table-valued function or module name.
         return callee.kind() == TokenKind.STRING ? namedObject(name) : null;
+    }
+
+    /** The entry of {@code lowerCaseWords} that the bare word {@code t} spells, ignoring ASCII case, or null. */
+    private static String oneOf(String sql, Token t, List<String> lowerCaseWords) {
+        int length = t.end() - t.start();
+        for (String candidate : lowerCaseWords) {
+            if (candidate.length() == length && sameAscii(sql, t.start(), candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** Whether {@code sql} holds {@code lower} at {@code at}, folding only ASCII letters as SQLite does. */
+    private static boolean sameAscii(String sql, int at, String lower) {
+        for (int i = 0; i < lower.length(); i++) {
+            if (toLowerAscii(sql.charAt(at + i)) != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static char toLowerAscii(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
     }
 
     /**
@@ -126,7 +163,7 @@ public final class KeywordFilter {
             if (c == close && close != ']') {
                 i++; // the first of a doubled delimiter; its twin is appended below
             }
-            out.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c);
+            out.append(toLowerAscii(c));
         }
         return out.toString();
     }

@@ -38,19 +38,19 @@ import java.util.List;
  *
  * <p>One forward pass with at most three characters of look-ahead: linear time, no regex.
  */
-public final class SqlTokenizer {
+final class SqlTokenizer {
     private final String sql;
     private final int length;
     private int pos;
 
     /** A tokenizer over {@code sql}, positioned at its start. */
-    public SqlTokenizer(String sql) {
+    SqlTokenizer(String sql) {
         this.sql = sql;
         this.length = sql.length();
     }
 
     /** All tokens of {@code sql}, in order; they cover the text without gaps. */
-    public static List<Token> tokenize(String sql) {
+    static List<Token> tokenize(String sql) {
         List<Token> tokens = new ArrayList<>();
         SqlTokenizer tokenizer = new SqlTokenizer(sql);
         for (Token t = tokenizer.next(); t != null; t = tokenizer.next()) {
@@ -60,7 +60,7 @@ public final class SqlTokenizer {
     }
 
     /** The next token, or null at the end of the text. */
-    public Token next() {
+    Token next() {
         if (pos >= length) {
             return null;
         }

@@ -4,10 +4,10 @@ package com.walkindb.server.sql.filter;
  * One token of SQL text: its kind and where it lies, as UTF-16 indices into the scanned
  * string ({@code start} inclusive, {@code end} exclusive).
  */
-public record Token(TokenKind kind, int start, int end) {
+record Token(TokenKind kind, int start, int end) {
 
     /** The token's text, delimiters included. */
-    public String text(String sql) {
+    String text(String sql) {
         return sql.substring(start, end);
     }
 }

@@ -4,7 +4,7 @@ package com.walkindb.server.sql.filter;
  * The kinds of token {@link SqlTokenizer} tells apart: exactly the distinctions the keyword
  * pre-filter needs, each one drawn where SQLite's own tokenizer draws it.
  */
-public enum TokenKind {
+enum TokenKind {
     /** Spaces, tabs, line breaks, form feeds, and a byte-order mark where a token starts. */
     WHITESPACE,
     /** {@code --} to the end of the line, or a block comment (an unterminated one runs to the end). */
