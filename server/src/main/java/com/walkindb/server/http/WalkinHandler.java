@@ -42,8 +42,7 @@ public final class WalkinHandler extends Handler.Abstract {
         } catch (Throwable t) {
             LOG.error("internal error on {} {}", method, path, t);
             if (!response.isCommitted()) {
-                response.getHeaders().remove(SqlEndpoint.SESSION_HEADER);
-                response.getHeaders().remove(SqlEndpoint.TTL_HEADER);
+                // Session headers already set stay: the caller must be able to keep the walk-in.
                 Responses.error(response, ApiError.INTERNAL, callback);
             } else {
                 callback.failed(t);

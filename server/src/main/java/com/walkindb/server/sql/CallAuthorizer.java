@@ -29,12 +29,14 @@ final class CallAuthorizer implements Authorizer {
     private String denial;
     private TxCommand txCommand = TxCommand.NONE;
     private boolean writesRows;
+    private boolean schemaChange;
 
     /** Forget what the previous statement showed; call before compiling the next one. */
     void startStatement() {
         denial = null;
         txCommand = TxCommand.NONE;
         writesRows = false;
+        schemaChange = false;
     }
 
     String denial() {
@@ -45,8 +47,12 @@ final class CallAuthorizer implements Authorizer {
         return txCommand;
     }
 
+    /**
+     * True for INSERT, REPLACE, UPDATE and DELETE statements. DDL never counts, though SQLite
+     * reports a DROP TABLE as a DELETE on the table too.
+     */
     boolean writesRows() {
-        return writesRows;
+        return writesRows && !schemaChange;
     }
 
     @Override
@@ -77,16 +83,21 @@ final class CallAuthorizer implements Authorizer {
                 return null;
             case READ:
                 return readable(arg1);
-            case INSERT, UPDATE, DELETE:
-                if (temp) {
+            case INSERT, UPDATE, DELETE: {
+                boolean schemaTable = arg1 != null && SCHEMA_TABLES.contains(arg1.toLowerCase(Locale.ROOT));
+                if (temp && !schemaTable) {
+                    // ALTER TABLE rewrites temp.sqlite_master itself; callers cannot write schema
+                    // tables, and TEMP objects are refused where they are created.
                     return "TEMP table";
                 }
-                if (trigger == null && arg1 != null && !SCHEMA_TABLES.contains(arg1.toLowerCase(Locale.ROOT))) {
+                if (trigger == null && !schemaTable) {
                     writesRows = true;
                 }
                 return null;
+            }
             case CREATE_TABLE, CREATE_INDEX, CREATE_TRIGGER, CREATE_VIEW, DROP_TABLE, DROP_INDEX, DROP_TRIGGER,
                  DROP_VIEW, ALTER_TABLE:
+                schemaChange = true;
                 return temp ? "TEMP " + objectKind(action) : null;
             case CREATE_TEMP_TABLE, DROP_TEMP_TABLE:
                 return "TEMP table";
@@ -97,6 +108,7 @@ final class CallAuthorizer implements Authorizer {
             case CREATE_TEMP_VIEW, DROP_TEMP_VIEW:
                 return "TEMP view";
             case CREATE_VTABLE, DROP_VTABLE: {
+                schemaChange = true;
                 String module = arg2 == null ? "" : arg2.toLowerCase(Locale.ROOT);
                 if (temp) {
                     return "TEMP table";
@@ -105,7 +117,8 @@ final class CallAuthorizer implements Authorizer {
             }
             case FUNCTION: {
                 String name = arg2 == null ? "" : arg2.toLowerCase(Locale.ROOT);
-                return FunctionAllowlist.FUNCTIONS.contains(name) ? null : "function " + name;
+                return FunctionAllowlist.FUNCTIONS.contains(name) || FunctionAllowlist.INTERNAL.contains(name)
+                        ? null : "function " + name;
             }
             case PRAGMA: {
                 String name = arg1 == null ? "" : arg1.toLowerCase(Locale.ROOT);

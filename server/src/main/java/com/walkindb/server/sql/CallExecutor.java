@@ -132,6 +132,11 @@ public final class CallExecutor {
         }
 
         private CallOutcome failure(SqliteException e) {
+            if (auth.denial() != null) {
+                // SQLite reports a refused function as a plain error ("not authorized to use
+                // function: x"), not as SQLITE_AUTH: the authorizer's own record decides.
+                return new CallOutcome.Forbidden(auth.denial(), statement);
+            }
             return switch (e.primaryCode()) {
                 case ResultCodes.AUTH -> new CallOutcome.Forbidden(
                         auth.denial() != null ? auth.denial() : "not authorized", statement);

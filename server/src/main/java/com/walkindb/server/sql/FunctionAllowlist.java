@@ -37,5 +37,12 @@ final class FunctionAllowlist {
             // FTS5 auxiliary
             "bm25", "highlight", "snippet");
 
+    /**
+     * SQLite's own helpers for ALTER TABLE. They are internal functions: caller SQL cannot name
+     * them (SQLite answers "no such function"), but ALTER TABLE compiles calls to them.
+     */
+    static final Set<String> INTERNAL = Set.of("sqlite_rename_table", "sqlite_rename_column",
+            "sqlite_rename_test", "sqlite_drop_column", "sqlite_rename_quotefix");
+
     private FunctionAllowlist() {}
 }

@@ -1,0 +1,294 @@
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The long run of bench/run.sh: provisions walk-ins back to back, each one a {@code POST /sql
+ * SELECT 1} without a session header, from a few creator threads on keep-alive sockets. A walk-in
+ * counts as created only on a 200 that carries {@code X-Walkin-Session}; everything else (another
+ * status, a dropped connection, a timeout) is a failure and is tallied by status (0 = socket).
+ *
+ * <p>Plain sockets instead of java.net.http: the request is fixed bytes and the parser reads only
+ * the status line, three headers and the body, so the generator's own cost stays small and known.
+ *
+ * <p>Run: {@code java bench/WalkinFlood.java HOST PORT COUNT CREATORS SERVER_PID MAX_SECONDS
+ * SAMPLE_EVERY}. Prints {@code SAMPLE ...} lines (server RSS every SAMPLE_EVERY walk-ins created)
+ * and one {@code RESULT ...} line; the keys are read by run.sh.
+ */
+public final class WalkinFlood {
+    private static final byte[] BODY = "{\"sql\":\"SELECT 1\"}".getBytes(StandardCharsets.US_ASCII);
+
+    private final String host;
+    private final int port;
+    private final int count;
+    private final long serverPid;
+    private final int sampleEvery;
+    private final long deadlineNanos;
+    private final byte[] request;
+    private final long[] latencyNanos;
+    private final long[] startNanos; // when each call began, relative to the run's start
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger created = new AtomicInteger();
+    private final LongAdder failed = new LongAdder();
+    private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
+    private final long runStart = System.nanoTime();
+    private volatile long lastSampleNanos = runStart;
+    private volatile int lastSampleCount;
+
+    private WalkinFlood(String host, int port, int count, long serverPid, int maxSeconds, int sampleEvery) {
+        this.host = host;
+        this.port = port;
+        this.count = count;
+        this.serverPid = serverPid;
+        this.sampleEvery = sampleEvery;
+        this.deadlineNanos = runStart + maxSeconds * 1_000_000_000L;
+        this.latencyNanos = new long[count];
+        this.startNanos = new long[count];
+        String head = "POST /sql HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n"
+                + "Content-Type: application/json\r\nUser-Agent: walkindb-bench\r\n"
+                + "Content-Length: " + BODY.length + "\r\n\r\n";
+        byte[] h = head.getBytes(StandardCharsets.US_ASCII);
+        request = Arrays.copyOf(h, h.length + BODY.length);
+        System.arraycopy(BODY, 0, request, h.length, BODY.length);
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 7) {
+            System.err.println("usage: WalkinFlood HOST PORT COUNT CREATORS SERVER_PID MAX_SECONDS SAMPLE_EVERY");
+            System.exit(2);
+        }
+        WalkinFlood flood = new WalkinFlood(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                Long.parseLong(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]));
+        flood.run(Integer.parseInt(args[3]));
+    }
+
+    private void run(int creators) throws InterruptedException {
+        Thread[] threads = new Thread[creators];
+        for (int i = 0; i < creators; i++) {
+            threads[i] = Thread.ofPlatform().name("creator-" + i).start(this::creator);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        report();
+    }
+
+    private void creator() {
+        Connection conn = null;
+        while (true) {
+            int i = next.getAndIncrement();
+            if (i >= count || System.nanoTime() > deadlineNanos) {
+                break;
+            }
+            long t0 = System.nanoTime();
+            int status;
+            boolean session = false;
+            try {
+                if (conn == null) {
+                    conn = new Connection(host, port);
+                }
+                Response r = conn.exchange(request);
+                status = r.status;
+                session = r.session;
+                if (r.close) {
+                    conn.close();
+                    conn = null;
+                }
+            } catch (IOException e) {
+                status = 0;
+                if (conn != null) {
+                    conn.close();
+                    conn = null;
+                }
+            }
+            latencyNanos[i] = System.nanoTime() - t0;
+            startNanos[i] = t0 - runStart;
+            statuses.computeIfAbsent(status, k -> new LongAdder()).increment();
+            if (status == 200 && session) {
+                int n = created.incrementAndGet();
+                if (n % sampleEvery == 0) {
+                    sample(n);
+                }
+            } else {
+                failed.increment();
+            }
+        }
+        if (conn != null) {
+            conn.close();
+        }
+    }
+
+    private synchronized void sample(int n) {
+        long now = System.nanoTime();
+        double elapsed = (now - runStart) / 1e9;
+        double interval = (n - lastSampleCount) / ((now - lastSampleNanos) / 1e9);
+        lastSampleNanos = now;
+        lastSampleCount = n;
+        System.out.printf("SAMPLE created=%d elapsed_s=%.1f rate=%.1f interval_rate=%.1f rss_kb=%d failed=%d%n",
+                n, elapsed, n / elapsed, interval, rssKb(), failed.sum());
+        System.out.flush();
+    }
+
+    private long rssKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + serverPid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // the server is gone or /proc is unreadable: report -1 rather than stop the run
+        }
+        return -1;
+    }
+
+    private void report() {
+        int attempted = Math.min(next.get(), count);
+        double elapsed = (System.nanoTime() - runStart) / 1e9;
+        int slow = 0;
+        int worst = 0;
+        for (int i = 0; i < attempted; i++) {
+            if (latencyNanos[i] > 1_000_000_000L) {
+                slow++;
+            }
+            if (latencyNanos[i] > latencyNanos[worst]) {
+                worst = i;
+            }
+        }
+        // Calls slower than 1 s, and when the slowest one began: a stall shows up here.
+        System.out.printf("SLOW over_1s=%d worst_ms=%.1f worst_began_at_s=%.1f%n", slow,
+                attempted == 0 ? 0 : latencyNanos[worst] / 1e6, attempted == 0 ? 0 : startNanos[worst] / 1e9);
+        for (int i = 0, shown = 0; i < attempted && shown < 20; i++) {
+            if (latencyNanos[i] > 1_000_000_000L) {
+                System.out.printf("SLOW call=%d began_at_s=%.3f ms=%.1f%n", i, startNanos[i] / 1e9, latencyNanos[i] / 1e6);
+                shown++;
+            }
+        }
+        long[] lat = Arrays.copyOf(latencyNanos, attempted);
+        Arrays.sort(lat);
+        StringBuilder st = new StringBuilder();
+        new TreeMap<>(statuses).forEach((k, v) -> st.append(st.isEmpty() ? "" : ",").append(k).append(':').append(v.sum()));
+        System.out.printf("RESULT attempted=%d created=%d failed=%d elapsed_s=%.1f rate=%.1f p50_ms=%.2f p99_ms=%.2f "
+                        + "p999_ms=%.2f max_ms=%.2f over_1s=%d stopped=%s rss_kb=%d statuses=%s%n",
+                attempted, created.get(), failed.sum(), elapsed, created.get() / elapsed,
+                pct(lat, 50), pct(lat, 99), pct(lat, 99.9), lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6, slow,
+                attempted < count ? "time-cap" : "done", rssKb(), st);
+    }
+
+    private static double pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, idx))] / 1e6;
+    }
+
+    private record Response(int status, boolean session, boolean close) {}
+
+    /** One keep-alive HTTP/1.1 connection; reads Content-Length and chunked bodies. */
+    private static final class Connection {
+        private final Socket socket;
+        private final OutputStream out;
+        private final InputStream in;
+
+        Connection(String host, int port) throws IOException {
+            socket = new Socket();
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(host, port), 10_000);
+            socket.setSoTimeout(30_000);
+            out = socket.getOutputStream();
+            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        }
+
+        Response exchange(byte[] request) throws IOException {
+            out.write(request);
+            out.flush();
+            String statusLine = line();
+            String[] parts = statusLine.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+                throw new IOException("bad status line: " + statusLine);
+            }
+            int status = Integer.parseInt(parts[1]);
+            long length = -1;
+            boolean chunked = false;
+            boolean close = false;
+            boolean session = false;
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                int colon = h.indexOf(':');
+                if (colon < 0) {
+                    continue;
+                }
+                String name = h.substring(0, colon).trim().toLowerCase();
+                String value = h.substring(colon + 1).trim();
+                switch (name) {
+                    case "content-length" -> length = Long.parseLong(value);
+                    case "transfer-encoding" -> chunked = value.toLowerCase().contains("chunked");
+                    case "connection" -> close = value.equalsIgnoreCase("close");
+                    case "x-walkin-session" -> session = value.startsWith("wkn_");
+                    default -> { }
+                }
+            }
+            if (chunked) {
+                for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
+                        size = Long.parseLong(line().split(";")[0].trim(), 16)) {
+                    skip(size);
+                    line();
+                }
+                while (!line().isEmpty()) {
+                    // trailers
+                }
+            } else if (length >= 0) {
+                skip(length);
+            } else {
+                close = true; // body runs to end of stream: not reusable
+            }
+            return new Response(status, session, close);
+        }
+
+        private String line() throws IOException {
+            StringBuilder sb = new StringBuilder(64);
+            int c;
+            while ((c = in.read()) != -1) {
+                if (c == '\n') {
+                    int n = sb.length();
+                    return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
+                }
+                sb.append((char) c);
+            }
+            throw new IOException("connection closed");
+        }
+
+        private void skip(long n) throws IOException {
+            while (n > 0) {
+                long s = in.skip(n);
+                if (s <= 0) {
+                    if (in.read() == -1) {
+                        throw new IOException("connection closed in body");
+                    }
+                    s = 1;
+                }
+                n -= s;
+            }
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // nothing to do
+            }
+        }
+    }
+}

@@ -1,0 +1,552 @@
+#!/usr/bin/env bash
+# walkindb load benchmark: one command, 5 to 9 minutes with the defaults. bench/README.md says
+# what each figure means; the knobs are the BENCH_* variables below. Writes
+# bench/results/<UTC date>-<commit>.{md,csv} and the raw tool output to bench/results/raw/.
+# Everything it starts (server, nginx, wrk, the walk-in generator) it stops by PID on exit.
+set -Eeuo pipefail
+
+BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$BENCH")
+
+DURATION=${BENCH_DURATION:-10}            # seconds per measured wrk phase
+WARMUP=${BENCH_WARMUP:-2}                 # seconds of unmeasured wrk before each phase
+WALKINS=${BENCH_WALKINS:-100000}          # walk-ins of the long run
+CREATORS=${BENCH_CREATORS:-8}             # creator threads of the long run
+WALKINS_MAX_SECONDS=${BENCH_WALKINS_MAX_SECONDS:-330}  # the long run stops here, finished or not
+WRK_THREADS=${BENCH_WRK_THREADS:-2}       # wrk threads for c > 1 (the 32-session phase uses 32)
+SERVER_CPUS=${BENCH_SERVER_CPUS:-0}       # taskset list for the server and nginx
+CLIENT_CPUS=${BENCH_CLIENT_CPUS:-1}       # taskset list for wrk and the generator
+PIN=${BENCH_PIN:-auto}                    # auto: pin when the machine has 2+ CPUs; off: never
+ACCESS_LOG=${BENCH_ACCESS_LOG:-on}        # the server's access log, on as in production
+JAR=${WALKINDB_SERVER_JAR:-$ROOT/server/target/walkindb-server.jar}
+JVM_FLAGS=(-XX:+UseSerialGC -Xms32m -Xmx256m -XX:-UsePerfData
+  -Djdk.virtualThreadScheduler.parallelism=8 --enable-native-access=ALL-UNNAMED)
+NMT=${BENCH_NMT:-off}                     # on: add native memory tracking (changes the JVM's flags)
+[[ $NMT != on ]] || JVM_FLAGS+=(-XX:NativeMemoryTracking=summary)
+SQL_BODY='{"sql":"SELECT 1"}'
+LUA="$BENCH/lua/bench.lua"
+
+# ---------------------------------------------------------------- state and cleanup
+WORK=""; SERVER_PID=""; NGINX_PID=""; CHILD=""; POLICY_RC_CREATED=""; RAW=""
+SERVER_LOGS=()
+
+log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
+die() { log "FAILED: $*"; exit 1; }
+
+stop_pid() { # stop_pid PID SIGNAL SECONDS: signal, wait, then KILL
+  local pid=$1 sig=$2 secs=$3 i
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for ((i = 0; i < secs * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid still alive after ${secs}s: KILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  # A signal can land while a phase's output goes to a raw file: talk to the terminal again.
+  exec 1>&3 2>&4
+  [[ -n $CHILD ]] && stop_pid "$CHILD" TERM 5
+  [[ -n $SERVER_PID ]] && stop_pid "$SERVER_PID" TERM 30
+  [[ -n $NGINX_PID ]] && stop_pid "$NGINX_PID" QUIT 10
+  if [[ -n $RAW && ${#SERVER_LOGS[@]} -gt 0 ]]; then cp -f "${SERVER_LOGS[@]}" "$RAW/" 2>/dev/null || true; fi
+  [[ -n $POLICY_RC_CREATED ]] && as_root rm -f /usr/sbin/policy-rc.d
+  [[ -n $WORK && -d $WORK ]] && rm -rf "$WORK"
+  ((rc == 0)) || log "bench stopped with status $rc; everything it started has been stopped"
+  exit "$rc"
+}
+exec 3>&1 4>&2 # the run's own stdout/stderr, for cleanup (re-pointed at the tee below)
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Runs a command in the background and waits, so a signal reaches the trap at once.
+run_child() {
+  "$@" &
+  CHILD=$!
+  local rc=0
+  wait "$CHILD" || rc=$?
+  CHILD=""
+  return "$rc"
+}
+
+# ---------------------------------------------------------------- tools
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+install_tools() {
+  local need_wrk=0 need_nginx=0 pkgs=()
+  command -v wrk >/dev/null 2>&1 || need_wrk=1
+  command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need_nginx=1
+  ((need_wrk || need_nginx)) || return 0
+  as_root apt-get update -qq
+  ((need_wrk)) && pkgs+=(wrk)
+  if ((need_nginx)); then
+    # Debian 12 has nginx-light (fewer modules); later releases fold it into nginx.
+    if apt-cache show nginx-light >/dev/null 2>&1; then pkgs+=(nginx-light); else pkgs+=(nginx); fi
+    # Keep the package's own nginx service from starting (it would take port 80): the usual
+    # policy-rc.d answer 101, only if none is there already, removed again right after.
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+      printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+      as_root chmod 755 /usr/sbin/policy-rc.d
+      POLICY_RC_CREATED=1
+    fi
+  fi
+  log "installing from Debian: ${pkgs[*]}"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${pkgs[@]}" >/dev/null
+  if [[ -n $POLICY_RC_CREATED ]]; then as_root rm -f /usr/sbin/policy-rc.d; POLICY_RC_CREATED=""; fi
+}
+
+install_tools
+command -v taskset >/dev/null 2>&1 || PIN=off
+NGINX_BIN=$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)
+JAVA=$("$ROOT/scripts/find-java")
+JDK_HOME=$(dirname "$(dirname "$JAVA")")
+
+if [[ ! -f $JAR ]]; then
+  [[ -z ${WALKINDB_SERVER_JAR:-} ]] || die "WALKINDB_SERVER_JAR=$JAR does not exist"
+  log "no server jar at $JAR: building it (mvnw package, tests skipped)"
+  (cd "$ROOT" && JAVA_HOME=$JDK_HOME ./mvnw -q -B -DskipTests package)
+  [[ -f $JAR ]] || die "the build did not produce $JAR"
+fi
+
+NCPU=$(nproc)
+if [[ $PIN == auto ]]; then if ((NCPU >= 2)); then PIN=on; else PIN=off; fi; fi
+if [[ $PIN == on ]]; then
+  ON_SERVER=(taskset -c "$SERVER_CPUS"); ON_CLIENT=(taskset -c "$CLIENT_CPUS")
+  PIN_TEXT="server and nginx on CPU $SERVER_CPUS, wrk and the generator on CPU $CLIENT_CPUS (taskset)"
+else
+  ON_SERVER=(); ON_CLIENT=()
+  PIN_TEXT="no pinning: server, nginx and load generators share all $NCPU CPUs"
+fi
+
+# ---------------------------------------------------------------- run identity
+DATE=$(date -u +%F)
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo nogit)
+TREE=clean
+if [[ $COMMIT != nogit && -n $(git -C "$ROOT" status --porcelain --untracked-files=no 2>/dev/null) ]]; then
+  TREE="working tree has uncommitted changes"
+fi
+CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+[[ -n $CPU_MODEL ]] || CPU_MODEL=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -n 1)
+KERNEL=$(uname -sr)
+JDK_VERSION=$("$JAVA" -version 2>&1 | sed -n 2p | sed 's/ (build.*//')
+MEM_TOTAL=$(awk '/^MemTotal:/{printf "%.1f GB", $2 / 1048576}' /proc/meminfo)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+JAR_SHA=$(sha256sum "$JAR" | cut -c1-12)
+JAR_TIME=$(date -u -r "$JAR" '+%F %H:%M UTC')
+WRK_VERSION=$({ wrk -v 2>&1 || true; } | head -n 1 | awk '{print $2}')  # wrk -v exits 1
+NGINX_VERSION=$("$NGINX_BIN" -v 2>&1 | sed 's/.*nginx\///')
+
+RESULTS=${BENCH_RESULTS_DIR:-$BENCH/results}   # where the .md/.csv and raw/ go
+RAW="$RESULTS/raw/$DATE-$COMMIT-$(date -u +%H%M%S)"
+mkdir -p "$RAW"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/walkindb-bench.XXXXXX")
+ROWS="$WORK/rows.tsv"
+: >"$ROWS"
+exec > >(tee "$RAW/run.log") 2>&1
+exec 3>&1 4>&2
+
+log "walkindb bench: commit $COMMIT ($TREE), jar $JAR (sha256 $JAR_SHA…, built $JAR_TIME)"
+log "machine: $NCPU CPUs, $CPU_MODEL, $MEM_TOTAL, $KERNEL; $JDK_VERSION; wrk $WRK_VERSION, nginx $NGINX_VERSION"
+log "load average at start: $LOAD_START"
+log "pinning: $PIN_TEXT"
+log "phases: ${WARMUP}s warm-up + ${DURATION}s measured each; long run: $WALKINS walk-ins, $CREATORS creators, cap ${WALKINS_MAX_SECONDS}s"
+
+# ---------------------------------------------------------------- measuring helpers
+FIELDS=(section what target conns requests seconds rps p50 p90 p99 p999 max non2xx sockerr
+  target_cpu core_busy rss_mb threads fds walkins value unit note heap)
+row() {
+  local -A r=()
+  local kv f out=()
+  for kv in "$@"; do r[${kv%%=*}]=${kv#*=}; done
+  for f in "${FIELDS[@]}"; do out+=("${r[$f]:-}"); done
+  (IFS=$'\t'; echo "${out[*]}") >>"$ROWS"
+}
+
+# The CPUs of a taskset list ("0", "0,2", "0-3") as /proc/stat names.
+cpu_names() {
+  local part a b i
+  if [[ $PIN != on ]]; then echo cpu; return; fi
+  for part in ${1//,/ }; do
+    a=${part%-*}; b=${part#*-}
+    for ((i = a; i <= b; i++)); do echo "cpu$i"; done
+  done
+}
+SERVER_CPU_NAMES=$(cpu_names "$SERVER_CPUS" | tr '\n' ' ')
+CLK_TCK=$(getconf CLK_TCK)
+
+core_ticks() { # "busy total" summed over the server's CPUs
+  # user..steal (fields 2-9); guest time is already inside user. Steal counts as busy: the
+  # hypervisor gave the core to someone else.
+  awk -v names="$SERVER_CPU_NAMES" 'BEGIN { n = split(names, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
+    want[$1] { t = 0; for (i = 2; i <= 9; i++) t += $i; busy += t - $5 - $6; total += t }
+    END { print busy + 0, total + 0 }' /proc/stat
+}
+proc_ticks() { # utime+stime of the given PIDs and their children (nginx workers)
+  local pid pids=() sum=0
+  for pid in "$@"; do pids+=("$pid"); pids+=($(pgrep -P "$pid" 2>/dev/null || true)); done
+  for pid in "${pids[@]}"; do
+    [[ -r /proc/$pid/stat ]] || continue
+    sum=$((sum + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
+  done
+  echo "$sum"
+}
+now() { date +%s.%N; }
+
+rss_mb() { awk '/^VmRSS:/{printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+threads_of() { awk '/^Threads:/{print $2}' "/proc/$1/status"; }
+fds_of() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
+instances_of() { find "$1/instances" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l; }
+
+MEMORY_POINTS=0
+# jcmd's view of the server: heap, threads by name (digits folded), native memory when on.
+# Runs on the client's CPU; it adds the JVM's "Attach Listener" thread from the first call on.
+jvm_report() { # jvm_report FILE
+  local jcmd=("${ON_CLIENT[@]}" "$JDK_HOME/bin/jcmd" "$SERVER_PID")
+  {
+    "${jcmd[@]}" GC.heap_info
+    echo "--- threads by name"
+    "${jcmd[@]}" Thread.print | sed -n 's/^"\([^"]*\)".*/\1/p' | sed 's/[0-9][0-9]*/N/g' | sort | uniq -c | sort -rn
+    if [[ $NMT == on ]]; then echo "--- native memory"; "${jcmd[@]}" VM.native_memory summary; fi
+  } >"$1" 2>&1 || true
+}
+
+memory_point() { # memory_point LABEL DATA_DIR NOTE
+  local rss thr fds n heap file
+  rss=$(rss_mb "$SERVER_PID"); thr=$(threads_of "$SERVER_PID"); fds=$(fds_of "$SERVER_PID")
+  n=$(instances_of "$2")
+  MEMORY_POINTS=$((MEMORY_POINTS + 1))
+  file="$RAW/jvm-$MEMORY_POINTS-$(echo "$1" | tr -c 'a-zA-Z0-9' '-' | tr -s '-' | sed 's/-$//').txt"
+  jvm_report "$file"
+  # Java heap used / committed, from the generations' "total NK, used NK" lines.
+  heap=$(awk '/total [0-9]+K, used [0-9]+K/ { for (i = 1; i <= NF; i++) { if ($i == "total") t += $(i + 1); if ($i == "used") u += $(i + 1) } }
+    END { if (t > 0) printf "%.1f / %.1f", u / 1024, t / 1024 }' "$file")
+  row section=memory "what=$1" target=server "rss_mb=$rss" "threads=$thr" "fds=$fds" "walkins=$n" "heap=$heap" "note=${3:-}"
+  log "RSS $1: $rss MB (Java heap used/committed ${heap:-?} MB, threads $thr, open fds $fds, walk-ins on disk $n)"
+}
+
+server_alive() {
+  kill -0 "$SERVER_PID" 2>/dev/null && return 0
+  log "the server (pid $SERVER_PID) has died; last lines of its log:"
+  tail -n 30 "${SERVER_LOGS[-1]}" || true
+  return 1
+}
+
+# ---------------------------------------------------------------- server and nginx
+start_server() { # start_server DATA_DIR LOG
+  local data=$1 out=$2 i
+  mkdir -p "$data"
+  SERVER_LOGS+=("$out")
+  env WALKINDB_ADDR=127.0.0.1:0 WALKINDB_DATA_DIR="$data" WALKINDB_TTL=86400 \
+    WALKINDB_RATE_LIMIT_REQS=1000000000 WALKINDB_RATE_LIMIT_NEW_INSTANCES=1000000000 \
+    WALKINDB_MAX_INSTANCES_PER_IP=1000000000 WALKINDB_RATE_LIMIT_INSTANCE_REQS=1000000000 \
+    WALKINDB_MAX_INFLIGHT=100000 WALKINDB_ACCESS_LOG="$ACCESS_LOG" \
+    "${ON_SERVER[@]}" "$JAVA" "${JVM_FLAGS[@]}" -jar "$JAR" >"$out" 2>&1 &
+  SERVER_PID=$!
+  for ((i = 0; i < 600; i++)); do
+    grep -q '^walkindb listening on ' "$out" 2>/dev/null && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { cat "$out"; die "the server exited during start-up"; }
+    sleep 0.1
+  done
+  SERVER_URL=$(sed -n 's/^walkindb listening on \(http[^ ]*\).*/\1/p' "$out" | head -n 1)
+  [[ -n $SERVER_URL ]] || { cat "$out"; die "the server did not say where it listens within 60 s"; }
+  log "server pid $SERVER_PID listening on $SERVER_URL (data in $data)"
+}
+
+stop_server() {
+  local pid=$SERVER_PID
+  SERVER_PID=""
+  stop_pid "$pid" TERM 30
+}
+
+new_walkin() {
+  curl -fsS -D - -o /dev/null -H 'Content-Type: application/json' --data "$SQL_BODY" "$SERVER_URL/sql" |
+    tr -d '\r' | awk 'tolower($1) == "x-walkin-session:" { print $2 }'
+}
+
+free_port() {
+  local p _
+  for _ in $(seq 100); do
+    p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  return 1
+}
+
+start_nginx() { # start_nginx BODY: answers every request with BODY, as the server answers SELECT 1
+  local body=$1 prefix="$WORK/nginx" port conf v i temp=""
+  mkdir -p "$prefix/tmp"
+  # Temp paths inside the prefix, for whichever modules this build has, so nothing outside
+  # the prefix is written.
+  v=$("$NGINX_BIN" -V 2>&1)
+  for m in client-body:client_body proxy:proxy fastcgi:fastcgi uwsgi:uwsgi scgi:scgi; do
+    if [[ $v == *"--http-${m%%:*}-temp-path"* ]]; then
+      temp+="  ${m#*:}_temp_path $prefix/tmp/${m#*:};"$'\n'
+    fi
+  done
+  port=$(free_port) || die "no free port for nginx"
+  conf="$prefix/nginx.conf"
+  cat >"$conf" <<EOF
+worker_processes 1;
+pid $prefix/nginx.pid;
+error_log $prefix/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+$temp  keepalive_requests 1000000;
+  keepalive_timeout 75s;
+  server {
+    listen 127.0.0.1:$port;
+    location / {
+      default_type application/json;
+      add_header access-control-allow-origin "*" always;
+      add_header access-control-allow-methods "GET, POST, OPTIONS" always;
+      add_header access-control-allow-headers "Content-Type, X-Walkin-Session" always;
+      add_header access-control-expose-headers "X-Walkin-Session, X-Walkin-Ttl" always;
+      add_header access-control-max-age 86400 always;
+      return 200 '$body';
+    }
+  }
+}
+EOF
+  "${ON_SERVER[@]}" "$NGINX_BIN" -p "$prefix" -c "$conf" -e "$prefix/error.log" -g 'daemon off;' \
+    >"$prefix/stdout.log" 2>&1 &
+  NGINX_PID=$!
+  NGINX_URL="http://127.0.0.1:$port"
+  for ((i = 0; i < 100; i++)); do
+    curl -fsS -o /dev/null "$NGINX_URL/" 2>/dev/null && { log "nginx pid $NGINX_PID on $NGINX_URL (worker_processes 1)"; return 0; }
+    kill -0 "$NGINX_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$prefix/error.log" "$prefix/stdout.log" 2>/dev/null || true
+  die "nginx did not start"
+}
+
+# ---------------------------------------------------------------- one wrk phase
+access_lines() { cat "$DATA_A"/logs/*.jsonl 2>/dev/null | wc -l; }
+
+# phase SLUG LABEL TARGET CONNS THREADS URL [VAR=value ...]: warm-up, then the measured run.
+phase() {
+  local slug=$1 label=$2 target=$3 conns=$4 threads=$5 url=$6
+  shift 6
+  local pid=$SERVER_PID
+  [[ $target == nginx ]] && pid=$NGINX_PID
+  local wrk=(wrk "-t$threads" "-c$conns" --timeout 10s -s "$LUA")
+  if ((WARMUP > 0)); then
+    run_child env "$@" "${ON_CLIENT[@]}" "${wrk[@]}" "-d${WARMUP}s" "$url" >"$RAW/$slug.warmup.txt" 2>&1 ||
+      log "warm-up of $label: wrk exited non-zero"
+  fi
+  local log_before=0; [[ $target == server ]] && log_before=$(access_lines)
+  local c0 p0 t0 c1 p1 t1
+  c0=$(core_ticks); p0=$(proc_ticks "$pid"); t0=$(now)
+  run_child env "$@" "${ON_CLIENT[@]}" "${wrk[@]}" "-d${DURATION}s" --latency "$url" >"$RAW/$slug.txt" 2>&1 ||
+    log "$label: wrk exited non-zero (see $RAW/$slug.txt)"
+  c1=$(core_ticks); p1=$(proc_ticks "$pid"); t1=$(now)
+  local line
+  line=$(sed -n 's/^BENCH_RESULT //p' "$RAW/$slug.txt" | tail -n 1)
+  [[ -n $line ]] || { cat "$RAW/$slug.txt"; die "$label: wrk printed no result"; }
+  local -A r=()
+  local kv
+  for kv in $line; do r[${kv%%=*}]=${kv#*=}; done
+  local sockerr=$((${r[connect]} + ${r[read]} + ${r[write]} + ${r[timeout]}))
+  local tcpu busy
+  tcpu=$(awk -v a="$p0" -v b="$p1" -v s="$t0" -v e="$t1" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (b - a) / hz / (e - s) * 100 }')
+  busy=$(awk -v a="$c0" -v b="$c1" 'BEGIN { split(a, x, " "); split(b, y, " "); d = y[2] - x[2];
+    printf "%.0f", (d > 0 ? (y[1] - x[1]) / d * 100 : 0) }')
+  local note=""
+  if [[ $target == server ]] && ((${r[non2xx]} + sockerr > 0)); then
+    sleep 1 # let the access log's writer catch up
+    note=$(cat "$DATA_A"/logs/*.jsonl 2>/dev/null | tail -n +"$((log_before + 1))" |
+      grep -o '"http_status":[0-9]*' | cut -d: -f2 | grep -v '^200$' | sort | uniq -c |
+      awk '{ printf "%s%s×%s", (NR > 1 ? ", " : "statuses "), $1, $2 }' || true)
+  fi
+  row section=load "what=$label" "target=$target" "conns=$conns" "requests=${r[requests]}" \
+    "seconds=${r[seconds]}" "rps=${r[rps]}" "p50=${r[p50]}" "p90=${r[p90]}" "p99=${r[p99]}" \
+    "p999=${r[p999]}" "max=${r[max]}" "non2xx=${r[non2xx]}" "sockerr=$sockerr" \
+    "target_cpu=$tcpu" "core_busy=$busy" "note=$note"
+  printf -v line '%-28s c%-4s %9s req/s  p50 %7s  p90 %7s  p99 %8s  p99.9 %8s ms  non-2xx %s  socket errors %s  %s CPU %s%%  core busy %s%%%s' \
+    "$label" "$conns" "${r[rps]}" "${r[p50]}" "${r[p90]}" "${r[p99]}" "${r[p999]}" "${r[non2xx]}" "$sockerr" \
+    "$target" "$tcpu" "$busy" "${note:+  ($note)}"
+  log "$line"
+  [[ $target != server ]] || server_alive || die "server died during $label"
+}
+
+# ---------------------------------------------------------------- part 1: HTTP load
+DATA_A="$WORK/data-load"
+start_server "$DATA_A" "$WORK/server-load.log"
+sleep 2
+memory_point "at rest after start-up" "$DATA_A"
+
+TOKEN=$(new_walkin || true)
+[[ $TOKEN == wkn_* ]] || die "could not create the reused walk-in"
+NGINX_BODY=$(curl -fsS -H 'Content-Type: application/json' -H "X-Walkin-Session: $TOKEN" \
+  --data "$SQL_BODY" "$SERVER_URL/sql")
+for _ in $(seq 32); do new_walkin || true; done >"$WORK/tokens32.txt"
+[[ $(grep -c '^wkn_' "$WORK/tokens32.txt") -eq 32 ]] || die "could not create the 32 walk-ins"
+log "reused walk-in and 32 more created; SELECT 1 answers $NGINX_BODY"
+start_nginx "$NGINX_BODY"
+
+POST=(BENCH_METHOD=POST "BENCH_BODY=$SQL_BODY")
+threads_for() { if (($1 == 1)); then echo 1; else echo "$WRK_THREADS"; fi; }
+
+phase healthz-c1 "GET /healthz" server 1 1 "$SERVER_URL/healthz" BENCH_METHOD=GET
+for c in 1 8 32 128; do
+  t=$(threads_for "$c")
+  phase "nginx-c$c" "nginx floor" nginx "$c" "$t" "$NGINX_URL/sql" "${POST[@]}"
+  phase "sql-reused-c$c" "SELECT 1, reused session" server "$c" "$t" "$SERVER_URL/sql" "${POST[@]}" "BENCH_TOKEN=$TOKEN"
+  if ((c == 32)); then
+    phase sql-32sessions-c32 "SELECT 1, 32 sessions" server 32 32 "$SERVER_URL/sql" "${POST[@]}" \
+      "BENCH_TOKENS_FILE=$WORK/tokens32.txt"
+  fi
+done
+phase walkin-c1 "fresh walk-in per call" server 1 1 "$SERVER_URL/sql" "${POST[@]}"
+phase walkin-c8 "fresh walk-in per call" server 8 "$(threads_for 8)" "$SERVER_URL/sql" "${POST[@]}"
+
+memory_point "after the load phases" "$DATA_A" "right after the last phase"
+sleep 6 # past WALKINDB_CONNECTION_IDLE_MS (5 s): cached connections closed
+memory_point "after the load phases, 6 s idle" "$DATA_A"
+grep -ciE 'ERROR|WARN|Exception' "$WORK/server-load.log" >"$WORK/log-issues-a" || true
+stop_server
+stop_pid "$NGINX_PID" QUIT 10
+NGINX_PID=""
+
+# ---------------------------------------------------------------- part 2: the long run
+DATA_B="$WORK/data-walkins"
+start_server "$DATA_B" "$WORK/server-walkins.log"
+sleep 2
+memory_point "long run: at rest after start-up" "$DATA_B" "fresh server, empty data dir"
+log "long run: $WALKINS walk-ins back to back, $CREATORS creators (SELECT 1, no session header)"
+FLOOD_OUT="$RAW/walkins-longrun.txt"
+run_child "${ON_CLIENT[@]}" "$JAVA" -XX:+UseSerialGC -Xmx256m "$BENCH/WalkinFlood.java" \
+  127.0.0.1 "${SERVER_URL##*:}" "$WALKINS" "$CREATORS" "$SERVER_PID" "$WALKINS_MAX_SECONDS" 10000 \
+  > >(tee "$FLOOD_OUT" | sed -u 's/^/    /') 2>&1 || log "the walk-in generator exited non-zero"
+sleep 0.5
+server_alive || die "server died during the long run"
+RESULT=$(sed -n 's/^RESULT //p' "$FLOOD_OUT" | tail -n 1)
+[[ -n $RESULT ]] || die "the walk-in generator printed no result"
+declare -A L=()
+for kv in $RESULT; do L[${kv%%=*}]=${kv#*=}; done
+
+while read -r created rate rss; do
+  row section=memory "what=long run: $created walk-ins created" target=server \
+    "rss_mb=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" "walkins=$created" \
+    "note=sampled by the generator; $rate walk-ins/s over the last interval"
+done < <(sed -n 's/^SAMPLE created=\([0-9]*\) .*interval_rate=\([0-9.]*\) rss_kb=\([0-9-]*\).*/\1 \2 \3/p' "$FLOOD_OUT")
+memory_point "long run: right after the last walk-in" "$DATA_B"
+sleep 6
+memory_point "long run: 6 s idle, all walk-ins resident" "$DATA_B"
+
+N=$(instances_of "$DATA_B")
+DISK_ALLOC=$(du -s --block-size=1 "$DATA_B/instances" | cut -f1)
+DISK_APPARENT=$(du -s --apparent-size --block-size=1 "$DATA_B/instances" | cut -f1)
+ls -la "$(find "$DATA_B/instances" -mindepth 1 -maxdepth 1 -type d | head -n 1)" >"$RAW/one-walkin-dir.txt" 2>&1 || true
+grep -ciE 'ERROR|WARN|Exception' "$WORK/server-walkins.log" >"$WORK/log-issues-b" || true
+stop_server
+
+per() { awk -v b="$1" -v n="$2" 'BEGIN { printf "%.0f", (n > 0 ? b / n : 0) }'; }
+row section=walkins "what=long run: walk-ins created" "value=${L[created]}" unit=walk-ins \
+  "note=of ${L[attempted]} attempted ($WALKINS asked, ${L[stopped]}), $CREATORS creators"
+row section=walkins "what=long run: failures" "value=${L[failed]}" unit=requests "note=statuses ${L[statuses]} (0 = socket error)"
+row section=walkins "what=long run: elapsed" "value=${L[elapsed_s]}" unit=s
+row section=walkins "what=long run: creation rate" "value=${L[rate]}" unit=walk-ins/s
+row section=walkins "what=long run: latency p50 / p99 / p99.9 / max" \
+  "value=${L[p50_ms]} / ${L[p99_ms]} / ${L[p999_ms]} / ${L[max_ms]}" unit=ms
+SLOWEST=$(sed -n 's/^SLOW over_1s=.* worst_began_at_s=\([0-9.]*\).*/\1/p' "$FLOOD_OUT")
+row section=walkins "what=long run: calls slower than 1 s" "value=${L[over_1s]}" unit=calls \
+  "note=the slowest (${L[max_ms]} ms) began ${SLOWEST:-?} s into the run"
+row section=walkins "what=walk-in directories on disk" "value=$N" unit=walk-ins
+row section=walkins "what=disk per walk-in (allocated blocks)" "value=$(per "$DISK_ALLOC" "$N")" unit=bytes \
+  "note=du of instances/ = $DISK_ALLOC bytes"
+row section=walkins "what=disk per walk-in (file sizes)" "value=$(per "$DISK_APPARENT" "$N")" unit=bytes \
+  "note=du --apparent-size = $DISK_APPARENT bytes"
+row section=walkins "what=server log lines with ERROR/WARN/Exception" \
+  "value=$(cat "$WORK/log-issues-a") / $(cat "$WORK/log-issues-b")" unit=lines "note=load server / long-run server"
+log "long run: ${L[created]} created of ${L[attempted]} attempted, ${L[failed]} failed, ${L[elapsed_s]} s, ${L[rate]}/s; $N on disk, $(per "$DISK_ALLOC" "$N") bytes each"
+
+LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------- results
+BASE="$RESULTS/$DATE-$COMMIT"
+render_md() {
+  cat <<EOF
+# walkindb benchmark, $DATE
+
+| | |
+|---|---|
+| date (UTC) | $(date -u '+%F %H:%M') |
+| commit | $COMMIT ($TREE) |
+| server jar | sha256 $JAR_SHA…, built $JAR_TIME |
+| machine | $NCPU cores, $CPU_MODEL, $MEM_TOTAL RAM |
+| kernel | $KERNEL |
+| JDK | $JDK_VERSION |
+| JVM flags | \`${JVM_FLAGS[*]}\` |
+| tools | wrk $WRK_VERSION, nginx $NGINX_VERSION (worker_processes 1) |
+| load average (1/5/15 min) | $LOAD_START at start, $LOAD_END at end |
+| pinning | $PIN_TEXT |
+| phases | ${WARMUP} s warm-up + ${DURATION} s measured; wrk --timeout 10s; access log $ACCESS_LOG |
+
+## HTTP load (wrk, closed loop)
+
+Latencies in ms. "vs nginx" compares with the nginx row of the same concurrency: req/s as a
+fraction of nginx's, p50 as a multiple of nginx's. "target CPU" is the CPU the measured process
+used (100 = one core); "core busy" is how busy the server's CPU was in all, other processes
+included.
+
+| phase | conns | requests | req/s | p50 | p90 | p99 | p99.9 | max | non-2xx | socket errors | req/s vs nginx | p50 vs nginx | target CPU % | core busy % | note |
+|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|
+EOF
+  awk -F'\t' '
+    NR == FNR { if ($1 == "load" && $3 == "nginx") { rps[$4] = $7; p50[$4] = $8 } next }
+    $1 == "load" {
+      rr = ""; pr = ""
+      if ($3 == "server" && ($4 in rps) && rps[$4] > 0) { rr = sprintf("%.3f", $7 / rps[$4]); pr = sprintf("×%.1f", $8 / p50[$4]) }
+      if ($3 == "nginx") { rr = "1"; pr = "×1" }
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+        $2, $4, $5, $7, $8, $9, $10, $11, $12, $13, $14, rr, pr, $15, $16, $23
+    }' "$ROWS" "$ROWS"
+  cat <<EOF
+
+## Server memory
+
+| point | RSS MB | Java heap used / committed MB | threads | open fds | walk-ins on disk | note |
+|---|--:|--:|--:|--:|--:|---|
+EOF
+  awk -F'\t' '$1 == "memory" { printf "| %s | %s | %s | %s | %s | %s | %s |\n", $2, $17, $24, $18, $19, $20, $23 }' "$ROWS"
+  cat <<EOF
+
+## Walk-ins: the long run and disk
+
+| what | value | unit | note |
+|---|--:|---|---|
+EOF
+  awk -F'\t' '$1 == "walkins" { printf "| %s | %s | %s | %s |\n", $2, $21, $22, $23 }' "$ROWS"
+  cat <<EOF
+
+The original (Go, 2 vCPU / 8 GB VPS, published figures) for comparison: see bench/README.md.
+Raw output: raw/$(basename "$RAW")/ beside this file (git-ignored).
+EOF
+}
+
+render_csv() {
+  echo "date,commit,cores,cpu_model,kernel,jdk,load_start,load_end,pinning,section,what,target,conns,requests,seconds,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,non2xx,socket_errors,target_cpu_pct,core_busy_pct,rss_mb,threads,fds,walkins,value,unit,note,heap_used_committed_mb"
+  awk -F'\t' -v date="$DATE" -v commit="$COMMIT" -v cores="$NCPU" -v cpu="$CPU_MODEL" -v kernel="$KERNEL" \
+    -v jdk="$JDK_VERSION" -v l0="$LOAD_START" -v l1="$LOAD_END" -v pin="$PIN" -v nf="${#FIELDS[@]}" '
+    function q(s) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
+    { out = date "," commit "," cores "," q(cpu) "," q(kernel) "," q(jdk) "," q(l0) "," q(l1) "," pin
+      for (i = 1; i <= nf; i++) out = out "," q($i)
+      print out }' "$ROWS"
+}
+
+render_md >"$BASE.md"
+render_csv >"$BASE.csv"
+log "load average at end: $LOAD_END"
+log "results: $BASE.md and $BASE.csv; raw output in $RAW"
+echo
+cat "$BASE.md"

@@ -1,0 +1,66 @@
+package com.walkindb.server.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.walkindb.server.testing.Reply;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Assertions on answers that every contract test shares: error shape, CORS, session headers. */
+public final class Answers {
+    static final Map<String, String> CORS = Map.of(
+            "Access-Control-Allow-Origin", "*",
+            "Access-Control-Allow-Methods", "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers", "Content-Type, X-Walkin-Session",
+            "Access-Control-Expose-Headers", "X-Walkin-Session, X-Walkin-Ttl",
+            "Access-Control-Max-Age", "86400");
+
+    private Answers() {}
+
+    /** The answer is {@code status} with exactly {@code {"error": message}} (no hint, no statement). */
+    public static void assertError(Reply r, int status, String message) {
+        assertThat(r.status()).as("status of %s", r.body()).isEqualTo(status);
+        assertThat(r.body()).isEqualTo("{\"error\":\"" + message + "\"}");
+        assertJsonWithCors(r);
+    }
+
+    /** The answer is {@code status} with {@code error} = message; hint and statement may follow. */
+    public static JsonNode assertErrorMessage(Reply r, int status, String message) {
+        assertThat(r.status()).as("status of %s", r.body()).isEqualTo(status);
+        JsonNode json = r.json();
+        assertThat(json.path("error").asText()).isEqualTo(message);
+        List<String> fields = new ArrayList<>();
+        json.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).isSubsetOf("error", "hint", "statement");
+        assertJsonWithCors(r);
+        return json;
+    }
+
+    public static void assertJsonWithCors(Reply r) {
+        assertThat(r.header("Content-Type")).isEqualTo("application/json");
+        assertCors(r);
+    }
+
+    public static void assertCors(Reply r) {
+        CORS.forEach((name, value) -> assertThat(r.header(name)).as(name).isEqualTo(value));
+    }
+
+    public static void assertNoSessionHeaders(Reply r) {
+        assertThat(r.header("X-Walkin-Session")).as("X-Walkin-Session").isNull();
+        assertThat(r.header("X-Walkin-Ttl")).as("X-Walkin-Ttl").isNull();
+    }
+
+    /** The rows of a 200 answer, as compact JSON text. */
+    public static String rows(Reply r) {
+        assertThat(r.status()).as("status of %s", r.body()).isEqualTo(200);
+        return r.json().path("rows").toString();
+    }
+
+    public static long retryAfter(Reply r) {
+        String v = r.header("Retry-After");
+        assertThat(v).as("Retry-After").isNotNull().matches("[0-9]+");
+        return Long.parseLong(v);
+    }
+}

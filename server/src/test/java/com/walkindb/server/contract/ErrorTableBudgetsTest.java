@@ -1,0 +1,174 @@
+package com.walkindb.server.contract;
+
+import static com.walkindb.server.contract.Answers.assertError;
+import static com.walkindb.server.contract.Answers.retryAfter;
+import static com.walkindb.server.contract.Answers.rows;
+import static com.walkindb.server.contract.Wire.ENDLESS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.walkindb.server.testing.Reply;
+import com.walkindb.server.testing.TestServer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rows of SPEC §2's error table that come from budgets and load: the four 429s (each with
+ * Retry-After, each on a server whose limit is set through the environment variable production
+ * reads), the order of the creation checks, X-Forwarded-For behind a trusted proxy, and the two
+ * 503s. The rest of the table is in {@link ErrorTableTest}.
+ */
+class ErrorTableBudgetsTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    // ---- 429 -------------------------------------------------------------------------------
+
+    @Test
+    void perIpRequestBudgetIs429WithRetryAfterAndSparesHealthz() throws Exception {
+        try (TestServer limited = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_REQS", "2"))) {
+            String s = limited.sql("SELECT 1").session();
+            assertThat(limited.sql("SELECT 1", null, s).status()).isEqualTo(200);
+            Reply r = limited.sql("SELECT 1", null, s);
+            assertError(r, 429, "rate limit exceeded");
+            assertThat(retryAfter(r)).isBetween(29L, 30L);
+            // the budget comes before the media type and the body (SPEC §1 step 2 before step 3)
+            assertError(Wire.postBytes(limited, "x".getBytes(), "text/plain", null), 429, "rate limit exceeded");
+            assertThat(limited.get("/healthz").status()).isEqualTo(200);
+            limited.clock().advance(Duration.ofSeconds(31));
+            assertThat(rows(limited.sql("SELECT 2", null, s))).isEqualTo("[[2]]");
+        }
+    }
+
+    @Test
+    void perIpCreationBudgetIs429AndCreatesNothing() throws Exception {
+        try (TestServer limited = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_NEW_INSTANCES", "2"))) {
+            String s = limited.sql("SELECT 1").session();
+            assertThat(limited.sql("SELECT 1").status()).isEqualTo(200);
+            Reply r = limited.sql("SELECT 1");
+            assertError(r, 429, "new-instance rate limit exceeded");
+            assertThat(retryAfter(r)).isBetween(29L, 30L);
+            assertThat(limited.instanceDirs()).isEqualTo(2);
+            assertThat(rows(limited.sql("SELECT 3", null, s))).as("a session is no creation").isEqualTo("[[3]]");
+        }
+    }
+
+    @Test
+    void liveInstanceCapIs429UntilTheOldestExpires() throws Exception {
+        try (TestServer limited = TestServer.start(Map.of("WALKINDB_MAX_INSTANCES_PER_IP", "2"))) {
+            assertThat(limited.sql("SELECT 1").status()).isEqualTo(200);
+            assertThat(limited.sql("SELECT 1").status()).isEqualTo(200);
+            Reply r = limited.sql("SELECT 1");
+            assertError(r, 429, "too many live instances");
+            assertThat(retryAfter(r)).isBetween(595L, 600L);
+            assertThat(limited.instanceDirs()).isEqualTo(2);
+            limited.clock().advance(Duration.ofSeconds(601));
+            assertThat(limited.sql("SELECT 1").status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void perInstanceBudgetIs429ForThatWalkInOnly() throws Exception {
+        try (TestServer limited = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_INSTANCE_REQS", "2"))) {
+            String s = limited.sql("SELECT 1").session();
+            assertThat(limited.sql("SELECT 1", null, s).status()).isEqualTo(200);
+            assertThat(limited.sql("SELECT 1", null, s).status()).isEqualTo(200);
+            Reply r = limited.sql("SELECT 1", null, s);
+            assertError(r, 429, "instance rate limit exceeded");
+            assertThat(retryAfter(r)).isBetween(29L, 30L);
+            String other = limited.sql("SELECT 1").session();
+            assertThat(limited.sql("SELECT 1", null, other).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void creationBudgetIsCheckedBeforeTheLiveCap() throws Exception {
+        try (TestServer limited = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_NEW_INSTANCES", "1",
+                "WALKINDB_MAX_INSTANCES_PER_IP", "1"))) {
+            assertThat(limited.sql("SELECT 1").status()).isEqualTo(200);
+            assertError(limited.sql("SELECT 1"), 429, "new-instance rate limit exceeded");
+        }
+    }
+
+    @Test
+    void forwardedForCountsOnlyBehindATrustedProxy() throws Exception {
+        String body = "{\"sql\":\"SELECT 1\"}";
+        try (TestServer direct = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_REQS", "1"))) {
+            assertThat(Wire.postWithHeaders(direct, body, "X-Forwarded-For", "203.0.113.1").status()).isEqualTo(200);
+            assertError(Wire.postWithHeaders(direct, body, "X-Forwarded-For", "203.0.113.2"), 429, "rate limit exceeded");
+        }
+        try (TestServer proxied = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_REQS", "1",
+                "WALKINDB_TRUSTED_PROXIES", "127.0.0.1/32"))) {
+            assertThat(Wire.postWithHeaders(proxied, body, "X-Forwarded-For", "203.0.113.1").status()).isEqualTo(200);
+            assertError(Wire.postWithHeaders(proxied, body, "X-Forwarded-For", "203.0.113.1"), 429, "rate limit exceeded");
+            assertThat(Wire.postWithHeaders(proxied, body, "X-Forwarded-For", "198.51.100.7, 203.0.113.2").status())
+                    .isEqualTo(200);
+            assertError(Wire.postWithHeaders(proxied, body, "X-Forwarded-For", "192.0.2.99, 203.0.113.2"), 429,
+                    "rate limit exceeded");
+        }
+    }
+
+    // ---- 503 -------------------------------------------------------------------------------
+
+    @Test
+    void callsPastTheInflightBoundAreServerBusy() throws Exception {
+        try (TestServer narrow = TestServer.start(Map.of("WALKINDB_MAX_INFLIGHT", "1"))) {
+            Future<Reply> slow = Wire.background(() -> narrow.sql(ENDLESS));
+            Wire.sleep(300);
+            Reply r = narrow.sql("SELECT 1");
+            assertError(r, 503, "server busy");
+            assertThat(retryAfter(r)).isGreaterThanOrEqualTo(1);
+            Answers.assertNoSessionHeaders(r);
+            assertThat(narrow.get("/healthz").status()).isEqualTo(200);
+            assertThat(slow.get().status()).isEqualTo(408);
+            assertThat(rows(narrow.sql("SELECT 1"))).isEqualTo("[[1]]");
+            assertThat(narrow.instanceDirs()).as("the refused call created nothing").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void callThatWaitedTwoSecondsForItsWalkInIsInstanceBusy() throws Exception {
+        String s = server.sql("SELECT 1").session();
+        Future<Reply> holder = Wire.background(() -> server.sql(ENDLESS, null, s));
+        Wire.sleep(300);
+        // Both wait; the one that gets in next holds the walk-in past the other's 2 s.
+        Callable<long[]> waiter = () -> {
+            long start = System.nanoTime();
+            Reply r = server.sql(ENDLESS, null, s);
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            if (r.status() == 503) {
+                assertError(r, 503, "instance busy");
+                assertThat(r.header("Retry-After")).isEqualTo("1");
+            } else {
+                assertError(r, 408, "query exceeded 2s timeout");
+            }
+            return new long[] {r.status(), millis};
+        };
+        Future<List<long[]>> waiters = Wire.background(() -> Wire.concurrently(List.of(waiter, waiter)));
+        Wire.sleep(200);
+        long start = System.nanoTime();
+        String other = server.sql("SELECT 1").session();
+        assertThat(rows(server.sql("SELECT 42", null, other))).as("other walk-ins are not held up").isEqualTo("[[42]]");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+        assertError(holder.get(), 408, "query exceeded 2s timeout");
+        List<long[]> outcomes = waiters.get();
+        long[] busy = outcomes.stream().filter(o -> o[0] == 503).findFirst().orElseThrow(
+                () -> new AssertionError("no 503: " + outcomes.stream().map(Arrays::toString).toList()));
+        assertThat(busy[1]).as("waited ms").isBetween(1900L, 5000L);
+    }
+}

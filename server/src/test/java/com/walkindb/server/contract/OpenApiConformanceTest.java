@@ -1,0 +1,275 @@
+package com.walkindb.server.contract;
+
+import static com.walkindb.server.contract.Wire.ENDLESS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.walkindb.server.testing.Reply;
+import com.walkindb.server.testing.TestServer;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Future;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The served /openapi.json against what the server really answers (SPEC §1 "It must match what
+ * the server does"): real requests for every value type and every error row of SPEC §2 that can
+ * be provoked from outside, each reply checked against the response the document gives for its
+ * path, method and status — body schema, media type, required headers, and no governed header
+ * (session, TTL, Retry-After, Allow) where the document does not list it.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OpenApiConformanceTest {
+    private TestServer server;
+    private OpenApiDocument doc;
+    private String served;
+    /** "METHOD path" → statuses seen, filled by every exchange of this class. */
+    private final Map<String, Set<Integer>> seen = new TreeMap<>();
+
+    @BeforeAll
+    void start() throws Exception {
+        server = TestServer.start();
+        Reply r = server.get("/openapi.json");
+        assertThat(r.status()).isEqualTo(200);
+        served = r.body();
+        doc = new OpenApiDocument(served);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    @Order(1)
+    void servedDocumentIsTheShippedOpenApi31Document() throws Exception {
+        try (InputStream in = getClass().getResourceAsStream("/openapi.json")) {
+            assertThat(in).as("openapi.json on the classpath").isNotNull();
+            assertThat(served).isEqualTo(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        JsonNode root = doc.root();
+        assertThat(root.path("openapi").asText()).isEqualTo("3.1.0");
+        assertThat(root.at("/info/title").asText()).isEqualTo("walkindb");
+        assertThat(root.at("/info/version").asText()).isEqualTo("0.2.0");
+        assertThat(root.at("/info/license/name").asText()).isEqualTo("Apache-2.0");
+        assertThat(root.at("/servers/0/url").asText()).isEqualTo("http://127.0.0.1:8080");
+        assertThat(names(root.path("paths"))).containsExactlyInAnyOrder("/sql", "/healthz", "/openapi.json", "/");
+        assertThat(doc.operation("/sql", "POST")).isNotNull();
+        assertThat(doc.operation("/sql", "OPTIONS")).isNotNull();
+        assertThat(doc.operation("/healthz", "GET")).isNotNull();
+        assertThat(doc.operation("/openapi.json", "GET")).isNotNull();
+        assertThat(doc.operation("/", "GET")).isNotNull();
+        assertThat(names(root.at("/components/schemas")))
+                .contains("SqlRequest", "Value", "ResultValue", "SqlResult", "Error", "Health");
+        assertThat(root.at("/components/schemas/SqlResult/required").toString())
+                .isEqualTo("[\"columns\",\"rows\",\"rows_affected\",\"truncated\"]");
+        assertThat(root.at("/components/schemas/SqlResult/additionalProperties").asBoolean(true)).isFalse();
+        assertThat(root.at("/components/schemas/Error/additionalProperties").asBoolean(true)).isFalse();
+        assertThat(root.at("/components/headers/X-Walkin-Session/schema/pattern").asText())
+                .isEqualTo("^wkn_[A-Za-z0-9_-]{107}$");
+        assertThat(doc.statuses("/sql", "POST"))
+                .containsExactlyInAnyOrder(200, 400, 404, 405, 408, 413, 415, 429, 431, 500, 503, 507);
+    }
+
+    @Test
+    @Order(2)
+    void theValidatorCatchesBodiesThatBreakTheDocument() {
+        OpenApiDocument.Located ok = doc.response("/sql", "POST", 200);
+        String schema = ok.pointer() + "/content/application~1json/schema";
+        assertThat(doc.validate(schema, json("{\"columns\":[],\"rows\":[],\"rows_affected\":0,\"truncated\":false}")))
+                .isEmpty();
+        assertThat(doc.validate(schema, json("{\"columns\":[],\"rows\":[],\"rows_affected\":0}"))).isNotEmpty();
+        assertThat(doc.validate(schema, json("{\"columns\":[],\"rows\":[],\"rows_affected\":0,\"truncated\":false,\"x\":1}")))
+                .isNotEmpty();
+        assertThat(doc.validate(schema, json("{\"columns\":[],\"rows\":[[true]],\"rows_affected\":0,\"truncated\":false}")))
+                .as("booleans never come back").isNotEmpty();
+        assertThat(doc.validate(schema, json("{\"columns\":[],\"rows\":[[{\"base64\":\"AA\"}]],\"rows_affected\":0,\"truncated\":false}")))
+                .isEmpty();
+        assertThat(doc.validate(schema, json("{\"columns\":[],\"rows\":[[{\"base64\":\"A-_\"}]],\"rows_affected\":0,\"truncated\":false}")))
+                .as("base64url is not standard base64").isNotEmpty();
+        OpenApiDocument.Located tooMany = doc.response("/sql", "POST", 429);
+        String errorSchema = tooMany.pointer() + "/content/application~1json/schema";
+        assertThat(doc.validate(errorSchema, json("{\"error\":\"rate limit exceeded\"}"))).isEmpty();
+        assertThat(doc.validate(errorSchema, json("{\"error\":\"slow down\"}"))).isNotEmpty();
+        assertThat(doc.validate(errorSchema, json("{\"error\":\"rate limit exceeded\",\"detail\":1}"))).isNotEmpty();
+        String badRequest = doc.response("/sql", "POST", 400).pointer() + "/content/application~1json/schema";
+        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid sql: x\",\"hint\":\"h\",\"statement\":2}"))).isEmpty();
+        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid sql: x\",\"statement\":0}"))).isNotEmpty();
+        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid sql: x\",\"hint\":\"" + "h".repeat(500) + "\"}")))
+                .isNotEmpty();
+        assertThat(doc.validate(badRequest, json("{\"error\":\"bad sql\"}"))).isNotEmpty();
+
+        Reply fake = new Reply(429, java.net.http.HttpHeaders.of(Map.of("Content-Type", List.of("application/json")),
+                (a, b) -> true), "{\"error\":\"rate limit exceeded\"}");
+        assertThat(doc.check(tooMany, fake)).anyMatch(p -> p.contains("Retry-After"));
+    }
+
+    @Test
+    @Order(3)
+    void successfulCallsMatchTheirDocumentedResponses() {
+        SoftAssertions soft = new SoftAssertions();
+        Reply values = exchange(soft, "POST", "/sql", server.sql("SELECT 1 AS i, 2.5 AS r, 2.0 AS two, 'text' AS t, "
+                + "x'00ff10' AS b, x'' AS empty_blob, NULL AS n, 9223372036854775807 AS max, "
+                + "-9223372036854775808 AS min, 1e999 AS inf, '' AS empty_text"));
+        soft.assertThat(values.body()).isEqualTo("{\"columns\":[\"i\",\"r\",\"two\",\"t\",\"b\",\"empty_blob\",\"n\","
+                + "\"max\",\"min\",\"inf\",\"empty_text\"],\"rows\":[[1,2.5,2.0,\"text\",{\"base64\":\"AP8Q\"},"
+                + "{\"base64\":\"\"},null,9223372036854775807,-9223372036854775808,null,\"\"]],"
+                + "\"rows_affected\":0,\"truncated\":false}");
+        String session = values.session();
+        soft.assertThat(session).isNotNull();
+
+        exchange(soft, "POST", "/sql", server.sql("CREATE TABLE t(id INTEGER PRIMARY KEY, v); "
+                + "INSERT INTO t(v) VALUES (1), (2)", null, session));
+        exchange(soft, "POST", "/sql", server.sql("UPDATE t SET v = ? WHERE id = :id RETURNING id, v",
+                List.of(Map.of("base64", "AAEC"), 1), session));
+        exchange(soft, "POST", "/sql", server.sql("SELECT :a, @a, $a", Map.of("a", 1.5), session));
+        exchange(soft, "POST", "/sql", server.sql("SELECT * FROM t WHERE 0", null, session));
+        exchange(soft, "GET", "/healthz", server.get("/healthz"));
+        exchange(soft, "GET", "/openapi.json", server.get("/openapi.json"));
+        exchange(soft, "GET", "/", server.get("/"));
+        for (String path : List.of("/sql", "/healthz", "/openapi.json", "/")) {
+            exchange(soft, "OPTIONS", path, Wire.call(server, "OPTIONS", path));
+        }
+        soft.assertAll();
+    }
+
+    @Test
+    @Order(4)
+    void everyErrorThatCanBeProvokedMatchesItsDocumentedResponse() throws Exception {
+        SoftAssertions soft = new SoftAssertions();
+        String session = server.sql("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)").session();
+
+        // 400, each message of SPEC §2
+        expect(soft, 400, "POST", "/sql", server.post("/sql", "{\"sql\":", null));
+        expect(soft, 400, "POST", "/sql", server.post("/sql", "{\"args\":[]}", null));
+        expect(soft, 400, "POST", "/sql", server.sql("SELECT ?", List.of(List.of(1)), null));
+        expect(soft, 400, "POST", "/sql", server.sql("ATTACH 'x' AS y"));
+        expect(soft, 400, "POST", "/sql", server.sql("PRAGMA max_page_count = 1", null, session));
+        expect(soft, 400, "POST", "/sql", server.sql("SELECT 1; SELECT titel FROM notes", null, session));
+        expect(soft, 400, "POST", "/sql", server.sql("INSERT INTO notes(body) VALUES(\"hi\")", null, session));
+        expect(soft, 400, "POST", "/sql", server.sql("SELECT * FROM note", null, session));
+        expect(soft, 400, "POST", "/sql", server.sql("SELECT zeroblob(800000)", null, session));
+        // 404, 405
+        expect(soft, 404, "POST", "/sql", server.sql("SELECT 1", null, "wkn_" + "A".repeat(107)));
+        expect(soft, 405, "GET", "/sql", server.get("/sql"));
+        expect(soft, 405, "POST", "/healthz", Wire.call(server, "POST", "/healthz"));
+        expect(soft, 405, "PUT", "/openapi.json", Wire.call(server, "PUT", "/openapi.json"));
+        expect(soft, 405, "DELETE", "/", Wire.call(server, "DELETE", "/"));
+        // 413, 415, 431
+        expect(soft, 413, "POST", "/sql", Wire.postBytes(server, Wire.paddedBody("SELECT 1", 8193), "application/json", null));
+        expect(soft, 413, "POST", "/sql", Wire.postChunked(server, Wire.paddedBody("SELECT 1", 8193)));
+        expect(soft, 415, "POST", "/sql", Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(), "text/plain", null));
+        expect(soft, 431, "GET", "/healthz", server.send(server.request("/healthz")
+                .header("X-Pad", "p".repeat(10 * 1024)).GET().build()));
+        expect(soft, 431, "POST", "/sql", Wire.postWithHeaders(server, "{\"sql\":\"SELECT 1\"}", "X-Pad", "p".repeat(10 * 1024)));
+        // 507: fill the walk-in past 10 MB in one call
+        String full = server.sql("CREATE TABLE b(x BLOB)").session();
+        expect(soft, 507, "POST", "/sql", server.sql(Wire.counter(11) + "INSERT INTO b SELECT randomblob(999000) FROM c",
+                null, full));
+        // an unknown path belongs to no operation: it answers the UnknownPath component
+        Reply unknown = server.get("/nope");
+        soft.assertThat(unknown.status()).isEqualTo(404);
+        soft.assertThat(doc.check(doc.componentResponse("UnknownPath"), unknown)).as("GET /nope").isEmpty();
+
+        // 408 and 503 instance busy: one endless call holds the walk-in; two more endless calls wait for
+        // it. The first of them to get in holds it past the other's 2 s wait.
+        String busy = server.sql("SELECT 1").session();
+        Future<Reply> holder = Wire.background(() -> server.sql(ENDLESS, null, busy));
+        Wire.sleep(300);
+        List<Reply> waiting = Wire.concurrently(List.of(() -> server.sql(ENDLESS, null, busy),
+                () -> server.sql(ENDLESS, null, busy)));
+        expect(soft, 408, "POST", "/sql", holder.get());
+        soft.assertThat(waiting).extracting(Reply::status).contains(503);
+        for (Reply r : waiting) {
+            exchange(soft, "POST", "/sql", r);
+        }
+
+        // 429 (each budget) and 503 server busy need their own limits
+        try (TestServer limited = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_NEW_INSTANCES", "2",
+                "WALKINDB_MAX_INSTANCES_PER_IP", "1", "WALKINDB_RATE_LIMIT_INSTANCE_REQS", "1"))) {
+            String first = limited.sql("SELECT 1").session();
+            expect(soft, 429, "POST", "/sql", limited.sql("SELECT 1"));
+            expect(soft, 429, "POST", "/sql", limited.sql("SELECT 1"));
+            expect(soft, 200, "POST", "/sql", limited.sql("SELECT 1", null, first));
+            expect(soft, 429, "POST", "/sql", limited.sql("SELECT 1", null, first));
+        }
+        try (TestServer narrow = TestServer.start(Map.of("WALKINDB_MAX_INFLIGHT", "1", "WALKINDB_RATE_LIMIT_REQS", "2"))) {
+            Future<Reply> slow = Wire.background(() -> narrow.sql(ENDLESS));
+            Wire.sleep(300);
+            expect(soft, 503, "POST", "/sql", narrow.sql("SELECT 1"));
+            expect(soft, 408, "POST", "/sql", slow.get());
+            expect(soft, 200, "POST", "/sql", narrow.sql("SELECT 1"));
+            expect(soft, 429, "POST", "/sql", narrow.sql("SELECT 1"));
+        }
+        soft.assertAll();
+    }
+
+    @Test
+    @Order(99)
+    void everyStatusTheSuiteSawIsDocumentedAndEveryDocumentedSqlStatusWasSeen() {
+        List<String> undocumented = new ArrayList<>();
+        seen.forEach((call, statuses) -> {
+            String[] mp = call.split(" ", 2);
+            for (int status : statuses) {
+                if (doc.response(mp[1], mp[0], status) == null) {
+                    undocumented.add(call + " " + status);
+                }
+            }
+        });
+        assertThat(undocumented).isEmpty();
+        Set<Integer> sqlSeen = new TreeSet<>();
+        seen.forEach((call, statuses) -> {
+            if (call.endsWith(" /sql")) {
+                sqlSeen.addAll(statuses);
+            }
+        });
+        Set<Integer> unseen = new TreeSet<>(doc.statuses("/sql", "POST"));
+        unseen.removeAll(sqlSeen);
+        assertThat(unseen).as("documented for POST /sql but never answered on /sql (500 cannot be, from outside)")
+                .containsExactly(500);
+    }
+
+    private void expect(SoftAssertions soft, int status, String method, String path, Reply reply) {
+        soft.assertThat(reply.status()).as("%s %s: %s", method, path, reply.body()).isEqualTo(status);
+        exchange(soft, method, path, reply);
+    }
+
+    private Reply exchange(SoftAssertions soft, String method, String path, Reply reply) {
+        seen.computeIfAbsent(method + " " + path, k -> new TreeSet<>()).add(reply.status());
+        OpenApiDocument.Located response = doc.response(path, method, reply.status());
+        soft.assertThat(response).as("%s %s → %d is documented", method, path, reply.status()).isNotNull();
+        if (response != null) {
+            soft.assertThat(doc.check(response, reply)).as("%s %s → %d %s", method, path, reply.status(), reply.body())
+                    .isEmpty();
+        }
+        return reply;
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> out = new ArrayList<>();
+        object.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return Wire.JSON.readTree(text);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

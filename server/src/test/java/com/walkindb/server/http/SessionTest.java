@@ -1,0 +1,268 @@
+package com.walkindb.server.http;
+
+import static com.walkindb.server.contract.Answers.assertError;
+import static com.walkindb.server.contract.Answers.assertNoSessionHeaders;
+import static com.walkindb.server.contract.Answers.rows;
+import static com.walkindb.server.contract.Wire.ENDLESS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.walkindb.server.contract.Wire;
+import com.walkindb.server.testing.Reply;
+import com.walkindb.server.testing.TestServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sessions over HTTP (SPEC §1 step 5, §3): any token that is not exactly one the server issued
+ * for a live walk-in gets the same 404, byte for byte; the session headers come only with the
+ * answer of the creating call, whatever its status once the walk-in exists; walk-ins expire by
+ * the clock, are swept from disk, and outlive a restart together with the per-IP live count.
+ */
+class SessionTest {
+    private static final String NOT_FOUND = "{\"error\":\"instance not found\"}";
+    private static final String TOKEN = "^wkn_[A-Za-z0-9_-]{107}$";
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    // ---- tampering -------------------------------------------------------------------------
+
+    @Test
+    void everyTamperedTokenGetsTheSame404ByteForByte() throws Exception {
+        String a = server.sql("CREATE TABLE t(x); INSERT INTO t VALUES ('a')").session();
+        String b = server.sql("CREATE TABLE t(x); INSERT INTO t VALUES ('b')").session();
+        long dirs = server.instanceDirs();
+        Map<String, String> variants = tamperings(a, b);
+        assertThat(variants).hasSizeGreaterThan(40);
+
+        Reply reference = server.sql("SELECT 1", null, "wkn_" + "A".repeat(107));
+        assertThat(reference.body()).isEqualTo(NOT_FOUND);
+        for (var v : variants.entrySet()) {
+            assertThat(v.getValue()).as(v.getKey()).isNotEqualTo(a).isNotEqualTo(b);
+            Reply r = server.sql("SELECT x FROM t", null, v.getValue());
+            assertThat(r.status()).as(v.getKey()).isEqualTo(404);
+            assertThat(r.body()).as(v.getKey()).isEqualTo(reference.body());
+            assertThat(r.header("Content-Length")).as(v.getKey()).isEqualTo(reference.header("Content-Length"));
+            assertNoSessionHeaders(r);
+        }
+        assertThat(server.instanceDirs()).as("no tampered token creates a walk-in").isEqualTo(dirs);
+        assertThat(rows(server.sql("SELECT x FROM t", null, a))).isEqualTo("[[\"a\"]]");
+        assertThat(rows(server.sql("SELECT x FROM t", null, b))).isEqualTo("[[\"b\"]]");
+    }
+
+    /** Named variants of token {@code a}, each of which must be refused. */
+    private static Map<String, String> tamperings(String a, String b) {
+        Base64.Decoder dec = Base64.getUrlDecoder();
+        Base64.Encoder enc = Base64.getUrlEncoder().withoutPadding();
+        byte[] ra = dec.decode(a.substring(4));
+        byte[] rb = dec.decode(b.substring(4));
+        assertThat(ra).hasSize(80);
+        Map<String, String> v = new LinkedHashMap<>();
+        for (int i : new int[] {0, 6, 15, 16, 30, 47, 48, 60, 79}) {
+            for (int bit : new int[] {0, 7}) {
+                byte[] f = ra.clone();
+                f[i] ^= (byte) (1 << bit);
+                String part = i < 16 ? "uuid" : i < 48 ? "nonce" : "mac";
+                v.put("flip " + part + " byte " + i + " bit " + bit, "wkn_" + enc.encodeToString(f));
+            }
+        }
+        v.put("one '=' of padding", a + "=");
+        v.put("two '=' of padding", a + "==");
+        v.put("padded encoder", "wkn_" + Base64.getUrlEncoder().encodeToString(ra));
+        v.put("'+' in place of a character", a.substring(0, 30) + "+" + a.substring(31));
+        v.put("'/' in place of a character", a.substring(0, 30) + "/" + a.substring(31));
+        v.put("'.' in place of a character", a.substring(0, 30) + "." + a.substring(31));
+        String standard = "wkn_" + Base64.getEncoder().withoutPadding().encodeToString(ra);
+        if (!standard.equals(a)) {
+            v.put("standard alphabet", standard);
+        }
+        // the last character carries 4 bits of data and 2 unused bits: set the unused ones
+        char last = a.charAt(a.length() - 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        int value = alphabet.indexOf(last);
+        for (int stray = 1; stray <= 3; stray++) {
+            v.put("stray bits " + stray + " in the last character",
+                    a.substring(0, a.length() - 1) + alphabet.charAt((value & ~3) | stray ^ (value & 3)));
+        }
+        v.put("last character dropped", a.substring(0, a.length() - 1));
+        v.put("four characters dropped", a.substring(0, a.length() - 4));
+        v.put("half a token", a.substring(0, 57));
+        v.put("prefix only", "wkn_");
+        v.put("no prefix", a.substring(4));
+        v.put("upper-case prefix", "WKN_" + a.substring(4));
+        v.put("other prefix", "wkx_" + a.substring(4));
+        v.put("one character more", a + "A");
+        v.put("twice", a + a);
+        int letter = firstLetter(a, 10);
+        char c = a.charAt(letter);
+        v.put("one letter's case swapped", a.substring(0, letter)
+                + (Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c)) + a.substring(letter + 1));
+        v.put("uuid of a, nonce and mac of b", "wkn_" + enc.encodeToString(splice(ra, rb, 16)));
+        v.put("uuid and nonce of a, mac of b", "wkn_" + enc.encodeToString(splice(ra, rb, 48)));
+        v.put("uuid of b, nonce and mac of a", "wkn_" + enc.encodeToString(splice(rb, ra, 16)));
+        v.put("text of a then b at character 60", a.substring(0, 60) + b.substring(60));
+        v.put("all zero bytes", "wkn_" + enc.encodeToString(new byte[80]));
+        return v;
+    }
+
+    private static int firstLetter(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            if (Character.isLetter(s.charAt(i))) {
+                return i;
+            }
+        }
+        throw new AssertionError("no letter in " + s);
+    }
+
+    private static byte[] splice(byte[] head, byte[] tail, int at) {
+        byte[] out = tail.clone();
+        System.arraycopy(head, 0, out, 0, at);
+        return out;
+    }
+
+    // ---- the session headers ---------------------------------------------------------------
+
+    @Test
+    void emptySessionHeaderCountsAsAbsent() throws Exception {
+        long dirs = server.instanceDirs();
+        Reply r = Wire.postWithHeaders(server, "{\"sql\":\"SELECT 1\"}", "X-Walkin-Session", "");
+        assertThat(rows(r)).isEqualTo("[[1]]");
+        assertThat(r.session()).matches(TOKEN);
+        assertThat(server.instanceDirs()).isEqualTo(dirs + 1);
+    }
+
+    @Test
+    void sessionHeadersComeOnlyWithTheCreatingAnswer() {
+        long before = Instant.now().getEpochSecond();
+        Reply created = server.sql("CREATE TABLE t(x)");
+        long after = Instant.now().getEpochSecond();
+        assertThat(created.status()).isEqualTo(200);
+        String token = created.session();
+        assertThat(token).matches(TOKEN);
+        assertThat(Long.parseLong(created.header("X-Walkin-Ttl"))).isBetween(before + 600, after + 600);
+
+        Reply ok = server.sql("INSERT INTO t VALUES (1)", null, token);
+        assertThat(ok.status()).isEqualTo(200);
+        assertNoSessionHeaders(ok);
+        Reply failed = server.sql("SELECT nope FROM t", null, token);
+        assertThat(failed.status()).isEqualTo(400);
+        assertNoSessionHeaders(failed);
+        assertNoSessionHeaders(server.get("/healthz"));
+    }
+
+    @Test
+    void creatingCallWhoseSqlFailsStillHandsOutTheWalkIn() {
+        Reply r = server.sql("CREATE TABLE t(x); SELECT * FROM nope");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.error()).isEqualTo("invalid sql: no such table: nope");
+        assertThat(r.session()).matches(TOKEN);
+        assertThat(r.header("X-Walkin-Ttl")).matches("[0-9]+");
+        assertThat(rows(server.sql("SELECT count(*) FROM sqlite_schema", null, r.session())))
+                .as("usable, and empty: the failed call was rolled back").isEqualTo("[[0]]");
+    }
+
+    @Test
+    void creatingCallThatHitsTheDeadlineOrTheStorageCapStillHandsOutTheWalkIn() {
+        Reply timeout = server.sql("CREATE TABLE t(x); " + ENDLESS);
+        assertError(timeout, 408, "query exceeded 2s timeout");
+        assertThat(timeout.session()).matches(TOKEN);
+        assertThat(rows(server.sql("SELECT count(*) FROM sqlite_schema", null, timeout.session()))).isEqualTo("[[0]]");
+
+        Reply full = server.sql("CREATE TABLE b(x); " + Wire.counter(11) + "INSERT INTO b SELECT randomblob(999000) FROM c");
+        assertThat(full.status()).isEqualTo(507);
+        assertThat(full.session()).matches(TOKEN);
+        assertThat(full.header("X-Walkin-Ttl")).matches("[0-9]+");
+        assertThat(rows(server.sql("SELECT count(*) FROM sqlite_schema", null, full.session()))).isEqualTo("[[0]]");
+    }
+
+    @Test
+    void callRefusedBeforeCreationHandsOutNothingAndCreatesNothing() throws Exception {
+        long dirs = server.instanceDirs();
+        List<Reply> refused = new ArrayList<>();
+        refused.add(server.post("/sql", "{", null));
+        refused.add(server.post("/sql", "{}", null));
+        refused.add(server.post("/sql", "{\"sql\":\"SELECT ?\",\"args\":[[1]]}", null));
+        refused.add(server.sql("ATTACH 'x' AS y"));
+        refused.add(Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(), "text/plain", null));
+        for (Reply r : refused) {
+            assertThat(r.status()).isIn(400, 415);
+            assertNoSessionHeaders(r);
+        }
+        assertThat(server.instanceDirs()).isEqualTo(dirs);
+    }
+
+    // ---- expiry and the sweeper ------------------------------------------------------------
+
+    @Test
+    void walkInExpiresByTheClockBeforeTheSweeperAndTheSweeperDeletesOnlyExpiredOnes() throws Exception {
+        try (TestServer s = TestServer.start(Map.of("WALKINDB_SWEEP_SECONDS", "3600"))) {
+            String old = s.sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)").session();
+            s.clock().advance(Duration.ofSeconds(598));
+            assertThat(rows(s.sql("SELECT x FROM t", null, old))).as("alive just before ten minutes").isEqualTo("[[1]]");
+            s.clock().advance(Duration.ofSeconds(3));
+            Reply expired = s.sql("SELECT x FROM t", null, old);
+            assertThat(expired.status()).isEqualTo(404);
+            assertThat(expired.body()).isEqualTo(NOT_FOUND);
+            assertThat(s.instanceDirs()).as("still on disk: the sweeper has not run").isEqualTo(1);
+
+            String young = s.sql("CREATE TABLE t(x); INSERT INTO t VALUES (2)").session();
+            assertThat(s.instanceDirs()).isEqualTo(2);
+            assertThat(s.server().sweeper().sweep()).isEqualTo(1);
+            assertThat(s.instanceDirs()).isEqualTo(1);
+            assertThat(rows(s.sql("SELECT x FROM t", null, young))).isEqualTo("[[2]]");
+            assertThat(s.sql("SELECT x FROM t", null, old).body()).isEqualTo(NOT_FOUND);
+            assertThat(s.server().sweeper().sweep()).isZero();
+        }
+    }
+
+    @Test
+    void sweeperNeverDeletesUnderACallInFlight() throws Exception {
+        try (TestServer s = TestServer.start(Map.of("WALKINDB_SWEEP_SECONDS", "3600"))) {
+            String token = s.sql("CREATE TABLE t(x)").session();
+            Future<Reply> running = Wire.background(() -> s.sql(ENDLESS, null, token));
+            Wire.sleep(300);
+            s.clock().advance(Duration.ofSeconds(601));
+            assertThat(s.server().sweeper().sweep()).as("held by the call").isZero();
+            assertThat(s.instanceDirs()).isEqualTo(1);
+            Reply r = running.get();
+            assertThat(r.status()).as("the call finishes as it would have: %s", r.body()).isEqualTo(408);
+            assertThat(s.server().sweeper().sweep()).isEqualTo(1);
+            assertThat(s.instanceDirs()).isZero();
+            assertThat(s.sql("SELECT 1", null, token).body()).isEqualTo(NOT_FOUND);
+        }
+    }
+
+    // ---- restart ---------------------------------------------------------------------------
+
+    @Test
+    void restartKeepsSessionsValidAndThePerIpLiveCount() throws Exception {
+        Map<String, String> env = Map.of("WALKINDB_MAX_INSTANCES_PER_IP", "2");
+        TestServer first = TestServer.start(env);
+        String one = first.sql("CREATE TABLE t(x); INSERT INTO t VALUES ('kept')").session();
+        String two = first.sql("SELECT 1").session();
+        try (TestServer again = first.restart(env)) {
+            assertThat(rows(again.sql("SELECT x FROM t", null, one))).isEqualTo("[[\"kept\"]]");
+            assertThat(rows(again.sql("SELECT 2", null, two))).isEqualTo("[[2]]");
+            Reply third = again.sql("SELECT 3");
+            assertError(third, 429, "too many live instances");
+            assertThat(Long.parseLong(third.header("Retry-After"))).isBetween(590L, 600L);
+        }
+    }
+}
