@@ -18,9 +18,11 @@ import com.walkindb.server.ratelimit.LiveInstances;
 import com.walkindb.server.session.SecretStore;
 import com.walkindb.server.session.SessionTokens;
 import com.walkindb.server.session.UuidV7;
+import com.walkindb.server.sql.DatabaseTemplate;
 import com.walkindb.sqlite.Sqlite;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.UUID;
@@ -62,7 +64,8 @@ public final class WalkinServer implements AutoCloseable {
         this.config = config;
         Sqlite.hardHeapLimit(config.sqliteHeapLimit());
         SecureRandom random = new SecureRandom();
-        InstanceStore store = new InstanceStore(config.dataDir(), clock, config.ttl());
+        InstanceStore store = new InstanceStore(config.dataDir(), clock, config.ttl(),
+                DatabaseTemplate.create(Files.createDirectories(config.dataDir())));
         LiveInstances live = new LiveInstances(config.maxInstancesPerIp(), clock);
         store.forEach(i -> live.restore(i.creator(), i.expiresAt().toEpochMilli()));
         this.cache = new ConnectionCache(config.connectionCacheSize(), config.connectionIdle());

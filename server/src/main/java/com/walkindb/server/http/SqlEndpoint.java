@@ -55,13 +55,20 @@ final class SqlEndpoint {
             Responses.error(response, ApiError.serverBusy(), callback);
             return;
         }
+        byte[] body = null;
+        ApiError error = null;
         try {
-            byte[] body = run(request, response, ex);
-            Responses.json(response, 200, body, callback);
+            body = run(request, response, ex);
         } catch (Stop stop) {
-            Responses.error(response, stop.error, callback);
+            error = stop.error;
         } finally {
+            // Before the answer goes out: a caller that has its answer must find its slot free.
             p.breaker().exit();
+        }
+        if (error == null) {
+            Responses.json(response, 200, body, callback);
+        } else {
+            Responses.error(response, error, callback);
         }
     }
 

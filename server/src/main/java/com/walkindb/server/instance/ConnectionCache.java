@@ -2,6 +2,7 @@ package com.walkindb.server.instance;
 
 import com.walkindb.server.sql.WalkinConnection;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,14 +39,21 @@ public final class ConnectionCache {
         return i.connection();
     }
 
-    /** Parks a reset connection for the walk-in's next call, or closes it when the cache is full. */
+    /**
+     * Parks a reset connection for the walk-in's next call. When the cache is full the connection
+     * idle the longest is closed to make room: the walk-in just used is the likeliest to be next.
+     */
     public void put(UUID id, WalkinConnection connection) {
-        if (closed || capacity == 0 || size.incrementAndGet() > capacity) {
-            if (!closed && capacity != 0) {
-                size.decrementAndGet();
-            }
+        if (closed || capacity == 0) {
             connection.close();
             return;
+        }
+        while (size.incrementAndGet() > capacity) {
+            size.decrementAndGet();
+            if (!evictOldest()) {
+                connection.close(); // everything cached is being taken right now: nothing to gain
+                return;
+            }
         }
         connection.release();
         Idle previous = idle.put(id, new Idle(connection, System.nanoTime()));
@@ -54,6 +62,22 @@ public final class ConnectionCache {
             previous.connection().claim();
             previous.connection().close();
         }
+    }
+
+    private boolean evictOldest() {
+        Map.Entry<UUID, Idle> oldest = null;
+        for (Map.Entry<UUID, Idle> e : idle.entrySet()) {
+            if (oldest == null || e.getValue().since() < oldest.getValue().since()) {
+                oldest = e;
+            }
+        }
+        if (oldest == null || !idle.remove(oldest.getKey(), oldest.getValue())) {
+            return oldest != null; // lost a race for it: try again
+        }
+        size.decrementAndGet();
+        oldest.getValue().connection().claim();
+        oldest.getValue().connection().close();
+        return true;
     }
 
     /** Closes the walk-in's idle connection, if any (before its files are deleted). */

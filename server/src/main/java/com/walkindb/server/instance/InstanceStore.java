@@ -6,7 +6,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,23 +30,30 @@ public final class InstanceStore {
     private final Path root;
     private final Clock clock;
     private final Duration ttl;
+    private final byte[] template;
 
-    public InstanceStore(Path dataDir, Clock clock, Duration ttl) throws IOException {
+    /** {@code template}: the bytes every new walk-in's database starts from. */
+    public InstanceStore(Path dataDir, Clock clock, Duration ttl, byte[] template) throws IOException {
         this.root = dataDir.resolve("instances");
         this.clock = clock;
         this.ttl = ttl;
+        this.template = template.clone();
         Files.createDirectories(root);
     }
 
-    /** Creates the walk-in's directory and meta.json; the database file comes with its first call. */
+    /**
+     * Creates the walk-in: its directory, meta.json and the database (a copy of the template).
+     * meta.json is written in place, not renamed: a torn one is harmless, as the UUIDv7 alone
+     * tells the walk-in's age and only the creator address would be lost.
+     */
     public Instance create(UUID id, String creator) throws IOException {
         Instant created = Instant.ofEpochMilli(Instance.createdMillis(id));
         Instance instance = new Instance(id, created, created.plus(ttl), creator);
         Path dir = directory(id);
         Files.createDirectory(dir);
-        Path tmp = dir.resolve(META_FILE + ".tmp");
-        Files.writeString(tmp, MetaJson.write(instance), StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve(META_FILE), StandardCopyOption.ATOMIC_MOVE);
+        Files.writeString(dir.resolve(META_FILE), MetaJson.write(instance), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        Files.write(dir.resolve(DB_FILE), template, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         return instance;
     }
 

@@ -43,7 +43,7 @@ public final class Walkins {
             WalkinConnection connection = cache.take(id);
             if (connection == null) {
                 try {
-                    connection = WalkinConnection.open(store.databaseFile(id), created);
+                    connection = WalkinConnection.open(store.databaseFile(id));
                 } catch (SqliteException e) {
                     if (e.primaryCode() == ResultCodes.CANTOPEN) {
                         return new Attempt.Ran(new CallOutcome.InstanceGone());

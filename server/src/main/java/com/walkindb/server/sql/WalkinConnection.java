@@ -34,16 +34,13 @@ public final class WalkinConnection implements AutoCloseable {
     }
 
     /**
-     * Opens the walk-in's database. {@code create} only for the call that provisioned it: any
-     * later call must find the file, so a deleted walk-in is never silently recreated.
+     * Opens the walk-in's database, which must exist (a copy of {@link DatabaseTemplate}, already
+     * in WAL mode): a deleted walk-in is never silently recreated.
      */
-    public static WalkinConnection open(Path file, boolean create) throws SqliteException {
-        SqliteConnection c = SqliteConnection.open(file, create);
+    public static WalkinConnection open(Path file) throws SqliteException {
+        SqliteConnection c = SqliteConnection.open(file, false);
         try {
             c.busyTimeout(Config.BUSY_TIMEOUT_MS);
-            if (create) {
-                c.exec("PRAGMA journal_mode=WAL"); // persistent in the file from now on
-            }
             c.exec("PRAGMA max_page_count=" + Config.MAX_PAGE_COUNT);
             WalkinConnection w = new WalkinConnection(c);
             w.applyLimitsAndSwitches();
