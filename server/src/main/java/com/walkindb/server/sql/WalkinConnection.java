@@ -41,6 +41,10 @@ public final class WalkinConnection implements AutoCloseable {
         SqliteConnection c = SqliteConnection.open(file, false);
         try {
             c.busyTimeout(Config.BUSY_TIMEOUT_MS);
+            // A walk-in never has two connections at once (its gate and the cache's take/put see
+            // to that), so the connection may hold the file exclusively: SQLite then keeps the WAL
+            // index in memory (no -shm file) and takes no file locks per transaction.
+            c.exec("PRAGMA locking_mode=EXCLUSIVE");
             c.exec("PRAGMA max_page_count=" + Config.MAX_PAGE_COUNT);
             WalkinConnection w = new WalkinConnection(c);
             w.applyLimitsAndSwitches();
