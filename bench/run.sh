@@ -10,6 +10,7 @@ ROOT=$(dirname "$BENCH")
 
 DURATION=${BENCH_DURATION:-10}            # seconds per measured wrk phase
 WARMUP=${BENCH_WARMUP:-2}                 # seconds of unmeasured wrk before each phase
+JIT_WARMUP=${BENCH_JIT_WARMUP:-30}        # seconds of unmeasured load once, before the first phase
 WALKINS=${BENCH_WALKINS:-100000}          # walk-ins of the long run
 CREATORS=${BENCH_CREATORS:-8}             # creator threads of the long run
 WALKINS_MAX_SECONDS=${BENCH_WALKINS_MAX_SECONDS:-330}  # the long run stops here, finished or not
@@ -19,8 +20,8 @@ CLIENT_CPUS=${BENCH_CLIENT_CPUS:-1}       # taskset list for wrk and the generat
 PIN=${BENCH_PIN:-auto}                    # auto: pin when the machine has 2+ CPUs; off: never
 ACCESS_LOG=${BENCH_ACCESS_LOG:-on}        # the server's access log, on as in production
 JAR=${WALKINDB_SERVER_JAR:-$ROOT/server/target/walkindb-server.jar}
-JVM_FLAGS=(-XX:+UseSerialGC -Xms32m -Xmx256m -XX:-UsePerfData
-  -Djdk.virtualThreadScheduler.parallelism=8 --enable-native-access=ALL-UNNAMED)
+mapfile -t JVM_FLAGS < <(grep -vE '^\s*(#|$)' "$ROOT/scripts/jvm-flags")   # the launcher's flags
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}                               # as ./walkindb sets it
 NMT=${BENCH_NMT:-off}                     # on: add native memory tracking (changes the JVM's flags)
 [[ $NMT != on ]] || JVM_FLAGS+=(-XX:NativeMemoryTracking=summary)
 SQL_BODY='{"sql":"SELECT 1"}'
@@ -395,6 +396,13 @@ start_nginx "$NGINX_BODY"
 
 POST=(BENCH_METHOD=POST "BENCH_BODY=$SQL_BODY")
 threads_for() { if (($1 == 1)); then echo 1; else echo "$WRK_THREADS"; fi; }
+
+# The JIT needs a while to compile the hot path; without this the first phases measure the compiler.
+log "JIT warm-up: ${JIT_WARMUP}s of reused-session and fresh walk-in load, not measured"
+run_child env "${POST[@]}" "BENCH_TOKEN=$TOKEN" "${ON_CLIENT[@]}" wrk -t1 -c8 -d"$((JIT_WARMUP / 2))s" \
+  -s "$LUA" "$SERVER_URL/sql" >/dev/null 2>&1 || true
+run_child env "${POST[@]}" "${ON_CLIENT[@]}" wrk -t1 -c4 -d"$((JIT_WARMUP / 2))s" \
+  -s "$LUA" "$SERVER_URL/sql" >/dev/null 2>&1 || true
 
 phase healthz-c1 "GET /healthz" server 1 1 "$SERVER_URL/healthz" BENCH_METHOD=GET
 for c in 1 8 32 128; do

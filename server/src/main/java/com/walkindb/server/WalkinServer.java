@@ -51,6 +51,8 @@ public final class WalkinServer implements AutoCloseable {
     private static final int SWEEP_BATCH = 10_000;
     private static final long MIN_BODY_BYTES_PER_SECOND = 512;
     private static final long IDLE_TIMEOUT_MS = 15_000;
+    private static final int PLATFORM_THREADS_MAX = 32;
+    private static final int PLATFORM_THREADS_MIN = 4;
 
     private final Config config;
     private final Server jetty;
@@ -83,7 +85,8 @@ public final class WalkinServer implements AutoCloseable {
                 store, walkins, config.ttl());
         this.accessLog = config.accessLog() ? AccessLog.open(config.dataDir(), Config.ACCESS_LOG_DAYS, clock) : null;
 
-        QueuedThreadPool pool = new QueuedThreadPool();
+        // Requests run on virtual threads; this pool only runs Jetty's own selector and I/O tasks.
+        QueuedThreadPool pool = new QueuedThreadPool(PLATFORM_THREADS_MAX, PLATFORM_THREADS_MIN, 10_000);
         pool.setName("walkindb-http");
         pool.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
         this.jetty = new Server(pool);
