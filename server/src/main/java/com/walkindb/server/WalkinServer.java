@@ -9,6 +9,7 @@ import com.walkindb.server.http.WalkinHandler;
 import com.walkindb.server.instance.ConnectionCache;
 import com.walkindb.server.instance.InstanceGates;
 import com.walkindb.server.instance.InstanceStore;
+import com.walkindb.server.instance.SqlWorkers;
 import com.walkindb.server.instance.Sweeper;
 import com.walkindb.server.instance.Walkins;
 import com.walkindb.server.ratelimit.CircuitBreaker;
@@ -35,6 +36,7 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,7 @@ public final class WalkinServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final ConnectionCache cache;
+    private final SqlWorkers workers;
     private final Sweeper sweeper;
     private final AccessLog accessLog;
     private final ScheduledExecutorService housekeeping;
@@ -71,7 +74,8 @@ public final class WalkinServer implements AutoCloseable {
         LiveInstances live = new LiveInstances(config.maxInstancesPerIp(), clock);
         store.forEach(i -> live.restore(i.creator(), i.expiresAt().toEpochMilli()));
         this.cache = new ConnectionCache(config.connectionCacheSize(), config.connectionIdle());
-        Walkins walkins = new Walkins(store, new InstanceGates(), cache);
+        this.workers = new SqlWorkers(config.sqlWorkers());
+        Walkins walkins = new Walkins(store, new InstanceGates(), cache, workers);
         this.sweeper = new Sweeper(store, walkins, live, SWEEP_BATCH);
         var parts = new EndpointParts(
                 new CircuitBreaker(config.maxInflight()),
@@ -94,8 +98,6 @@ public final class WalkinServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(Config.MAX_HEADER_BYTES);
-        // A body trickling in slower than this is cut off: 8 KB must not take more than ~16 s.
-        http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
         this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.addBean(new PerIpConnectionLimit(config.maxConnectionsPerIp()));
         jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
@@ -104,7 +106,10 @@ public final class WalkinServer implements AutoCloseable {
         connector.setPort(listen.getPort());
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         jetty.addConnector(connector);
-        jetty.setHandler(new GracefulHandler(new WalkinHandler(parts, accessLog, clock)));
+        // A body trickling in slower than this is cut off (Jetty 12.1 enforces it in this handler,
+        // not through HttpConfiguration): 8 KB may take at most ~16 s.
+        jetty.setHandler(new GracefulHandler(new MinimumDataRateHandler(
+                new WalkinHandler(parts, accessLog, clock), MIN_BODY_BYTES_PER_SECOND, 0)));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(10_000);
         jetty.setStopAtShutdown(false);
@@ -154,6 +159,7 @@ public final class WalkinServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server: {}", e.toString());
         }
+        workers.close();
         cache.closeAll();
         if (accessLog != null) {
             accessLog.close();

@@ -46,6 +46,11 @@ final class Sqlite3 {
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS),
             Linker.Option.firstVariadicArg(2));
 
+    static final MethodHandle test_control_db_int = LINKER.downcallHandle(
+            NativeLibrary.lookup().findOrThrow("sqlite3_test_control"),
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT),
+            Linker.Option.firstVariadicArg(1));
+
     // Safe to call from any thread at any time while the connection is open.
     static final MethodHandle interrupt = fnVoid("sqlite3_interrupt", ADDRESS);
 

@@ -146,6 +146,21 @@ public final class SqliteConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * Switches off query-planner optimizations ({@code SQLITE_TESTCTRL_OPTIMIZATIONS}); the mask
+     * holds SQLite's optimization bits, e.g. {@link #QUERY_FLATTENER}. A zero mask enables all.
+     */
+    public void disableOptimizations(int mask) {
+        try {
+            int rc = (int) Sqlite3.test_control_db_int.invokeExact(15, handle(), mask);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
+    /** The query flattener's bit for {@link #disableOptimizations(int)}. */
+    public static final int QUERY_FLATTENER = 0x00000001;
+
     public void busyTimeout(int millis) {
         try {
             int rc = (int) Sqlite3.busy_timeout.invokeExact(handle(), millis);
@@ -194,7 +209,8 @@ public final class SqliteConnection implements AutoCloseable {
         return deadlineHit;
     }
 
-    boolean deadlinePassed() {
+    /** True once the {@link #deadline(long)} has passed (and remembers it in {@link #deadlineHit()}). */
+    public boolean deadlinePassed() {
         if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
             deadlineHit = true;
             return true;

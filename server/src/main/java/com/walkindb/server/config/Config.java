@@ -26,6 +26,7 @@ import java.util.List;
  * @param accessLog           WALKINDB_ACCESS_LOG, whether access-log lines are written
  * @param maxConnections      WALKINDB_MAX_CONNECTIONS, open TCP connections in all
  * @param maxConnectionsPerIp WALKINDB_MAX_CONNECTIONS_PER_IP, open TCP connections per source address
+ * @param sqlWorkers          WALKINDB_SQL_WORKERS, platform threads that run SQL (calls executing at once)
  */
 public record Config(
         InetSocketAddress listen,
@@ -43,7 +44,8 @@ public record Config(
         Duration sweepInterval,
         boolean accessLog,
         int maxConnections,
-        int maxConnectionsPerIp) {
+        int maxConnectionsPerIp,
+        int sqlWorkers) {
 
     /** Fixed by the contract, not configurable. */
     public static final int MAX_BODY_BYTES = 8192;

@@ -37,7 +37,8 @@ public final class EnvConfigReader {
                 Duration.ofSeconds(r.integer("WALKINDB_SWEEP_SECONDS", 30, 1, 3600)),
                 r.bool("WALKINDB_ACCESS_LOG", true),
                 r.integer("WALKINDB_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
-                r.integer("WALKINDB_MAX_CONNECTIONS_PER_IP", 512, 1, 1_000_000));
+                r.integer("WALKINDB_MAX_CONNECTIONS_PER_IP", 512, 1, 1_000_000),
+                r.integer("WALKINDB_SQL_WORKERS", 16, 1, 1024));
     }
 
     private String string(String name, String fallback) {

@@ -51,7 +51,7 @@ final class SqlEndpoint {
 
     void handle(Request request, Response response, Callback callback, Exchange ex) throws Exception {
         // Step 2: breaker first, then the caller's request budget.
-        if (!p.breaker().tryEnter()) {
+        if (p.breaker().isOpen()) {
             Responses.error(response, ApiError.serverBusy(), callback);
             return;
         }
@@ -61,9 +61,6 @@ final class SqlEndpoint {
             body = run(request, response, ex);
         } catch (Stop stop) {
             error = stop.error;
-        } finally {
-            // Before the answer goes out: a caller that has its answer must find its slot free.
-            p.breaker().exit();
         }
         if (error == null) {
             Responses.json(response, 200, body, callback);
@@ -169,9 +166,18 @@ final class SqlEndpoint {
         return new Target(id, true);
     }
 
-    /** Steps 6 and 7: the walk-in's gate, then the call itself. */
+    /** Steps 6 and 7: the walk-in's gate, then the call itself; a breaker slot is held meanwhile. */
     private byte[] execute(UUID id, boolean created, SqlRequest call) throws Stop, InterruptedException {
-        Walkins.Attempt attempt = p.walkins().run(id, created, call.sql(), call.args());
+        if (!p.breaker().tryEnter()) {
+            throw new Stop(ApiError.serverBusy());
+        }
+        Walkins.Attempt attempt;
+        try {
+            attempt = p.walkins().run(id, created, call.sql(), call.args());
+        } finally {
+            // Before the answer goes out: a caller that has its answer must find its slot free.
+            p.breaker().exit();
+        }
         return switch (attempt) {
             case Walkins.Attempt.Busy b -> throw new Stop(ApiError.instanceBusy());
             case Walkins.Attempt.Ran ran -> {

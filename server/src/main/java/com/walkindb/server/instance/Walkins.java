@@ -10,8 +10,9 @@ import com.walkindb.sqlite.SqliteException;
 import java.util.UUID;
 
 /**
- * Runs calls on walk-ins: waits at the walk-in's gate (SPEC §1 step 6), gets a connection (from
- * the cache or freshly opened), executes, resets the connection and parks it or closes it.
+ * Runs calls on walk-ins: waits at the walk-in's gate (SPEC §1 step 6), then, on a SQL worker
+ * thread, gets a connection (from the cache or freshly opened), executes, resets the connection
+ * and parks it or closes it.
  */
 public final class Walkins {
     /** The result of one attempt to run a call: busy, gone, or the executor's outcome. */
@@ -24,11 +25,13 @@ public final class Walkins {
     private final InstanceStore store;
     private final InstanceGates gates;
     private final ConnectionCache cache;
+    private final SqlWorkers workers;
 
-    public Walkins(InstanceStore store, InstanceGates gates, ConnectionCache cache) {
+    public Walkins(InstanceStore store, InstanceGates gates, ConnectionCache cache, SqlWorkers workers) {
         this.store = store;
         this.gates = gates;
         this.cache = cache;
+        this.workers = workers;
     }
 
     public Attempt run(UUID id, boolean created, String sql, CallArgs args) throws InterruptedException {
@@ -40,31 +43,36 @@ public final class Walkins {
             if (!created && store.isExpired(id)) {
                 return new Attempt.Ran(new CallOutcome.InstanceGone());
             }
-            WalkinConnection connection = cache.take(id);
-            if (connection == null) {
-                try {
-                    connection = WalkinConnection.open(store.databaseFile(id));
-                } catch (SqliteException e) {
-                    if (e.primaryCode() == ResultCodes.CANTOPEN) {
-                        return new Attempt.Ran(new CallOutcome.InstanceGone());
-                    }
-                    throw new IllegalStateException("cannot open walk-in " + id + ": " + e.getMessage(), e);
-                }
-            }
-            CallOutcome outcome;
-            try {
-                outcome = CallExecutor.execute(connection, sql, args);
-            } catch (RuntimeException | Error e) {
-                connection.close();
-                throw e;
-            }
-            if (connection.resetAfterCall()) {
-                cache.put(id, connection);
-            } else {
-                connection.close();
-            }
-            return new Attempt.Ran(outcome);
+            return new Attempt.Ran(workers.run(() -> execute(id, sql, args)));
         }
+    }
+
+    /** On a SQL worker thread, under the walk-in's gate. */
+    private CallOutcome execute(UUID id, String sql, CallArgs args) {
+        WalkinConnection connection = cache.take(id);
+        if (connection == null) {
+            try {
+                connection = WalkinConnection.open(store.databaseFile(id));
+            } catch (SqliteException e) {
+                if (e.primaryCode() == ResultCodes.CANTOPEN) {
+                    return new CallOutcome.InstanceGone();
+                }
+                throw new IllegalStateException("cannot open walk-in " + id + ": " + e.getMessage(), e);
+            }
+        }
+        CallOutcome outcome;
+        try {
+            outcome = CallExecutor.execute(connection, sql, args);
+        } catch (RuntimeException | Error e) {
+            connection.close();
+            throw e;
+        }
+        if (connection.resetAfterCall()) {
+            cache.put(id, connection);
+        } else {
+            connection.close();
+        }
+        return outcome;
     }
 
     /** Deletes an expired walk-in unless a call holds it right now (then the next sweep does). */

@@ -4,7 +4,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Bounds the SQL calls in flight (WALKINDB_MAX_INFLIGHT): past the bound the server answers
- * 503 at once instead of queueing without limit.
+ * 503 at once instead of queueing without limit. A call counts from its walk-in's gate to the end
+ * of its execution; SPEC §1 step 2 only asks {@link #isOpen()}, so a client still sending its
+ * body (however slowly) holds no slot.
  */
 public final class CircuitBreaker {
     private final AtomicInteger inFlight = new AtomicInteger();
@@ -12,6 +14,11 @@ public final class CircuitBreaker {
 
     public CircuitBreaker(int max) {
         this.max = max;
+    }
+
+    /** True when calls in flight have reached the bound: new calls are refused. */
+    public boolean isOpen() {
+        return inFlight.get() >= max;
     }
 
     /** True when the call may proceed; it must then call {@link #exit()} exactly once. */

@@ -3,6 +3,7 @@ package com.walkindb.server.sql;
 import com.walkindb.sqlite.Authorizer;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 
 /**
  * The authorizer of every walk-in connection (SPEC §4 layer 2): allowlists of introspection
@@ -26,14 +27,27 @@ final class CallAuthorizer implements Authorizer {
     /** Transaction command of the statement being compiled. */
     enum TxCommand { NONE, BEGIN, COMMIT, ROLLBACK }
 
+    private final BooleanSupplier pastDeadline;
     private String denial;
+    private boolean timedOut;
     private TxCommand txCommand = TxCommand.NONE;
     private boolean writesRows;
     private boolean schemaChange;
 
+    /** {@code pastDeadline}: whether the call's deadline has passed (compiling stops then too). */
+    CallAuthorizer(BooleanSupplier pastDeadline) {
+        this.pastDeadline = pastDeadline;
+    }
+
+    /** True when compiling was refused because the call's deadline had passed. */
+    boolean timedOut() {
+        return timedOut;
+    }
+
     /** Forget what the previous statement showed; call before compiling the next one. */
     void startStatement() {
         denial = null;
+        timedOut = false;
         txCommand = TxCommand.NONE;
         writesRows = false;
         schemaChange = false;
@@ -57,6 +71,10 @@ final class CallAuthorizer implements Authorizer {
 
     @Override
     public int authorize(int action, String arg1, String arg2, String database, String trigger) {
+        if (pastDeadline.getAsBoolean()) {
+            timedOut = true; // compiling long past the deadline: stop at the next chance
+            return DENY;
+        }
         String what = decide(action, arg1, arg2, database, trigger);
         if (what == null) {
             return OK;

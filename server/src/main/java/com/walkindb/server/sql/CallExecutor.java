@@ -132,6 +132,9 @@ public final class CallExecutor {
         }
 
         private CallOutcome failure(SqliteException e) {
+            if (auth.timedOut()) {
+                return new CallOutcome.Timeout();
+            }
             if (auth.denial() != null) {
                 // SQLite reports a refused function as a plain error ("not authorized to use
                 // function: x"), not as SQLITE_AUTH: the authorizer's own record decides.

@@ -27,10 +27,11 @@ public final class WalkinConnection implements AutoCloseable {
     private static final int OPS_BETWEEN_DEADLINE_CHECKS = 1000;
 
     private final SqliteConnection sqlite;
-    private final CallAuthorizer authorizer = new CallAuthorizer();
+    private final CallAuthorizer authorizer;
 
     private WalkinConnection(SqliteConnection sqlite) {
         this.sqlite = sqlite;
+        this.authorizer = new CallAuthorizer(sqlite::deadlinePassed);
     }
 
     /**
@@ -46,6 +47,10 @@ public final class WalkinConnection implements AutoCloseable {
             // index in memory (no -shm file) and takes no file locks per transaction.
             c.exec("PRAGMA locking_mode=EXCLUSIVE");
             c.exec("PRAGMA max_page_count=" + Config.MAX_PAGE_COUNT);
+            // The flattener's work inside sqlite3_prepare can grow with 2^depth of nested views
+            // (seconds, out of reach of the deadline); without it the program grows instead and
+            // the VDBE_OP limit stops it within a fraction of a second.
+            c.disableOptimizations(SqliteConnection.QUERY_FLATTENER);
             WalkinConnection w = new WalkinConnection(c);
             w.applyLimitsAndSwitches();
             c.enableDeadline(OPS_BETWEEN_DEADLINE_CHECKS);

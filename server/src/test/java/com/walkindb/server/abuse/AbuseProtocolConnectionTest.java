@@ -1,0 +1,281 @@
+package com.walkindb.server.abuse;
+
+import static com.walkindb.server.abuse.RawHttp.ascii;
+import static com.walkindb.server.abuse.RawHttp.concat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Goal: <b>protocol abuse</b> at the connection level — exhaust or confuse the HTTP layer with
+ * the way requests arrive: HTTP/1.0, pipelining, a body that stalls half-way, uploads that never
+ * finish holding the circuit breaker, hundreds of idle keep-alive connections, bursts of
+ * concurrent requests, TLS or HTTP/2 bytes on the plain port, h2c upgrades.
+ *
+ * <p>What stops it: Jetty's connection handling (idle timeout, one virtual thread per request,
+ * so a stalled client holds no platform thread), the per-address and total connection caps, the
+ * parser refusing foreign protocols with a 4xx, and the circuit breaker. Every connection here is
+ * loopback (a second caller is simulated from 127.0.0.2), bounded in number and closed by the
+ * case.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class AbuseProtocolConnectionTest extends AbuseSuite {
+
+    @Test
+    void http10IsAnsweredAndClosed() {
+        byte[] body = ascii("{\"sql\":\"SELECT 7\"}");
+        byte[] req = concat(ascii("POST /sql HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length + "\r\n\r\n"), body);
+        RawHttp.Exchange ex = raw.exchange(req, 1, 5000);
+        assertThat(scalar(ex.only()).asInt()).isEqualTo(7);
+        assertThat(ex.closedByServer()).isTrue();
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInOrder() {
+        byte[] one = ascii("{\"sql\":\"SELECT 1\"}");
+        byte[] two = ascii("{\"sql\":\"SELECT 2\"}");
+        String h = "POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 18\r\n\r\n";
+        byte[] req = concat(ascii(h), one, ascii(h), two, ascii("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"),
+                ascii("GET /nope HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+        RawHttp.Exchange ex = raw.exchange(req, 4, 5000);
+        assertThat(ex.answers()).hasSize(4);
+        assertThat(scalar(ex.answers().get(0)).asInt()).isEqualTo(1);
+        assertThat(scalar(ex.answers().get(1)).asInt()).isEqualTo(2);
+        assertThat(ex.answers().get(2).body()).isEqualTo("{\"status\":\"ok\"}");
+        expect(ex.answers().get(3), 404, "not found");
+    }
+
+    @Test
+    void aSlowBodyDoesNotHoldUpOtherClients() throws Exception {
+        byte[] body = ascii("{\"sql\":\"SELECT 'slow' AS s, 1 + 1 AS two\",\"pad\":\"" + "p".repeat(250) + "\"}");
+        try (Socket s = RawHttp.connect(http.port, 10_000)) {
+            OutputStream out = s.getOutputStream();
+            out.write(ascii("POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\nConnection: close\r\n\r\n"));
+            out.write(body, 0, 100);
+            out.flush();
+            long stallStart = System.nanoTime();
+            long worst = 0;
+            int served = 0;
+            while (System.nanoTime() - stallStart < TimeUnit.SECONDS.toNanos(3)) {
+                Answer a = served % 2 == 0 ? http.sql("SELECT 1") : http.get("/healthz");
+                assertThat(a.status()).isEqualTo(200);
+                worst = Math.max(worst, a.millis());
+                served++;
+                Thread.sleep(50);
+            }
+            Stats.max("protocol.latency.during_slow_body.ms", worst, "slow body");
+            Stats.line("during a 3 s stalled body: " + served + " other requests, worst " + worst + " ms");
+            assertThat(worst).isLessThan(500);
+            out.write(body, 100, body.length - 100);
+            out.flush();
+            Answer slow = raw.read(s, 1, System.nanoTime()).only();
+            expectOk(slow);
+            assertThat(slow.rows().toString()).isEqualTo("[[\"slow\",2]]");
+        }
+    }
+
+    @Test
+    void twoHundredIdleConnectionsDoNotStarveAnotherClient() throws Exception {
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                Socket s = RawHttp.connect(http.port, 5000);
+                idle.add(s);
+                if (i % 2 == 0) { // half of them finish one keep-alive request first, then sit idle
+                    s.getOutputStream().write(ascii("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+                    s.getOutputStream().flush();
+                    assertThat(raw.read(s, 1, System.nanoTime()).answers()).hasSize(1);
+                }
+            }
+            long worst = 0;
+            for (int i = 0; i < 20; i++) {
+                Answer a = i % 2 == 0 ? http.sql("SELECT " + i) : http.get("/healthz");
+                assertThat(a.status()).isEqualTo(200);
+                worst = Math.max(worst, a.millis());
+            }
+            Stats.max("protocol.latency.with_200_idle_connections.ms", worst, "200 idle connections");
+            assertThat(worst).isLessThan(500);
+            // the idle ones are still served when they speak again
+            Socket first = idle.get(0);
+            first.getOutputStream().write(ascii("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+            first.getOutputStream().flush();
+            assertThat(raw.read(first, 1, System.nanoTime()).only().status()).isEqualTo(200);
+        } finally {
+            for (Socket s : idle) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * One address opens 600 connections and sits on them: the per-address cap (512 by default)
+     * closes the rest, and a caller from another address is still served promptly.
+     */
+    @Test
+    void oneAddressHoardingConnectionsCannotLockOutAnother() throws Exception {
+        List<Socket> hoard = new ArrayList<>();
+        try {
+            for (int i = 0; i < 600; i++) {
+                Socket s = new Socket();
+                hoard.add(s);
+                s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", http.port), 2000);
+            }
+            Thread.sleep(300);
+            int kept = 0;
+            for (Socket s : hoard) {
+                s.setSoTimeout(1);
+                try {
+                    if (s.getInputStream().read() >= 0) {
+                        kept++;
+                    }
+                } catch (java.net.SocketTimeoutException stillOpen) {
+                    kept++;
+                } catch (java.io.IOException reset) {
+                    // closed by the server
+                }
+            }
+            Stats.line("connections one address kept open out of 600: " + kept);
+            assertThat(kept).as("connections kept open for one address").isLessThanOrEqualTo(512);
+            long worst = 0;
+            for (int i = 0; i < 10; i++) {
+                Answer a = i % 2 == 0 ? http.sql("SELECT " + i) : http.get("/healthz");
+                assertThat(a.status()).isEqualTo(200);
+                worst = Math.max(worst, a.millis());
+            }
+            assertThat(worst).isLessThan(500);
+        } finally {
+            for (Socket s : hoard) {
+                s.close();
+            }
+        }
+    }
+
+    /**
+     * A body trickling in at 20 bytes a second — far below the server's own minimum request data
+     * rate (512 B/s, "8 KB must not take more than ~16 s") — must be cut off, not kept alive
+     * indefinitely by its trickle resetting the idle timeout.
+     */
+    @Test
+    void aTricklingBodyIsCutOff() throws Exception {
+        try (Socket s = RawHttp.connect(http.port, 500)) {
+            OutputStream out = s.getOutputStream();
+            out.write(ascii("POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 8000\r\n\r\n{\"sql\":\"SELECT 1\",\"pad\":\""));
+            out.flush();
+            long start = System.nanoTime();
+            boolean cut = false;
+            Answer answer = null;
+            while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+                try {
+                    out.write(ascii("aaaaaaaaaa"));
+                    out.flush();
+                } catch (java.net.SocketException closed) {
+                    cut = true;
+                    break;
+                }
+                RawHttp.Exchange ex = raw.read(s, 1, start);
+                if (!ex.answers().isEmpty() || ex.closedByServer()) {
+                    answer = ex.answers().isEmpty() ? null : ex.answers().get(0);
+                    cut = true;
+                    break;
+                }
+            }
+            long held = (System.nanoTime() - start) / 1_000_000;
+            Stats.max("protocol.trickling_body.held.ms", held, "20 B/s trickle");
+            Stats.line("a 20 B/s trickling body was " + (cut ? "cut off after " : "still open after ") + held + " ms"
+                    + (answer == null ? "" : ": " + answer));
+            assertThat(cut).as("trickling body cut off within 10 s").isTrue();
+            if (answer != null) {
+                assertThat(answer.status()).isIn(400, 408);
+            }
+        }
+    }
+
+    /**
+     * Clients still uploading their body should not count as calls in flight: otherwise a few
+     * stalled uploads open the circuit breaker for everyone until the idle timeout ends them (or
+     * forever, if they trickle).
+     */
+    @Test
+    void stalledUploadsDoNotOpenTheCircuitBreakerForEveryoneElse() throws Exception {
+        try (OwnServer own = ownServer(Map.of("WALKINDB_MAX_INFLIGHT", "4"))) {
+            List<Socket> stalled = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    Socket s = RawHttp.connect(own.http.port, 5000);
+                    stalled.add(s);
+                    s.getOutputStream().write(ascii("POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                            + "Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"sql\":"));
+                    s.getOutputStream().flush();
+                }
+                Thread.sleep(300);
+                Answer other = own.http.sql("SELECT 1");
+                Stats.line("with 4 stalled uploads and WALKINDB_MAX_INFLIGHT=4 another client got " + other);
+                expectOk(other);
+            } finally {
+                for (Socket s : stalled) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void garbageAndForeignProtocolsAreRefusedCleanly() {
+        byte[][] requests = {
+                concat(new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xa5, 0x01, 0x00, 0x00, (byte) 0xa1, 0x03, 0x03},
+                        new byte[60], ascii("\r\n\r\n")),
+                ascii("FOO BAR BAZ QUX\r\n\r\n"),
+                ascii("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Nul: a\u0000b\r\nConnection: close\r\n\r\n"),
+                ascii("GET /healthz HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n"),
+                ascii("POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: -1\r\nConnection: close\r\n\r\n"),
+                ascii("POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999999999999\r\nConnection: close\r\n\r\n"),
+        };
+        for (byte[] req : requests) {
+            RawHttp.Exchange ex = raw.exchange(req, 1, 5000);
+            for (Answer a : ex.answers()) {
+                assertThat(a.status()).as("%s", a).isBetween(400, 505).isNotEqualTo(500);
+            }
+            assertThat(ex.timedOut()).isFalse();
+        }
+    }
+
+    @Test
+    void anH2cUpgradeRequestIsAnsweredOverHttp11() {
+        RawHttp.Exchange ex = raw.exchange(ascii("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, "
+                + "HTTP2-Settings, close\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n"), 1, 5000);
+        assertThat(ex.only().status()).isEqualTo(200);
+    }
+
+    @Test
+    void manyConcurrentSmallRequestsAllGetAnswers() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<Answer>> all = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                final int n = i;
+                all.add(pool.submit(() -> n % 3 == 0 ? http.get("/healthz")
+                        : http.post("{\"sql\":\"SELECT " + n + "\"}", "application/json", null, Http.DEFAULT_TIMEOUT)));
+            }
+            for (Future<Answer> f : all) {
+                assertThat(f.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+}

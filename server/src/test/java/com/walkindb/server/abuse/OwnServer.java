@@ -1,0 +1,28 @@
+package com.walkindb.server.abuse;
+
+import com.walkindb.server.testing.TestServer;
+import java.io.IOException;
+import java.util.Map;
+
+/** A server of a case's own (other limits, or a clock to move); the harness closes it after the case. */
+final class OwnServer implements AutoCloseable {
+    final TestServer server;
+    final Http http;
+    final RawHttp raw;
+    private boolean closed;
+
+    OwnServer(Map<String, String> env) throws Exception {
+        this.server = TestServer.start(env);
+        this.http = new Http(server.baseUrl());
+        this.raw = new RawHttp(http);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (!closed) {
+            closed = true;
+            http.close();
+            server.close();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package com.walkindb.server.abuse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentSkipListMap;
+
+/**
+ * Numbers the suite measures for its report (peak RSS, largest walk-in on disk, slowest answers
+ * to CPU bombs), printed as {@code ABUSE-STATS} lines at the end of every class.
+ */
+final class Stats {
+    private static final Map<String, Long> MAX = new ConcurrentSkipListMap<>();
+    private static final Map<String, String> WHERE = new ConcurrentSkipListMap<>();
+
+    private Stats() {}
+
+    static void max(String key, long value, String where) {
+        MAX.merge(key, value, Math::max);
+        if (MAX.get(key) == value) {
+            WHERE.put(key, where);
+        }
+    }
+
+    static void print(String suite) {
+        max("rss.hwm.bytes", procStatus("VmHWM"), suite);
+        StringBuilder b = new StringBuilder("ABUSE-STATS after ").append(suite).append(':');
+        for (var e : MAX.entrySet()) {
+            b.append("\n  ").append(e.getKey()).append(" = ").append(e.getValue())
+                    .append("  (").append(WHERE.get(e.getKey())).append(')');
+        }
+        System.out.println(b);
+    }
+
+    static void line(String text) {
+        System.out.println("ABUSE-CASE " + text);
+    }
+
+    /** A value in bytes from /proc/self/status (VmRSS, VmHWM), or -1. */
+    static long procStatus(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) {
+                    String[] parts = line.substring(field.length() + 1).trim().split("\\s+");
+                    return Long.parseLong(parts[0]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
