@@ -15,6 +15,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        // Native SQLite calls pin virtual threads' carriers; keep enough of them whatever the
+        // command line (the launcher sets this too). Read once, when the first virtual thread starts.
+        if (System.getProperty("jdk.virtualThreadScheduler.parallelism") == null) {
+            System.setProperty("jdk.virtualThreadScheduler.parallelism", "8");
+        }
         Config config;
         try {
             config = EnvConfigReader.read(System.getenv());

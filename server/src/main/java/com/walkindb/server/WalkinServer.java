@@ -75,6 +75,7 @@ public final class WalkinServer implements AutoCloseable {
         store.forEach(i -> live.restore(i.creator(), i.expiresAt().toEpochMilli()));
         this.cache = new ConnectionCache(config.connectionCacheSize(), config.connectionIdle());
         this.workers = new SqlWorkers(config.sqlWorkers());
+        warnIfCarriersRunShort(config.sqlWorkers());
         Walkins walkins = new Walkins(store, new InstanceGates(), cache, workers);
         this.sweeper = new Sweeper(store, walkins, live, SWEEP_BATCH);
         var parts = new EndpointParts(
@@ -121,6 +122,17 @@ public final class WalkinServer implements AutoCloseable {
         });
     }
 
+    /** SQL pins carriers: with as many SQL slots as carriers, busy SQL could stall every request. */
+    private static void warnIfCarriersRunShort(int sqlSlots) {
+        String p = System.getProperty("jdk.virtualThreadScheduler.parallelism");
+        int carriers = p != null ? Integer.parseInt(p.trim()) : Runtime.getRuntime().availableProcessors();
+        if (sqlSlots >= carriers) {
+            LOG.warn("WALKINDB_SQL_WORKERS={} is not below the {} virtual-thread carriers: CPU-heavy calls can "
+                    + "stall every request. Raise -Djdk.virtualThreadScheduler.parallelism or lower the workers.",
+                    sqlSlots, carriers);
+        }
+    }
+
     public void start() throws Exception {
         jetty.start();
         long sweepMs = config.sweepInterval().toMillis();
@@ -159,7 +171,6 @@ public final class WalkinServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server: {}", e.toString());
         }
-        workers.close();
         cache.closeAll();
         if (accessLog != null) {
             accessLog.close();

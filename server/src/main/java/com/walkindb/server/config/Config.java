@@ -26,7 +26,7 @@ import java.util.List;
  * @param accessLog           WALKINDB_ACCESS_LOG, whether access-log lines are written
  * @param maxConnections      WALKINDB_MAX_CONNECTIONS, open TCP connections in all
  * @param maxConnectionsPerIp WALKINDB_MAX_CONNECTIONS_PER_IP, open TCP connections per source address
- * @param sqlWorkers          WALKINDB_SQL_WORKERS, platform threads that run SQL (calls executing at once)
+ * @param sqlWorkers          WALKINDB_SQL_WORKERS, calls executing SQL at once (below the carrier count)
  */
 public record Config(
         InetSocketAddress listen,

@@ -38,7 +38,7 @@ public final class EnvConfigReader {
                 r.bool("WALKINDB_ACCESS_LOG", true),
                 r.integer("WALKINDB_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
                 r.integer("WALKINDB_MAX_CONNECTIONS_PER_IP", 512, 1, 1_000_000),
-                r.integer("WALKINDB_SQL_WORKERS", 16, 1, 1024));
+                r.integer("WALKINDB_SQL_WORKERS", 6, 1, 1024));
     }
 
     private String string(String name, String fallback) {

@@ -1,54 +1,36 @@
 package com.walkindb.server.instance;
 
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Semaphore;
 
 /**
- * A fixed pool of platform threads that run all SQL. Native SQLite calls pin the carrier of a
- * virtual thread; running them on virtual threads let a handful of CPU-heavy calls take every
- * carrier and freeze even {@code /healthz}. Request threads stay virtual and only wait here
- * (parked, carrier free). The pool's size bounds how many calls execute at once; the circuit
- * breaker bounds how many may wait.
+ * Admits at most N calls into SQLite at once. Native SQLite calls pin the carrier thread of the
+ * virtual thread that makes them; with no bound, a handful of CPU-heavy calls took every carrier
+ * and froze even {@code /healthz}. N stays below the virtual-thread scheduler's parallelism
+ * (8, see scripts/jvm-flags), so carriers are always left for everything else. Calls beyond N
+ * wait here, parked (their carrier free); the circuit breaker bounds how many may wait.
+ *
+ * <p>A semaphore rather than a pool of platform threads: handing each call to another thread
+ * and back cost two futex wake-ups per call, about twice the CPU of a cached {@code SELECT 1}.
  */
-public final class SqlWorkers implements AutoCloseable {
-    private final ExecutorService pool;
+public final class SqlWorkers {
+    private final Semaphore slots;
 
-    public SqlWorkers(int threads) {
-        this.pool = Executors.newFixedThreadPool(threads,
-                Thread.ofPlatform().name("walkindb-sql-", 0).daemon().factory());
+    public SqlWorkers(int concurrency) {
+        this.slots = new Semaphore(concurrency, true);
     }
 
-    /** Runs the task on a worker and waits for it; its exceptions are rethrown as they were. */
+    /** Runs the task on the calling thread once a slot is free. */
     public <T> T run(Callable<T> task) throws InterruptedException {
-        Future<T> f = pool.submit(task);
+        slots.acquire();
         try {
-            return f.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
-        } catch (InterruptedException e) {
-            // The call keeps running to its own end (its deadline bounds it); only the wait stops.
+            return task.call();
+        } catch (RuntimeException | Error e) {
             throw e;
-        }
-    }
-
-    @Override
-    public void close() {
-        pool.shutdown();
-        try {
-            pool.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            slots.release();
         }
     }
 }

@@ -54,10 +54,12 @@ public final class Walkins {
             try {
                 connection = WalkinConnection.open(store.databaseFile(id));
             } catch (SqliteException e) {
-                if (e.primaryCode() == ResultCodes.CANTOPEN) {
-                    return new CallOutcome.InstanceGone();
-                }
-                throw new IllegalStateException("cannot open walk-in " + id + ": " + e.getMessage(), e);
+                return switch (e.primaryCode()) {
+                    case ResultCodes.CANTOPEN -> new CallOutcome.InstanceGone();
+                    // Other tenants hold the shared SQLite heap right now: busy, not broken.
+                    case ResultCodes.NOMEM -> new CallOutcome.OutOfMemory();
+                    default -> throw new IllegalStateException("cannot open walk-in " + id + ": " + e.getMessage(), e);
+                };
             }
         }
         CallOutcome outcome;
