@@ -3,6 +3,9 @@ package com.walkindb.server;
 import com.walkindb.server.config.Config;
 import com.walkindb.server.config.ConfigException;
 import com.walkindb.server.config.EnvConfigReader;
+import com.walkindb.server.sandbox.Sandbox;
+import com.walkindb.server.sandbox.SandboxException;
+import com.walkindb.server.sandbox.SandboxStatus;
 import java.time.Clock;
 import java.util.concurrent.CountDownLatch;
 
@@ -10,6 +13,9 @@ import java.util.concurrent.CountDownLatch;
  * Starts walkindb from the environment (SPEC §6). Prints {@code walkindb listening on <url>} on
  * stdout once it accepts requests; SIGTERM / Ctrl-C stop it cleanly: no new calls, calls in
  * flight finish, connections close, so no walk-in is left half-written.
+ *
+ * <p>Before anything else the process confines itself ({@link Sandbox}, WALKINDB_SANDBOX); below
+ * Landlock ABI 8 that re-executes the JVM once, so {@code main} runs twice in the same process.
  */
 public final class Main {
     private Main() {}
@@ -28,7 +34,15 @@ public final class Main {
             System.exit(2);
             return;
         }
-        WalkinServer server = new WalkinServer(config, Clock.systemUTC());
+        SandboxStatus sandbox;
+        try {
+            sandbox = Sandbox.enter(config);
+        } catch (SandboxException e) {
+            System.err.println("walkindb: refusing to start: " + e.getMessage());
+            System.exit(3);
+            return;
+        }
+        WalkinServer server = new WalkinServer(config, Clock.systemUTC(), sandbox);
         try {
             server.start();
         } catch (java.io.IOException e) {

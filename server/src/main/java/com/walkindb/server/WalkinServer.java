@@ -16,6 +16,7 @@ import com.walkindb.server.ratelimit.CircuitBreaker;
 import com.walkindb.server.ratelimit.ClientAddress;
 import com.walkindb.server.ratelimit.KeyedBudgets;
 import com.walkindb.server.ratelimit.LiveInstances;
+import com.walkindb.server.sandbox.SandboxStatus;
 import com.walkindb.server.session.SecretStore;
 import com.walkindb.server.session.SessionTokens;
 import com.walkindb.server.session.UuidV7;
@@ -66,6 +67,11 @@ public final class WalkinServer implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
 
     public WalkinServer(Config config, Clock clock) throws IOException {
+        this(config, clock, SandboxStatus.notApplied());
+    }
+
+    /** {@code sandbox}: the confinement {@code Main} applied to this process, reported by /healthz. */
+    public WalkinServer(Config config, Clock clock, SandboxStatus sandbox) throws IOException {
         this.config = config;
         Sqlite.hardHeapLimit(config.sqliteHeapLimit());
         SecureRandom random = new SecureRandom();
@@ -110,7 +116,7 @@ public final class WalkinServer implements AutoCloseable {
         // A body trickling in slower than this is cut off (Jetty 12.1 enforces it in this handler,
         // not through HttpConfiguration): 8 KB may take at most ~16 s.
         jetty.setHandler(new GracefulHandler(new MinimumDataRateHandler(
-                new WalkinHandler(parts, accessLog, clock), MIN_BODY_BYTES_PER_SECOND, 0)));
+                new WalkinHandler(parts, accessLog, clock, sandbox.healthJson()), MIN_BODY_BYTES_PER_SECOND, 0)));
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(10_000);
         jetty.setStopAtShutdown(false);

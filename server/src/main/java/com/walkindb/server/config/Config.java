@@ -27,6 +27,7 @@ import java.util.List;
  * @param maxConnections      WALKINDB_MAX_CONNECTIONS, open TCP connections in all
  * @param maxConnectionsPerIp WALKINDB_MAX_CONNECTIONS_PER_IP, open TCP connections per source address
  * @param sqlWorkers          WALKINDB_SQL_WORKERS, calls executing SQL at once (below the carrier count)
+ * @param sandbox             WALKINDB_SANDBOX and its test-only companions (see {@link SandboxSettings})
  */
 public record Config(
         InetSocketAddress listen,
@@ -45,7 +46,8 @@ public record Config(
         boolean accessLog,
         int maxConnections,
         int maxConnectionsPerIp,
-        int sqlWorkers) {
+        int sqlWorkers,
+        SandboxSettings sandbox) {
 
     /** Fixed by the contract, not configurable. */
     public static final int MAX_BODY_BYTES = 8192;

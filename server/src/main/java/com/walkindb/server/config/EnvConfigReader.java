@@ -38,7 +38,8 @@ public final class EnvConfigReader {
                 r.bool("WALKINDB_ACCESS_LOG", true),
                 r.integer("WALKINDB_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
                 r.integer("WALKINDB_MAX_CONNECTIONS_PER_IP", 512, 1, 1_000_000),
-                r.integer("WALKINDB_SQL_WORKERS", 6, 1, 1024));
+                r.integer("WALKINDB_SQL_WORKERS", 6, 1, 1024),
+                r.sandbox());
     }
 
     private String string(String name, String fallback) {
@@ -73,6 +74,19 @@ public final class EnvConfigReader {
             case "0", "false", "off", "no" -> false;
             default -> throw new ConfigException(name + "=" + quoted(v) + " is not on/off");
         };
+    }
+
+    private SandboxSettings sandbox() {
+        String v = string("WALKINDB_SANDBOX", "on").trim().toLowerCase();
+        SandboxSettings.Mode mode = switch (v) {
+            case "on" -> SandboxSettings.Mode.ON;
+            case "off" -> SandboxSettings.Mode.OFF;
+            case "require" -> SandboxSettings.Mode.REQUIRE;
+            default -> throw new ConfigException("WALKINDB_SANDBOX=" + quoted(env.get("WALKINDB_SANDBOX"))
+                    + " is not on, off or require");
+        };
+        return new SandboxSettings(mode, bool("WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK", false),
+                env.get(SandboxSettings.JAILED_VARIABLE));
     }
 
     private InetSocketAddress address(String name, String fallback) {

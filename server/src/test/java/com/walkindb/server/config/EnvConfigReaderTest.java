@@ -28,6 +28,17 @@ class EnvConfigReaderTest {
     }
 
     @Test
+    void sandboxIsOnByDefaultAndReadCaseInsensitively() {
+        assertThat(EnvConfigReader.read(Map.of()).sandbox())
+                .isEqualTo(new SandboxSettings(SandboxSettings.Mode.ON, false, null));
+        assertThat(EnvConfigReader.read(Map.of("WALKINDB_SANDBOX", "Require")).sandbox().mode())
+                .isEqualTo(SandboxSettings.Mode.REQUIRE);
+        SandboxSettings s = EnvConfigReader.read(Map.of("WALKINDB_SANDBOX", "off",
+                "WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK", "1", "WALKINDB_SANDBOX_JAILED", "abi=7")).sandbox();
+        assertThat(s).isEqualTo(new SandboxSettings(SandboxSettings.Mode.OFF, true, "abi=7"));
+    }
+
+    @Test
     void valuesAreRead() {
         Config c = EnvConfigReader.read(Map.of("WALKINDB_ADDR", "[::1]:0", "WALKINDB_TTL", "2",
                 "WALKINDB_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7"));
@@ -45,7 +56,9 @@ class EnvConfigReaderTest {
             "WALKINDB_ADDR|127.0.0.1:99999|WALKINDB_ADDR=\"127.0.0.1:99999\" has a port out of range",
             "WALKINDB_TRUSTED_PROXIES|10.0.0.0/33|WALKINDB_TRUSTED_PROXIES=\"10.0.0.0/33\"",
             "WALKINDB_TRUSTED_PROXIES|example.com|WALKINDB_TRUSTED_PROXIES=\"example.com\": not an IP address",
-            "WALKINDB_ACCESS_LOG|maybe|WALKINDB_ACCESS_LOG=\"maybe\" is not on/off"})
+            "WALKINDB_ACCESS_LOG|maybe|WALKINDB_ACCESS_LOG=\"maybe\" is not on/off",
+            "WALKINDB_SANDBOX|maybe|WALKINDB_SANDBOX=\"maybe\" is not on, off or require",
+            "WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK|perhaps|WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK=\"perhaps\" is not on/off"})
     void badValueStopsStartUpNamingTheVariable(String name, String value, String message) {
         assertThatThrownBy(() -> EnvConfigReader.read(Map.of(name, value)))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith(message);
