@@ -5,4 +5,5 @@ final class Exchange {
     String sourceIp;
     String instanceId;
     int sqlBytes;
+    boolean bodyRead;
 }

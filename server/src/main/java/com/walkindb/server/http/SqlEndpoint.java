@@ -20,6 +20,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -52,6 +54,7 @@ final class SqlEndpoint {
     void handle(Request request, Response response, Callback callback, Exchange ex) throws Exception {
         // Step 2: breaker first, then the caller's request budget.
         if (p.breaker().isOpen()) {
+            closeAfterAnswer(response);
             Responses.error(response, ApiError.serverBusy(), callback);
             return;
         }
@@ -61,6 +64,9 @@ final class SqlEndpoint {
             body = run(request, response, ex);
         } catch (Stop stop) {
             error = stop.error;
+            if (!ex.bodyRead) {
+                closeAfterAnswer(response);
+            }
         }
         if (error == null) {
             Responses.json(response, 200, body, callback);
@@ -71,7 +77,7 @@ final class SqlEndpoint {
 
     private byte[] run(Request request, Response response, Exchange ex) throws Stop, IOException, InterruptedException {
         requestBudget(request, ex);
-        SqlRequest call = readCall(request, ex);
+        SqlRequest call = readCall(request, response, ex);
         Target target = session(request, response, ex);
         return execute(target.id(), target.created(), call);
     }
@@ -84,14 +90,15 @@ final class SqlEndpoint {
     }
 
     /** Step 3 and 4: media type, size, JSON, sql, args, keyword pre-filter. */
-    private SqlRequest readCall(Request request, Exchange ex) throws Stop, IOException {
+    private SqlRequest readCall(Request request, Response response, Exchange ex) throws Stop, IOException {
         if (!RequestBody.isJson(request)) {
             throw new Stop(ApiError.UNSUPPORTED_MEDIA_TYPE);
         }
         byte[] bytes = readBody(request);
         if (bytes == null) {
-            throw new Stop(ApiError.PAYLOAD_TOO_LARGE);
+            throw new Stop(ApiError.PAYLOAD_TOO_LARGE); // the rest stays unread: bodyRead stays false
         }
+        ex.bodyRead = true;
         BodyParser.Body body;
         try {
             body = BodyParser.parse(bytes);
@@ -131,6 +138,16 @@ final class SqlEndpoint {
                     : e.getCause() instanceof org.eclipse.jetty.http.HttpException he ? he.getCode() : 400;
             throw new Stop(code == 408 ? ApiError.of(408, "request body timeout") : ApiError.of(400, "bad request"));
         }
+    }
+
+    /**
+     * An answer given before the whole body was read (step 2, a wrong media type, 413) leaves
+     * the body in the connection; Jetty may then close it, and without a word a keep-alive
+     * client's next request would find it dead. Say so: the client opens a new connection.
+     * (Reading the body first is no answer: a client may send it only after the answer.)
+     */
+    private static void closeAfterAnswer(Response response) {
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
     }
 
     /** The walk-in a call runs on, and whether this call provisioned it. */

@@ -101,6 +101,8 @@ class AbuseTokenForgeryTest extends AbuseSuite {
         if (!nonCanonical.equals(valid)) {
             bad.add(nonCanonical);
         }
+        // A token without '-' or '_' (about 3 % of them) is unchanged by the alphabet swap above.
+        bad.removeIf(valid::equals);
         for (String t : bad) {
             expectIndistinguishable404(http.sql("SELECT 1", t), ref);
         }
