@@ -50,13 +50,4 @@ public final class Sqlite {
             throw new AssertionError(t);
         }
     }
-
-    /** The message SQLite gives a result code. */
-    public static String describe(int resultCode) {
-        try {
-            return Sqlite3.string((MemorySegment) Sqlite3.errstr.invokeExact(resultCode));
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
 }

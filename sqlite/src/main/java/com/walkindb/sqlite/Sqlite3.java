@@ -57,11 +57,8 @@ final class Sqlite3 {
     // Quick accessors: critical downcalls.
     static final MethodHandle errmsg = critical("sqlite3_errmsg", ADDRESS, ADDRESS);
     static final MethodHandle extended_errcode = critical("sqlite3_extended_errcode", JAVA_INT, ADDRESS);
-    static final MethodHandle errstr = critical("sqlite3_errstr", ADDRESS, JAVA_INT);
-    static final MethodHandle error_offset = critical("sqlite3_error_offset", JAVA_INT, ADDRESS);
     static final MethodHandle limit = critical("sqlite3_limit", JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     static final MethodHandle changes64 = critical("sqlite3_changes64", JAVA_LONG, ADDRESS);
-    static final MethodHandle total_changes64 = critical("sqlite3_total_changes64", JAVA_LONG, ADDRESS);
     static final MethodHandle get_autocommit = critical("sqlite3_get_autocommit", JAVA_INT, ADDRESS);
     static final MethodHandle stmt_readonly = critical("sqlite3_stmt_readonly", JAVA_INT, ADDRESS);
     static final MethodHandle bind_parameter_count = critical("sqlite3_bind_parameter_count", JAVA_INT, ADDRESS);
@@ -84,9 +81,7 @@ final class Sqlite3 {
     static final MethodHandle libversion = critical("sqlite3_libversion", ADDRESS);
     static final MethodHandle compileoption_used = critical("sqlite3_compileoption_used", JAVA_INT, ADDRESS);
     static final MethodHandle hard_heap_limit64 = critical("sqlite3_hard_heap_limit64", JAVA_LONG, JAVA_LONG);
-    static final MethodHandle soft_heap_limit64 = critical("sqlite3_soft_heap_limit64", JAVA_LONG, JAVA_LONG);
     static final MethodHandle memory_used = critical("sqlite3_memory_used", JAVA_LONG);
-    static final MethodHandle memory_highwater = critical("sqlite3_memory_highwater", JAVA_LONG, JAVA_INT);
 
     static final FunctionDescriptor AUTHORIZER_SIGNATURE =
             FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS);

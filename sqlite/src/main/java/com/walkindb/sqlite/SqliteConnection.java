@@ -244,14 +244,6 @@ public final class SqliteConnection implements AutoCloseable {
         }
     }
 
-    public long totalChanges() {
-        try {
-            return (long) Sqlite3.total_changes64.invokeExact(handle());
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
-
     /** True when no transaction is open. */
     public boolean autocommit() {
         try {
@@ -282,15 +274,6 @@ public final class SqliteConnection implements AutoCloseable {
             int ext = (int) Sqlite3.extended_errcode.invokeExact(db);
             String msg = Sqlite3.string((MemorySegment) Sqlite3.errmsg.invokeExact(db));
             return new SqliteException((ext & 0xff) == (rc & 0xff) ? ext : rc, msg);
-        } catch (Throwable t) {
-            throw new AssertionError(t);
-        }
-    }
-
-    /** Byte offset in the SQL of the last error, or -1. */
-    public int errorOffset() {
-        try {
-            return (int) Sqlite3.error_offset.invokeExact(handle());
         } catch (Throwable t) {
             throw new AssertionError(t);
         }

@@ -60,8 +60,4 @@ public record Config(
     public static final int MAX_ARGS = 100;
     public static final int MAX_HEADER_BYTES = 8192;
     public static final int ACCESS_LOG_DAYS = 7;
-
-    public static Config defaults() {
-        return EnvConfigReader.read(java.util.Map.of());
-    }
 }

@@ -42,9 +42,4 @@ public final class PerIpConnectionLimit implements Connection.Listener {
         return a instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress() : String.valueOf(a);
     }
-
-    /** Addresses with connections open (for tests). */
-    public int trackedAddresses() {
-        return open.size();
-    }
 }

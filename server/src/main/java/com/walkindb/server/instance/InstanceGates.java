@@ -61,9 +61,4 @@ public final class InstanceGates {
     private void leave(UUID id) {
         gates.computeIfPresent(id, (k, g) -> --g.users == 0 ? null : g);
     }
-
-    /** Gates currently held or waited for (for tests and metrics). */
-    public int active() {
-        return gates.size();
-    }
 }

@@ -67,10 +67,6 @@ public final class LiveInstances {
         }
     }
 
-    public int trackedIps() {
-        return expiries.size();
-    }
-
     private static void dropExpired(ArrayDeque<Long> queue, long now) {
         while (!queue.isEmpty() && queue.peekFirst() <= now) {
             queue.pollFirst();
