@@ -37,6 +37,7 @@ SQLITE_FLAGS=(
   -DHAVE_USLEEP=1                     # busy waits sleep in ms, not whole seconds
   -DHAVE_FDATASYNC=1
   -DSQLITE_DEFAULT_CACHE_SIZE=-1024   # 1 MiB page cache per connection
+  -DSQLITE_DEFAULT_PCACHE_INITSZ=0    # pages on demand: a walk-in is a few pages, not the 20 allocated up front
 )
 CC_FLAGS=(-O2 -fPIC -shared -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wl,-z,relro,-z,now -Wl,-z,noexecstack)
 

@@ -20,6 +20,7 @@ import com.walkindb.server.sandbox.SandboxStatus;
 import com.walkindb.server.session.SecretStore;
 import com.walkindb.server.session.SessionTokens;
 import com.walkindb.server.session.UuidV7;
+import com.walkindb.server.sql.AnswerMemory;
 import com.walkindb.server.sql.DatabaseTemplate;
 import com.walkindb.sqlite.Sqlite;
 import java.io.IOException;
@@ -62,6 +63,7 @@ public final class WalkinServer implements AutoCloseable {
     private final ServerConnector connector;
     private final ConnectionCache cache;
     private final SqlWorkers workers;
+    private final AnswerMemory answerMemory;
     private final Sweeper sweeper;
     private final AccessLog accessLog;
     private final ScheduledExecutorService housekeeping;
@@ -82,7 +84,8 @@ public final class WalkinServer implements AutoCloseable {
         this.cache = new ConnectionCache(config.connectionCacheSize(), config.connectionIdle());
         this.workers = new SqlWorkers(config.sqlWorkers());
         warnIfCarriersRunShort(config.sqlWorkers());
-        Walkins walkins = new Walkins(store, new InstanceGates(), cache, workers);
+        this.answerMemory = new AnswerMemory(config.answerMemory());
+        Walkins walkins = new Walkins(store, new InstanceGates(), cache, workers, answerMemory);
         this.sweeper = new Sweeper(store, walkins, live, SWEEP_BATCH);
         var parts = new EndpointParts(
                 new CircuitBreaker(config.maxInflight()),
@@ -93,7 +96,7 @@ public final class WalkinServer implements AutoCloseable {
                 new KeyedBudgets<UUID>(config.instanceRequestsPerMinute(), MAX_TRACKED_INSTANCES, clock),
                 new SessionTokens(SecretStore.open(config.dataDir(), clock), random),
                 new UuidV7(clock, random),
-                store, walkins, config.ttl());
+                store, walkins, answerMemory, config.ttl());
         this.accessLog = config.accessLog() ? AccessLog.open(config.dataDir(), Config.ACCESS_LOG_DAYS, clock) : null;
 
         // Requests run on virtual threads; this pool only runs Jetty's own selector and I/O tasks.
@@ -162,6 +165,11 @@ public final class WalkinServer implements AutoCloseable {
     public String baseUrl() {
         String host = config.listen().getHostString();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    /** The heap large answers hold now (tests check that every answer gave its share back). */
+    public AnswerMemory answerMemory() {
+        return answerMemory;
     }
 
     public Sweeper sweeper() {

@@ -22,6 +22,7 @@ import java.util.List;
  * @param connectionCacheSize WALKINDB_CONNECTION_CACHE, open connections kept for hot walk-ins (0 = off)
  * @param connectionIdle      WALKINDB_CONNECTION_IDLE_MS, idle time before a cached connection closes
  * @param sqliteHeapLimit     WALKINDB_SQLITE_HEAP_MB, process-wide hard heap limit of SQLite
+ * @param answerMemory        WALKINDB_ANSWER_MEMORY_MB, Java heap large answers may hold at once
  * @param sweepInterval       WALKINDB_SWEEP_SECONDS, how often expired walk-ins are deleted
  * @param accessLog           WALKINDB_ACCESS_LOG, whether access-log lines are written
  * @param maxConnections      WALKINDB_MAX_CONNECTIONS, open TCP connections in all
@@ -42,6 +43,7 @@ public record Config(
         int connectionCacheSize,
         Duration connectionIdle,
         long sqliteHeapLimit,
+        long answerMemory,
         Duration sweepInterval,
         boolean accessLog,
         int maxConnections,

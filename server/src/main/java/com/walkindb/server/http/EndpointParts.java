@@ -8,6 +8,7 @@ import com.walkindb.server.ratelimit.KeyedBudgets;
 import com.walkindb.server.ratelimit.LiveInstances;
 import com.walkindb.server.session.SessionTokens;
 import com.walkindb.server.session.UuidV7;
+import com.walkindb.server.sql.AnswerMemory;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -15,4 +16,5 @@ import java.util.UUID;
 public record EndpointParts(CircuitBreaker breaker, ClientAddress clientAddress, KeyedBudgets<String> ipRequests,
                             KeyedBudgets<String> ipCreations, LiveInstances live,
                             KeyedBudgets<UUID> instanceRequests, SessionTokens tokens, UuidV7 uuids,
-                            InstanceStore store, Walkins walkins, Duration ttl) {}
+                            InstanceStore store, Walkins walkins, AnswerMemory answerMemory,
+                            Duration ttl) {}

@@ -58,10 +58,10 @@ final class SqlEndpoint {
             Responses.error(response, ApiError.serverBusy(), callback);
             return;
         }
-        byte[] body = null;
+        CallOutcome.Success answer = null;
         ApiError error = null;
         try {
-            body = run(request, response, ex);
+            answer = run(request, response, ex);
         } catch (Stop stop) {
             error = stop.error;
             if (!ex.bodyRead) {
@@ -69,13 +69,17 @@ final class SqlEndpoint {
             }
         }
         if (error == null) {
-            Responses.json(response, 200, body, callback);
+            long share = answer.answerMemory();
+            // The answer holds its share of the heap until Jetty has written it (or given up).
+            Callback done = share == 0 ? callback : Callback.from(callback, () -> p.answerMemory().release(share));
+            Responses.json(response, 200, answer.body(), done);
         } else {
             Responses.error(response, error, callback);
         }
     }
 
-    private byte[] run(Request request, Response response, Exchange ex) throws Stop, IOException, InterruptedException {
+    private CallOutcome.Success run(Request request, Response response, Exchange ex)
+            throws Stop, IOException, InterruptedException {
         requestBudget(request, ex);
         SqlRequest call = readCall(request, response, ex);
         Target target = session(request, response, ex);
@@ -184,7 +188,7 @@ final class SqlEndpoint {
     }
 
     /** Steps 6 and 7: the walk-in's gate, then the call itself; a breaker slot is held meanwhile. */
-    private byte[] execute(UUID id, boolean created, SqlRequest call) throws Stop, InterruptedException {
+    private CallOutcome.Success execute(UUID id, boolean created, SqlRequest call) throws Stop, InterruptedException {
         if (!p.breaker().tryEnter()) {
             throw new Stop(ApiError.serverBusy());
         }
@@ -202,7 +206,7 @@ final class SqlEndpoint {
                 if (error != null) {
                     throw new Stop(error);
                 }
-                yield ((CallOutcome.Success) ran.outcome()).body();
+                yield (CallOutcome.Success) ran.outcome();
             }
         };
     }

@@ -1,6 +1,7 @@
 package com.walkindb.server.instance;
 
 import com.walkindb.server.config.Config;
+import com.walkindb.server.sql.AnswerMemory;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallExecutor;
 import com.walkindb.server.sql.CallOutcome;
@@ -26,8 +27,11 @@ public final class Walkins {
     private final InstanceGates gates;
     private final ConnectionCache cache;
     private final SqlWorkers workers;
+    private final AnswerMemory answerMemory;
 
-    public Walkins(InstanceStore store, InstanceGates gates, ConnectionCache cache, SqlWorkers workers) {
+    public Walkins(InstanceStore store, InstanceGates gates, ConnectionCache cache, SqlWorkers workers,
+                   AnswerMemory answerMemory) {
+        this.answerMemory = answerMemory;
         this.store = store;
         this.gates = gates;
         this.cache = cache;
@@ -64,7 +68,7 @@ public final class Walkins {
         }
         CallOutcome outcome;
         try {
-            outcome = CallExecutor.execute(connection, sql, args);
+            outcome = CallExecutor.execute(connection, sql, args, answerMemory);
         } catch (RuntimeException | Error e) {
             connection.close();
             throw e;

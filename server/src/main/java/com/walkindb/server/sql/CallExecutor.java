@@ -19,8 +19,8 @@ import com.walkindb.sqlite.StatementCursor;
 public final class CallExecutor {
     private CallExecutor() {}
 
-    public static CallOutcome execute(WalkinConnection connection, String sql, CallArgs args) {
-        return new Run(connection, sql, args).run();
+    public static CallOutcome execute(WalkinConnection connection, String sql, CallArgs args, AnswerMemory memory) {
+        return new Run(connection, sql, args, memory).run();
     }
 
     /** The state of one call. */
@@ -29,13 +29,14 @@ public final class CallExecutor {
         private final CallAuthorizer auth;
         private final String sql;
         private final ArgBinder binder;
-        private final ResultBuilder result = new ResultBuilder();
+        private final ResultBuilder result;
         private long rowsAffected;
         private boolean wrote;
         private int statement;
         private boolean compiling;
 
-        Run(WalkinConnection connection, String sql, CallArgs args) {
+        Run(WalkinConnection connection, String sql, CallArgs args, AnswerMemory memory) {
+            this.result = new ResultBuilder(memory);
             this.db = connection.sqlite();
             this.auth = connection.authorizer();
             this.sql = sql;
@@ -56,7 +57,8 @@ public final class CallExecutor {
                 }
                 statement = 0;
                 db.exec("COMMIT");
-                return new CallOutcome.Success(result.body(rowsAffected));
+                byte[] body = result.body(rowsAffected);
+                return new CallOutcome.Success(body, result.handOver());
             } catch (SqliteException e) {
                 return failure(e);
             } finally {
@@ -116,6 +118,9 @@ public final class CallExecutor {
                     if (added == ResultBuilder.Added.ROW_TOO_LARGE) {
                         return new CallOutcome.RowTooLarge(statement);
                     }
+                    if (added == ResultBuilder.Added.NO_MEMORY) {
+                        return new CallOutcome.OutOfMemory(); // rolled back: nothing of it committed
+                    }
                     if (added == ResultBuilder.Added.CAPPED && readOnly) {
                         break; // nothing more to see; a writing statement must still run to its end
                     }
@@ -164,6 +169,7 @@ public final class CallExecutor {
 
         /** Whatever happened: no transaction outlives the call, and a writing call's WAL is emptied. */
         private void finish() {
+            result.releaseHeld(); // nothing after a success: the body took its share along
             try {
                 if (!db.autocommit()) {
                     db.exec("ROLLBACK");

@@ -5,8 +5,11 @@ package com.walkindb.server.sql;
  * turns each case into a status in one exhaustive switch.
  */
 public sealed interface CallOutcome {
-    /** Committed. {@code body} is the complete JSON response. */
-    record Success(byte[] body) implements CallOutcome {}
+    /**
+     * Committed. {@code body} is the complete JSON response; it holds {@code answerMemory} bytes
+     * of {@link AnswerMemory}, to be released once it has been written (or has failed to be).
+     */
+    record Success(byte[] body, long answerMemory) implements CallOutcome {}
 
     /** SQLite refused or failed a statement: 400 "invalid sql: ...". */
     record InvalidSql(String message, String hint, int statement) implements CallOutcome {}
@@ -26,7 +29,7 @@ public sealed interface CallOutcome {
     /** The 10 MB cap was hit: 507. */
     record StorageFull() implements CallOutcome {}
 
-    /** SQLite's process-wide heap limit was hit: 503. */
+    /** SQLite's process-wide heap limit, or the answer budget ({@link AnswerMemory}), was hit: 503. */
     record OutOfMemory() implements CallOutcome {}
 
     /** The instance's files are gone (deleted under us): 404. */

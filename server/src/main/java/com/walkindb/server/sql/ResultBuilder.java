@@ -15,17 +15,24 @@ import java.util.Base64;
  * set), and no single row over 1 MiB. Only the last statement with columns is kept.
  */
 final class ResultBuilder {
-    enum Added { ADDED, CAPPED, ROW_TOO_LARGE }
+    enum Added { ADDED, CAPPED, ROW_TOO_LARGE, NO_MEMORY }
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
+    private final AnswerMemory memory;
+    /** This answer's share of {@link AnswerMemory}; handed to the HTTP layer with the body. */
+    private long held;
     private final ByteArrayBuilder rows = new ByteArrayBuilder(4096);
     private final ByteArrayBuilder row = new ByteArrayBuilder(256);
     private byte[] columns = "[]".getBytes();
     private int rowCount;
     private boolean truncated;
     private boolean capped;
+
+    ResultBuilder(AnswerMemory memory) {
+        this.memory = memory;
+    }
 
     /** A statement with columns starts: its rows replace any earlier statement's. */
     void start(SqliteStatement st, int columnCount) {
@@ -76,12 +83,41 @@ final class ResultBuilder {
         if (rows.size() + separator + row.size() > Config.MAX_RESULT_BYTES) {
             return cap();
         }
+        if (!hasMemoryFor(rows.size() + separator + row.size())) {
+            return Added.NO_MEMORY;
+        }
         if (separator == 1) {
             rows.append(',');
         }
         rows.write(row.toByteArray());
         rowCount++;
         return Added.ADDED;
+    }
+
+    /** Takes more of the answer budget when {@code size} bytes of rows pass what is held. */
+    private boolean hasMemoryFor(long size) {
+        long missing = size - AnswerMemory.FREE_BYTES - held;
+        if (missing <= 0) {
+            return true;
+        }
+        long step = Math.min(Math.max(missing, AnswerMemory.STEP_BYTES), Config.MAX_RESULT_BYTES - held);
+        if (!memory.tryTake(step)) {
+            return false;
+        }
+        held += step;
+        return true;
+    }
+
+    /** The share the body holds; the caller releases it once the answer is written. */
+    long handOver() {
+        long share = held;
+        held = 0;
+        return share;
+    }
+
+    /** Releases the share of an answer that will not be sent. */
+    void releaseHeld() {
+        memory.release(handOver());
     }
 
     private Added cap() {

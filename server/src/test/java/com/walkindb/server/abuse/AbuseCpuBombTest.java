@@ -73,13 +73,18 @@ class AbuseCpuBombTest extends AbuseSuite {
     @Test
     void theDeadlineCoversTheWholeCallNotEachStatement() {
         String token = walkin("SELECT 1");
-        // calibrate: how many rows does this machine count in ~600 ms?
+        // calibrate: how many rows does this machine count in ~600 ms? The fastest of three
+        // probes, so a probe slowed by a busy machine does not shrink the statements below the point.
         long n = 200_000;
-        Answer probe = http.sql(counter(n) + "SELECT count(*) FROM c", token);
-        expectOk(probe);
-        long perStatement = Math.max(n, n * 600 / Math.max(1, probe.millis()));
+        long fastest = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            Answer probe = http.sql(counter(n) + "SELECT count(*) FROM c", token);
+            expectOk(probe);
+            fastest = Math.min(fastest, probe.millis());
+        }
+        long perStatement = Math.max(n, n * 600 / Math.max(1, fastest));
         String statement = counter(perStatement) + "SELECT count(*) FROM c;";
-        expect408InTime("8 statements of ~600 ms", http.sql(statement.repeat(8), token));
+        expect408InTime("16 statements of ~600 ms", http.sql(statement.repeat(16), token));
     }
 
     @Test

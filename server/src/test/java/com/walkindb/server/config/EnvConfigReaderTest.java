@@ -25,6 +25,8 @@ class EnvConfigReaderTest {
         assertThat(c.instanceRequestsPerMinute()).isEqualTo(300);
         assertThat(c.trustedProxies()).isEmpty();
         assertThat(c.sweepInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.answerMemory()).isEqualTo(32L << 20);
+        assertThat(EnvConfigReader.read(Map.of("WALKINDB_ANSWER_MEMORY_MB", "8")).answerMemory()).isEqualTo(8L << 20);
     }
 
     @Test
@@ -56,6 +58,7 @@ class EnvConfigReaderTest {
             "WALKINDB_ADDR|127.0.0.1:99999|WALKINDB_ADDR=\"127.0.0.1:99999\" has a port out of range",
             "WALKINDB_TRUSTED_PROXIES|10.0.0.0/33|WALKINDB_TRUSTED_PROXIES=\"10.0.0.0/33\"",
             "WALKINDB_TRUSTED_PROXIES|example.com|WALKINDB_TRUSTED_PROXIES=\"example.com\": not an IP address",
+            "WALKINDB_ANSWER_MEMORY_MB|0|WALKINDB_ANSWER_MEMORY_MB=\"0\" is out of range",
             "WALKINDB_ACCESS_LOG|maybe|WALKINDB_ACCESS_LOG=\"maybe\" is not on/off",
             "WALKINDB_SANDBOX|maybe|WALKINDB_SANDBOX=\"maybe\" is not on, off or require",
             "WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK|perhaps|WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK=\"perhaps\" is not on/off"})
