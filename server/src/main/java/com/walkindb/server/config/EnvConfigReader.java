@@ -34,7 +34,7 @@ public final class EnvConfigReader {
                 r.integer("WALKINDB_CONNECTION_CACHE", 64, 0, 10_000),
                 Duration.ofMillis(r.integer("WALKINDB_CONNECTION_IDLE_MS", 5000, 1, 3_600_000)),
                 r.integer("WALKINDB_SQLITE_HEAP_MB", 96, 8, 64 * 1024) * 1024L * 1024L,
-                r.integer("WALKINDB_ANSWER_MEMORY_MB", 32, 1, 64 * 1024) * 1024L * 1024L,
+                r.integer("WALKINDB_ANSWER_MEMORY_MB", 16, 1, 64 * 1024) * 1024L * 1024L,
                 Duration.ofSeconds(r.integer("WALKINDB_SWEEP_SECONDS", 30, 1, 3600)),
                 r.bool("WALKINDB_ACCESS_LOG", true),
                 r.integer("WALKINDB_MAX_CONNECTIONS", 10_000, 1, 1_000_000),

@@ -73,6 +73,8 @@ final class ResultBuilder {
                 }
             }
             g.writeEndArray();
+        } catch (RowOverflow e) {
+            return Added.ROW_TOO_LARGE;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -126,8 +128,71 @@ final class ResultBuilder {
         return Added.CAPPED;
     }
 
-    private static void writeValue(JsonGenerator g, SqliteStatement st, int i) throws IOException {
-        switch (st.columnType(i)) {
+    /** The row passed 1 MiB in the middle of a value: it is too large whatever follows. */
+    private static final class RowOverflow extends IOException {
+        RowOverflow() {
+            super(null, null);
+        }
+    }
+
+    /**
+     * Writes one value, never letting the row's buffer grow far past the cap: a BLOB whose base64
+     * alone would pass it is not encoded at all, and a TEXT is streamed in pieces with the size
+     * checked between them (escaping can make 1 MB of control characters six times longer).
+     */
+    private void writeValue(JsonGenerator g, SqliteStatement st, int i) throws IOException {
+        int type = st.columnType(i);
+        if (type == SqliteStatement.BLOB || type == SqliteStatement.TEXT) {
+            long least = type == SqliteStatement.BLOB ? 4L * ((st.columnBytes(i) + 2) / 3) : st.columnBytes(i);
+            g.flush();
+            if (row.size() + least > Config.MAX_RESULT_BYTES) {
+                throw new RowOverflow();
+            }
+        }
+        if (type == SqliteStatement.TEXT) {
+            String text = st.columnText(i);
+            if (row.size() + 6L * text.length() <= Config.MAX_RESULT_BYTES) {
+                g.writeString(text); // fits even if every character needed a six-byte escape
+            } else {
+                g.writeString(new CappedReader(text), text.length());
+            }
+            return;
+        }
+        writeScalar(g, st, i, type);
+    }
+
+    /** Hands the generator a string in pieces and stops it once the row's buffer passes the cap. */
+    private final class CappedReader extends java.io.Reader {
+        private static final int PIECE = 8192;
+        private final String text;
+        private int next;
+
+        CappedReader(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public int read(char[] buf, int off, int len) throws IOException {
+            if (next == text.length()) {
+                return -1;
+            }
+            if (row.size() > Config.MAX_RESULT_BYTES) {
+                throw new RowOverflow();
+            }
+            int n = Math.min(Math.min(len, PIECE), text.length() - next);
+            text.getChars(next, next + n, buf, off);
+            next += n;
+            return n;
+        }
+
+        @Override
+        public void close() {
+            // nothing to release: the string is the caller's
+        }
+    }
+
+    private static void writeScalar(JsonGenerator g, SqliteStatement st, int i, int type) throws IOException {
+        switch (type) {
             case SqliteStatement.INTEGER -> g.writeNumber(st.columnLong(i));
             case SqliteStatement.FLOAT -> {
                 double d = st.columnDouble(i);
@@ -137,7 +202,6 @@ final class ResultBuilder {
                     g.writeNull();
                 }
             }
-            case SqliteStatement.TEXT -> g.writeString(st.columnText(i));
             case SqliteStatement.BLOB -> {
                 g.writeStartObject();
                 g.writeStringField("base64", BASE64.encodeToString(st.columnBlob(i)));

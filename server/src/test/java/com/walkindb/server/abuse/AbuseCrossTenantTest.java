@@ -110,9 +110,9 @@ class AbuseCrossTenantTest extends AbuseSuite {
             String token = created.session();
             java.nio.file.Path dir = own.server.dataDir().resolve("instances").resolve(Tokens.instanceId(token).toString());
             assertThat(dir).isDirectory();
-            own.server.clock().advance(Duration.ofSeconds(61));
+            own.server.advanceClock(Duration.ofSeconds(61));
             expect(own.http.sql("SELECT * FROM t", token), 404, "instance not found");
-            assertThat(own.server.server().sweeper().sweep()).isEqualTo(1);
+            assertThat(own.server.sweep()).isEqualTo(1);
             assertThat(dir).doesNotExist();
             expect(own.http.sql("CREATE TABLE t(x)", token), 404, "instance not found");
             assertThat(dir).doesNotExist();

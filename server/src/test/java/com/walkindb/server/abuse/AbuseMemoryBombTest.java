@@ -95,13 +95,13 @@ class AbuseMemoryBombTest extends AbuseSuite {
 
     @Test
     void aRowOfOneHundredLargeBlobsIsTooLargeAndNeverBuilt() {
-        long before = Stats.procStatus("VmRSS");
+        long before = Stats.procStatus(server.serverPid(), "VmRSS");
         Answer a = http.sql("SELECT " + String.join(", ", Collections.nCopies(100, "zeroblob(900000)")));
         expect(a, 400, "result row too large");
         assertThat(a.json().path("statement").asInt()).isEqualTo(1);
         Answer small = http.sql("SELECT " + String.join(", ", Collections.nCopies(100, "randomblob(10000)")));
         expect(small, 400, "result row too large");
-        long grown = Stats.procStatus("VmRSS") - before;
+        long grown = Stats.procStatus(server.serverPid(), "VmRSS") - before;
         Stats.max("memory.rss_growth.row_of_100_blobs.bytes", grown, "row of 100 x 0.9 MB");
         assertThat(grown).as("RSS growth for a 90 MB row").isLessThan(256L << 20);
     }
@@ -170,7 +170,8 @@ class AbuseMemoryBombTest extends AbuseSuite {
         } finally {
             pool.shutdownNow();
         }
-        Stats.max("rss.bytes.after_4_memory_bombs", Stats.procStatus("VmRSS"), "4 concurrent sorts");
+        Stats.max("rss.bytes.after_4_memory_bombs", Stats.procStatus(server.serverPid(), "VmRSS"),
+                "4 concurrent sorts");
     }
 
     @Test

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.TestInstance;
  * The harness every abuse class runs on: one real server per class (port 0, temporary data
  * directory, rate limits lifted unless the class says otherwise), a second tenant — the victim —
  * created before any attack with rows the suite knows, and a canary directory outside the data
- * directory that no attack may touch.
+ * directory that no attack may touch. The server runs inside the test JVM, or — with
+ * {@code -Dwalkindb.test.jailed=true} — jailed in a child JVM ({@link TestServer}); the host
+ * checks below then look at that child process.
  *
  * <p>After <em>every</em> case it checks, whatever the case itself asserted:
  * <ul>
@@ -41,8 +43,10 @@ import org.junit.jupiter.api.TestInstance;
  *       / or the home directory;</li>
  *   <li>every walk-in's db.sqlite + -wal + -shm is at most 10 MiB (2560 pages of 4 KiB) +
  *       64 KiB;</li>
- *   <li>the test JVM's resident set (the server runs in it) is under 1.5 GiB; the case left at
- *       most 300 more file descriptors open than it found, and none is a temporary file on disk;</li>
+ *   <li>the resident set of every process a server of the case runs in (the test JVM, or each
+ *       jailed child) is under 1.5 GiB; the case left at most 300 more file descriptors open in
+ *       those processes than it found (a jailed child's own start-up descriptors not counted),
+ *       and none is a temporary file on disk;</li>
  *   <li>the access log gained no 500 line and never holds a session token.</li>
  * </ul>
  */
@@ -107,7 +111,7 @@ abstract class AbuseSuite {
 
     @AfterAll
     final void stopServer() throws IOException {
-        Stats.print(getClass().getSimpleName());
+        Stats.print(getClass().getSimpleName(), server.serverPid());
         http.close();
         probe.close();
         server.close();
@@ -120,7 +124,7 @@ abstract class AbuseSuite {
         ownServers.clear();
         before = DiskSnapshot.take(dataDir);
         canaryBefore = DiskSnapshot.take(canary);
-        fdsBefore = HostChecks.openFiles().size();
+        fdsBefore = HostChecks.openFiles(server.serverPid()).size();
         caseStart = System.nanoTime();
     }
 
@@ -156,16 +160,30 @@ abstract class AbuseSuite {
             }
         }
         Stats.max("instance.on_disk.bytes.after_call", largest, name);
-        long rss = Stats.procStatus("VmRSS");
-        Stats.max("rss.bytes.after_case", rss, name);
-        if (rss > RSS_CEILING) {
-            problems.add("test JVM resident set " + rss + " bytes over " + RSS_CEILING);
+        // The processes the case's servers run in: one (this JVM) in-process, one per server jailed.
+        Map<Long, Integer> serverProcesses = new java.util.LinkedHashMap<>();
+        serverProcesses.put(server.serverPid(), fdsBefore);
+        for (OwnServer o : ownServers) {
+            long pid = o.server.serverPid();
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) { // a jailed one the case closed is gone
+                serverProcesses.putIfAbsent(pid, o.fdsAtStart);
+            }
         }
-
-        List<String> fds = HostChecks.openFiles();
+        List<String> fds = new ArrayList<>();
+        int fdsFound = 0;
+        for (var p : serverProcesses.entrySet()) {
+            long rss = Stats.procStatus(p.getKey(), "VmRSS");
+            Stats.max("rss.bytes.after_case", rss, name);
+            if (rss > RSS_CEILING) {
+                problems.add("resident set of the server process " + p.getKey() + ": " + rss + " bytes over "
+                        + RSS_CEILING);
+            }
+            fds.addAll(HostChecks.openFiles(p.getKey()));
+            fdsFound += p.getValue();
+        }
         Stats.max("jvm.open_fds.after_case", fds.size(), name);
-        if (fds.size() - fdsBefore > 300) {
-            problems.add("the case left " + (fds.size() - fdsBefore) + " more file descriptors open (" + fds.size() + ")");
+        if (fds.size() - fdsFound > 300) {
+            problems.add("the case left " + (fds.size() - fdsFound) + " more file descriptors open (" + fds.size() + ")");
         }
         for (String target : fds) {
             if (HostChecks.isTempSpill(target)) {

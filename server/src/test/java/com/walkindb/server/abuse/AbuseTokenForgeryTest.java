@@ -138,9 +138,9 @@ class AbuseTokenForgeryTest extends AbuseSuite {
         try (OwnServer own = ownServer(Map.of())) {
             String token = own.http.sql("CREATE TABLE t(x)").session();
             java.nio.file.Path dir = own.server.dataDir().resolve("instances").resolve(Tokens.instanceId(token).toString());
-            own.server.clock().advance(Duration.ofSeconds(599));
+            own.server.advanceClock(Duration.ofSeconds(599));
             expectOk(own.http.sql("SELECT * FROM t", token));
-            own.server.clock().advance(Duration.ofSeconds(2));
+            own.server.advanceClock(Duration.ofSeconds(2));
             Answer a = own.http.sql("SELECT * FROM t", token);
             assertThat(a.status()).isEqualTo(404);
             assertThat(a.body()).isEqualTo(NOT_FOUND_BODY);
@@ -152,9 +152,9 @@ class AbuseTokenForgeryTest extends AbuseSuite {
     void aTokenSignedWithARetiredSecretIsA404() throws Exception {
         try (OwnServer own = ownServer(Map.of("WALKINDB_TTL", String.valueOf(7 * 24 * 3600)))) {
             String token = own.http.sql("CREATE TABLE t(x)").session();
-            own.server.clock().advance(Duration.ofHours(25)); // rotated once: signed by the previous secret
+            own.server.advanceClock(Duration.ofHours(25)); // rotated once: signed by the previous secret
             expectOk(own.http.sql("SELECT * FROM t", token));
-            own.server.clock().advance(Duration.ofHours(24)); // rotated twice: the secret is retired
+            own.server.advanceClock(Duration.ofHours(24)); // rotated twice: the secret is retired
             Answer a = own.http.sql("SELECT * FROM t", token);
             assertThat(a.status()).isEqualTo(404);
             assertThat(a.body()).isEqualTo(NOT_FOUND_BODY);

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Looks at the host around the server: files an attack may have created, the JVM's open files. */
+/** Looks at the host around the server: files an attack may have created, the server process's open files. */
 final class HostChecks {
     private HostChecks() {}
 
@@ -37,10 +37,13 @@ final class HostChecks {
         }
     }
 
-    /** Targets of the test JVM's open file descriptors (the server runs in it). */
-    static List<String> openFiles() {
+    /**
+     * Targets of the open file descriptors of process {@code pid}: the process a server runs in
+     * (this test JVM, or the jailed child of {@code -Dwalkindb.test.jailed=true}).
+     */
+    static List<String> openFiles(long pid) {
         List<String> out = new ArrayList<>();
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+        try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
             for (Path p : s.toList()) {
                 try {
                     out.add(Files.readSymbolicLink(p).toString());

@@ -9,10 +9,13 @@ final class OwnServer implements AutoCloseable {
     final TestServer server;
     final Http http;
     final RawHttp raw;
+    /** Descriptors its process held right after start-up (its own process only when jailed). */
+    final int fdsAtStart;
     private boolean closed;
 
     OwnServer(Map<String, String> env) throws Exception {
         this.server = TestServer.start(env);
+        this.fdsAtStart = HostChecks.openFiles(server.serverPid()).size();
         this.http = new Http(server.baseUrl());
         this.raw = new RawHttp(http);
     }

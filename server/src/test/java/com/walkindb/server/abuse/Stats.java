@@ -23,9 +23,12 @@ final class Stats {
         }
     }
 
-    static void print(String suite) {
-        max("rss.hwm.bytes", procStatus("VmHWM"), suite);
-        StringBuilder b = new StringBuilder("ABUSE-STATS after ").append(suite).append(':');
+    /** Prints the numbers so far; {@code serverPid} is the process the class's server runs in. */
+    static void print(String suite, long serverPid) {
+        max("rss.hwm.bytes", procStatus(serverPid, "VmHWM"), suite);
+        StringBuilder b = new StringBuilder("ABUSE-STATS after ").append(suite).append(" (server process ")
+                .append(serverPid).append(serverPid == ProcessHandle.current().pid() ? ", this JVM" : ", a jailed child")
+                .append("):");
         for (var e : MAX.entrySet()) {
             b.append("\n  ").append(e.getKey()).append(" = ").append(e.getValue())
                     .append("  (").append(WHERE.get(e.getKey())).append(')');
@@ -37,10 +40,10 @@ final class Stats {
         System.out.println("ABUSE-CASE " + text);
     }
 
-    /** A value in bytes from /proc/self/status (VmRSS, VmHWM), or -1. */
-    static long procStatus(String field) {
+    /** A value in bytes from /proc/PID/status (VmRSS, VmHWM) of the process a server runs in, or -1. */
+    static long procStatus(long pid, String field) {
         try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith(field + ":")) {
                     String[] parts = line.substring(field.length() + 1).trim().split("\\s+");
                     return Long.parseLong(parts[0]) * 1024;

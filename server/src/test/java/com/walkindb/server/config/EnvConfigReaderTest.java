@@ -25,7 +25,7 @@ class EnvConfigReaderTest {
         assertThat(c.instanceRequestsPerMinute()).isEqualTo(300);
         assertThat(c.trustedProxies()).isEmpty();
         assertThat(c.sweepInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(c.answerMemory()).isEqualTo(32L << 20);
+        assertThat(c.answerMemory()).isEqualTo(16L << 20);
         assertThat(EnvConfigReader.read(Map.of("WALKINDB_ANSWER_MEMORY_MB", "8")).answerMemory()).isEqualTo(8L << 20);
     }
 

@@ -50,7 +50,7 @@ class ErrorTableBudgetsTest {
             // the budget comes before the media type and the body (SPEC §1 step 2 before step 3)
             assertError(Wire.postBytes(limited, "x".getBytes(), "text/plain", null), 429, "rate limit exceeded");
             assertThat(limited.get("/healthz").status()).isEqualTo(200);
-            limited.clock().advance(Duration.ofSeconds(31));
+            limited.advanceClock(Duration.ofSeconds(31));
             assertThat(rows(limited.sql("SELECT 2", null, s))).isEqualTo("[[2]]");
         }
     }
@@ -77,7 +77,7 @@ class ErrorTableBudgetsTest {
             assertError(r, 429, "too many live instances");
             assertThat(retryAfter(r)).isBetween(595L, 600L);
             assertThat(limited.instanceDirs()).isEqualTo(2);
-            limited.clock().advance(Duration.ofSeconds(601));
+            limited.advanceClock(Duration.ofSeconds(601));
             assertThat(limited.sql("SELECT 1").status()).isEqualTo(200);
         }
     }

@@ -141,6 +141,27 @@ class BoundaryTest {
     }
 
     @Test
+    void escapingIsCountedWhileATextIsEncoded() {
+        // 500 000 plain characters and 90 000 control characters (\u0001, six bytes each):
+        // 1 040 000 bytes of JSON from 590 000 characters, encoded piece by piece.
+        JsonNode r = server.sql("SELECT hex(zeroblob(250000)) || replace(hex(zeroblob(45000)), '0', char(1))").json();
+        String v = r.path("rows").get(0).get(0).asText();
+        assertThat(v).hasSize(590_000).startsWith("0000").endsWith("\u0001\u0001");
+        // 180 000 control characters escape to 1 080 000 bytes: too large, though 180 KB in SQLite.
+        assertErrorMessage(server.sql("SELECT replace(hex(zeroblob(90000)), '0', char(1))"), 400,
+                "result row too large");
+    }
+
+    @Test
+    void aBlobIsJudgedByItsBase64Length() {
+        // [{"base64":"<1 048 000>"}] = 1 048 015 bytes
+        JsonNode r = server.sql("SELECT zeroblob(786000)").json();
+        assertThat(r.path("rows").get(0).get(0).path("base64").asText()).hasSize(1_048_000);
+        // 786 433 bytes make 1 048 580 characters of base64
+        assertErrorMessage(server.sql("SELECT zeroblob(786433)"), 400, "result row too large");
+    }
+
+    @Test
     void oneRowOneByteOverOneMebibyteFailsTheCall() {
         assertErrorMessage(server.sql("SELECT " + text(600_000) + " AS a, " + text(448_570) + " AS b"), 400,
                 "result row too large");

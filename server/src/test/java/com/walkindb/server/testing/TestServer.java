@@ -1,5 +1,6 @@
 package com.walkindb.server.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.walkindb.server.WalkinServer;
 import com.walkindb.server.config.Config;
@@ -22,40 +23,83 @@ import java.util.stream.Stream;
  * The real server on a free loopback port with a temporary data directory, for tests that speak
  * HTTP to it. Limits are set through the same environment variables production reads; the
  * defaults here lift the rate limits so tests that are not about them do not trip them.
+ *
+ * <p>Two backends. By default the server runs inside the test JVM (never jailed). With the system
+ * property {@code walkindb.test.jailed=true} it runs in a child JVM ({@link JailedTestServerMain})
+ * that confines itself with the production sandbox code and {@code WALKINDB_SANDBOX=require};
+ * start-up fails unless its {@code /healthz} reports a live Landlock jail and seccomp filter.
+ * Both backends offer {@link #advanceClock}, {@link #sweep} and {@link #serverPid}; only the
+ * in-process one has {@link #clock()}, {@link #server()} and {@link #restart}.
  */
 public final class TestServer implements AutoCloseable {
+    /** The system property that selects the jailed child-process backend. */
+    public static final String JAILED_PROPERTY = "walkindb.test.jailed";
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dataDir;
     private final boolean ownsDir;
+    /** In-process backend: the clock and the server (both null when jailed). */
     private final TestClock clock;
     private final WalkinServer server;
+    /** Jailed backend (null in-process). */
+    private final JailedServerProcess child;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** {@code clock} null: the jailed child backend (its clock lives in the child). */
     private TestServer(Path dataDir, boolean ownsDir, TestClock clock, Map<String, String> env) throws Exception {
         this.dataDir = dataDir;
         this.ownsDir = ownsDir;
-        this.clock = clock;
         Map<String, String> all = new HashMap<>(liftedLimits());
         all.putAll(env);
         all.put("WALKINDB_ADDR", "127.0.0.1:0");
         all.put("WALKINDB_DATA_DIR", dataDir.toString());
-        Config config = EnvConfigReader.read(all);
-        this.server = new WalkinServer(config, clock);
-        server.start();
+        if (clock == null) {
+            all.put("WALKINDB_SANDBOX", "require");
+            this.clock = null;
+            this.server = null;
+            this.child = JailedServerProcess.start(all);
+            try {
+                checkJailed();
+            } catch (Exception | Error e) {
+                try {
+                    child.close();
+                } catch (RuntimeException ignored) {
+                    // the jail check is the failure to report
+                }
+                throw e;
+            }
+        } else {
+            this.clock = clock;
+            this.child = null;
+            Config config = EnvConfigReader.read(all);
+            this.server = new WalkinServer(config, clock);
+            server.start();
+        }
     }
 
-    /** A server with lifted rate limits plus the given environment. */
+    /** A server with lifted rate limits plus the given environment (jailed if {@link #jailed()}). */
     public static TestServer start(Map<String, String> env) throws Exception {
-        return new TestServer(Files.createTempDirectory("walkindb-test"), true, new TestClock(), env);
+        Path dir = Files.createTempDirectory("walkindb-test");
+        try {
+            return new TestServer(dir, true, jailed() ? null : new TestClock(), env);
+        } catch (Exception | Error e) {
+            deleteTree(dir);
+            throw e;
+        }
     }
 
     public static TestServer start() throws Exception {
         return start(Map.of());
     }
 
-    /** Restarts on the same data directory (and clock): what a process restart keeps. */
+    /** Whether servers run jailed in a child JVM ({@code -Dwalkindb.test.jailed=true}). */
+    public static boolean jailed() {
+        return Boolean.getBoolean(JAILED_PROPERTY);
+    }
+
+    /** Restarts on the same data directory (and clock): what a process restart keeps. In-process only. */
     public TestServer restart(Map<String, String> env) throws Exception {
+        inProcessOnly("restart");
         server.close();
         return new TestServer(dataDir, true, clock, env);
     }
@@ -66,19 +110,65 @@ public final class TestServer implements AutoCloseable {
     }
 
     public String baseUrl() {
-        return server.baseUrl();
+        return child != null ? child.baseUrl() : server.baseUrl();
     }
 
     public Path dataDir() {
         return dataDir;
     }
 
+    /** The PID of the process the server runs in: this JVM, or the jailed child. */
+    public long serverPid() {
+        return child != null ? child.pid() : ProcessHandle.current().pid();
+    }
+
+    /** Moves the server's clock forward (TTL, budgets, secret rotation). */
+    public void advanceClock(Duration d) {
+        if (child != null) {
+            child.command("advance " + d.toMillis());
+        } else {
+            clock.advance(d);
+        }
+    }
+
+    /** One pass of the server's sweeper, now; returns how many expired walk-ins it deleted. */
+    public int sweep() throws IOException {
+        if (child != null) {
+            return Integer.parseInt(child.command("sweep").substring("swept ".length()));
+        }
+        return server.sweeper().sweep();
+    }
+
+    /** In-process only; with a jailed server use {@link #advanceClock}. */
     public TestClock clock() {
+        inProcessOnly("clock()");
         return clock;
     }
 
+    /** In-process only; with a jailed server use {@link #sweep} and HTTP. */
     public WalkinServer server() {
+        inProcessOnly("server()");
         return server;
+    }
+
+    private void inProcessOnly(String what) {
+        if (child != null) {
+            throw new UnsupportedOperationException(what + " needs the in-process server, but this one runs jailed in "
+                    + "child process " + child.pid() + " (-D" + JAILED_PROPERTY + "=true); use advanceClock(), "
+                    + "sweep() and serverPid(), which work with both");
+        }
+    }
+
+    /** Fails unless the child's /healthz says both sandbox layers are live. */
+    private void checkJailed() throws IOException {
+        Reply health = get("/healthz");
+        JsonNode sandbox = health.status() == 200 ? JSON.readTree(health.body()).path("sandbox") : null;
+        String landlock = sandbox == null ? null : sandbox.path("landlock").asText();
+        String seccomp = sandbox == null ? null : sandbox.path("seccomp").asText();
+        if (landlock == null || !landlock.startsWith("abi ") || !seccomp.startsWith("on")) {
+            throw new IllegalStateException("the jailed test server (pid " + child.pid() + ") is not jailed: /healthz "
+                    + health.status() + " " + health.body());
+        }
     }
 
     /** POST /sql with a new walk-in. */
@@ -139,11 +229,23 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        server.close();
-        if (ownsDir) {
-            try (Stream<Path> walk = Files.walk(dataDir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        http.close();
+        try {
+            if (child != null) {
+                child.close();
+            } else {
+                server.close();
             }
+        } finally {
+            if (ownsDir) {
+                deleteTree(dataDir);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

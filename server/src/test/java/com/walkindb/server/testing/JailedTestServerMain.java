@@ -1,0 +1,91 @@
+package com.walkindb.server.testing;
+
+import com.walkindb.server.WalkinServer;
+import com.walkindb.server.config.Config;
+import com.walkindb.server.config.ConfigException;
+import com.walkindb.server.config.EnvConfigReader;
+import com.walkindb.server.sandbox.Sandbox;
+import com.walkindb.server.sandbox.SandboxException;
+import com.walkindb.server.sandbox.SandboxStatus;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Test-only process entry point: the server of {@link TestServer}'s jailed mode. Configured from
+ * the environment and confined by {@link Sandbox#enter} exactly as {@code com.walkindb.server.Main}
+ * does (so below Landlock ABI 8 {@code main} runs twice in the same process: nothing is printed
+ * before the jail is entered), but on a {@link TestClock} the test can move.
+ *
+ * <p>Once it accepts requests it prints {@code JAILED-TEST-SERVER listening <baseUrl>} on stdout,
+ * then answers one line per command read from stdin:
+ * <ul>
+ *   <li>{@code advance <millis>}: moves the clock forward; answers {@code JAILED-TEST-SERVER ok};</li>
+ *   <li>{@code sweep}: one sweeper pass now; answers {@code JAILED-TEST-SERVER swept <n>};</li>
+ *   <li>end of stdin: closes the server and exits 0.</li>
+ * </ul>
+ * A command that fails answers {@code JAILED-TEST-SERVER error <why>}.
+ */
+public final class JailedTestServerMain {
+    static final String PREFIX = "JAILED-TEST-SERVER ";
+
+    private JailedTestServerMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Config config;
+        try {
+            config = EnvConfigReader.read(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("jailed test server: bad configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SandboxStatus sandbox;
+        try {
+            sandbox = Sandbox.enter(config);
+        } catch (SandboxException e) {
+            System.err.println("jailed test server: refusing to start: " + e.getMessage());
+            System.exit(3);
+            return;
+        }
+        TestClock clock = new TestClock();
+        WalkinServer server = new WalkinServer(config, clock, sandbox);
+        try {
+            server.start();
+        } catch (Exception e) {
+            System.err.println("jailed test server: cannot start: " + e);
+            server.close();
+            System.exit(1);
+            return;
+        }
+        PrintStream out = System.out;
+        out.println(PREFIX + "listening " + server.baseUrl());
+        out.flush();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                out.println(PREFIX + answer(line.trim(), clock, server));
+                out.flush();
+            }
+        } finally {
+            server.close();
+        }
+        System.exit(0);
+    }
+
+    private static String answer(String command, TestClock clock, WalkinServer server) {
+        try {
+            if (command.startsWith("advance ")) {
+                clock.advance(Duration.ofMillis(Long.parseLong(command.substring("advance ".length()))));
+                return "ok";
+            }
+            if (command.equals("sweep")) {
+                return "swept " + server.sweeper().sweep();
+            }
+            return "error unknown command: " + command;
+        } catch (Exception e) {
+            return "error " + String.valueOf(e).replaceAll("\\s+", " ");
+        }
+    }
+}
