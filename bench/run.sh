@@ -19,6 +19,7 @@ SERVER_CPUS=${BENCH_SERVER_CPUS:-0}       # taskset list for the server and ngin
 CLIENT_CPUS=${BENCH_CLIENT_CPUS:-1}       # taskset list for wrk and the generator
 PIN=${BENCH_PIN:-auto}                    # auto: pin when the machine has 2+ CPUs; off: never
 ACCESS_LOG=${BENCH_ACCESS_LOG:-on}        # the server's access log, on as in production
+SANDBOX=${BENCH_SANDBOX:-on}              # the process jail, on as in production (off: jcmd can attach)
 JAR=${WALKINDB_SERVER_JAR:-$ROOT/server/target/walkindb-server.jar}
 mapfile -t JVM_FLAGS < <(grep -vE '^\s*(#|$)' "$ROOT/scripts/jvm-flags")   # the launcher's flags
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}                               # as ./walkindb sets it
@@ -229,6 +230,8 @@ memory_point() { # memory_point LABEL DATA_DIR NOTE
   # Java heap used / committed, from the generations' "total NK, used NK" lines.
   heap=$(awk '/total [0-9]+K, used [0-9]+K/ { for (i = 1; i <= NF; i++) { if ($i == "total") t += $(i + 1); if ($i == "used") u += $(i + 1) } }
     END { if (t > 0) printf "%.1f / %.1f", u / 1024, t / 1024 }' "$file")
+  # Jailed, the JVM cannot create its attach socket in /tmp, so jcmd sees nothing.
+  [[ -n $heap || $SANDBOX == off ]] || heap="n/a (jailed)"
   row section=memory "what=$1" target=server "rss_mb=$rss" "threads=$thr" "fds=$fds" "walkins=$n" "heap=$heap" "note=${3:-}"
   log "RSS $1: $rss MB (Java heap used/committed ${heap:-?} MB, threads $thr, open fds $fds, walk-ins on disk $n)"
 }
@@ -248,7 +251,7 @@ start_server() { # start_server DATA_DIR LOG
   env WALKINDB_ADDR=127.0.0.1:0 WALKINDB_DATA_DIR="$data" WALKINDB_TTL=86400 \
     WALKINDB_RATE_LIMIT_REQS=1000000000 WALKINDB_RATE_LIMIT_NEW_INSTANCES=1000000000 \
     WALKINDB_MAX_INSTANCES_PER_IP=1000000000 WALKINDB_RATE_LIMIT_INSTANCE_REQS=1000000000 \
-    WALKINDB_MAX_INFLIGHT=100000 WALKINDB_ACCESS_LOG="$ACCESS_LOG" \
+    WALKINDB_MAX_INFLIGHT=100000 WALKINDB_ACCESS_LOG="$ACCESS_LOG" WALKINDB_SANDBOX="$SANDBOX" \
     "${ON_SERVER[@]}" "$JAVA" "${JVM_FLAGS[@]}" -jar "$JAR" >"$out" 2>&1 &
   SERVER_PID=$!
   for ((i = 0; i < 600; i++)); do
