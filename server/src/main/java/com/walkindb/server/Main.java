@@ -22,34 +22,13 @@ public final class Main {
 
     private Main() {}
 
+    /** What start-up prepared: the configuration, and the confinement the process now runs in. */
+    public record Prepared(Config config, SandboxStatus sandbox) {}
+
     public static void main(String[] args) throws Exception {
-        // Native SQLite calls pin virtual threads' carriers; keep enough of them whatever the
-        // command line (the launcher sets this too). Read once, when the first virtual thread starts.
-        if (System.getProperty("jdk.virtualThreadScheduler.parallelism") == null) {
-            System.setProperty("jdk.virtualThreadScheduler.parallelism", "8");
-        }
-        // Without it Jetty asks the platform MBean server whether oops are compressed (they are:
-        // the heap is far below 32 GB), which loads JMX and JFR, ~260 classes and ~4 MB resident.
-        if (System.getProperty(JETTY_REFS_PER_CACHE_LINE) == null) {
-            System.setProperty(JETTY_REFS_PER_CACHE_LINE, "16");
-        }
-        Config config;
-        try {
-            config = EnvConfigReader.read(System.getenv());
-        } catch (ConfigException e) {
-            System.err.println("walkindb: bad configuration: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        SandboxStatus sandbox;
-        try {
-            sandbox = Sandbox.enter(config);
-        } catch (SandboxException e) {
-            System.err.println("walkindb: refusing to start: " + e.getMessage());
-            System.exit(3);
-            return;
-        }
-        WalkinServer server = new WalkinServer(config, Clock.systemUTC(), sandbox);
+        Prepared prepared = prepare("walkindb");
+        Config config = prepared.config();
+        WalkinServer server = new WalkinServer(config, Clock.systemUTC(), prepared.sandbox());
         try {
             server.start();
         } catch (java.io.IOException e) {
@@ -67,5 +46,39 @@ public final class Main {
         System.out.println("walkindb listening on " + server.baseUrl() + " (data in " + config.dataDir() + ")");
         System.out.flush();
         stopped.await();
+    }
+
+    /**
+     * The start of a walkindb process, before any server exists (also of the test suites' jailed
+     * server): the JVM properties below, the configuration from the environment, then the
+     * sandbox. Exits with status 2 on a bad configuration and 3 when the sandbox is required but
+     * cannot be applied; {@code name} begins those messages.
+     */
+    public static Prepared prepare(String name) {
+        // Native SQLite calls pin virtual threads' carriers; keep enough of them whatever the
+        // command line (the launcher sets this too). Read once, when the first virtual thread starts.
+        if (System.getProperty("jdk.virtualThreadScheduler.parallelism") == null) {
+            System.setProperty("jdk.virtualThreadScheduler.parallelism", "8");
+        }
+        // Without it Jetty asks the platform MBean server whether oops are compressed (they are:
+        // the heap is far below 32 GB), which loads JMX and JFR, ~260 classes and ~4 MB resident.
+        if (System.getProperty(JETTY_REFS_PER_CACHE_LINE) == null) {
+            System.setProperty(JETTY_REFS_PER_CACHE_LINE, "16");
+        }
+        Config config;
+        try {
+            config = EnvConfigReader.read(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println(name + ": bad configuration: " + e.getMessage());
+            System.exit(2);
+            throw new AssertionError("unreachable");
+        }
+        try {
+            return new Prepared(config, Sandbox.enter(config));
+        } catch (SandboxException e) {
+            System.err.println(name + ": refusing to start: " + e.getMessage());
+            System.exit(3);
+            throw new AssertionError("unreachable");
+        }
     }
 }

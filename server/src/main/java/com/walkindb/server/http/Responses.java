@@ -8,7 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
@@ -31,6 +33,22 @@ final class Responses {
         for (HttpField f : CORS) {
             headers.put(f);
         }
+    }
+
+    /**
+     * For an answer given before the request's body was read (or by a route that never reads
+     * one): the body is left in the connection, Jetty may then close it, and without a word a
+     * keep-alive client's next request would find it dead. Say so: the client opens a new
+     * connection. (Reading the body first is no answer: a client may send it only after the answer.)
+     */
+    static void closeConnection(Response response) {
+        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+    }
+
+    /** Whether the request announces a body (a length above zero, or chunks). */
+    static boolean hasBody(Request request) {
+        return request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > 0
+                || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     static void json(Response response, int status, byte[] body, Callback callback) {

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -54,7 +53,7 @@ final class SqlEndpoint {
     void handle(Request request, Response response, Callback callback, Exchange ex) throws Exception {
         // Step 2: breaker first, then the caller's request budget.
         if (p.breaker().isOpen()) {
-            closeAfterAnswer(response);
+            Responses.closeConnection(response);
             Responses.error(response, ApiError.serverBusy(), callback);
             return;
         }
@@ -65,7 +64,7 @@ final class SqlEndpoint {
         } catch (Stop stop) {
             error = stop.error;
             if (!ex.bodyRead) {
-                closeAfterAnswer(response);
+                Responses.closeConnection(response);
             }
         }
         if (error == null) {
@@ -142,16 +141,6 @@ final class SqlEndpoint {
                     : e.getCause() instanceof org.eclipse.jetty.http.HttpException he ? he.getCode() : 400;
             throw new Stop(code == 408 ? ApiError.of(408, "request body timeout") : ApiError.of(400, "bad request"));
         }
-    }
-
-    /**
-     * An answer given before the whole body was read (step 2, a wrong media type, 413) leaves
-     * the body in the connection; Jetty may then close it, and without a word a keep-alive
-     * client's next request would find it dead. Say so: the client opens a new connection.
-     * (Reading the body first is no answer: a client may send it only after the answer.)
-     */
-    private static void closeAfterAnswer(Response response) {
-        response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
     }
 
     /** The walk-in a call runs on, and whether this call provisioned it. */

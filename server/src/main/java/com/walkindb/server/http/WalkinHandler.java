@@ -56,6 +56,10 @@ public final class WalkinHandler extends Handler.Abstract {
 
     private void route(String method, String path, Request request, Response response, Callback callback,
                        Exchange ex) throws Exception {
+        boolean sqlCall = method.equals("POST") && path.equals("/sql");
+        if (!sqlCall && Responses.hasBody(request)) {
+            Responses.closeConnection(response); // no other route reads a body (POST /sql decides for itself)
+        }
         if (method.equals("OPTIONS")) {
             response.setStatus(204);
             callback.succeeded();

@@ -130,7 +130,8 @@ public final class InstanceStore {
         return new Instance(id, created, created.plus(ttl), null);
     }
 
-    static UUID parseId(String name) {
+    /** The walk-in id a directory name spells: a canonical UUIDv7, else null. */
+    public static UUID parseId(String name) {
         if (name.length() != 36) {
             return null;
         }

@@ -67,8 +67,7 @@ final class ResultBuilder {
             g.writeStartArray();
             for (int i = 0; i < columnCount; i++) {
                 writeValue(g, st, i);
-                g.flush();
-                if (row.size() > Config.MAX_RESULT_BYTES) {
+                if (encodedSize(g) > Config.MAX_RESULT_BYTES) {
                     return Added.ROW_TOO_LARGE; // stop early: never hold more than one oversized value
                 }
             }
@@ -144,31 +143,37 @@ final class ResultBuilder {
         int type = st.columnType(i);
         if (type == SqliteStatement.BLOB || type == SqliteStatement.TEXT) {
             long least = type == SqliteStatement.BLOB ? 4L * ((st.columnBytes(i) + 2) / 3) : st.columnBytes(i);
-            g.flush();
-            if (row.size() + least > Config.MAX_RESULT_BYTES) {
+            if (encodedSize(g) + least > Config.MAX_RESULT_BYTES) {
                 throw new RowOverflow();
             }
         }
         if (type == SqliteStatement.TEXT) {
             String text = st.columnText(i);
-            if (row.size() + 6L * text.length() <= Config.MAX_RESULT_BYTES) {
+            if (encodedSize(g) + 6L * text.length() <= Config.MAX_RESULT_BYTES) {
                 g.writeString(text); // fits even if every character needed a six-byte escape
             } else {
-                g.writeString(new CappedReader(text), text.length());
+                g.writeString(new CappedReader(text, g), text.length());
             }
             return;
         }
         writeScalar(g, st, i, type);
     }
 
+    /** The row's bytes so far: in the buffer plus still inside the generator (no flush needed). */
+    private long encodedSize(JsonGenerator g) {
+        return row.size() + g.getOutputBuffered();
+    }
+
     /** Hands the generator a string in pieces and stops it once the row's buffer passes the cap. */
     private final class CappedReader extends java.io.Reader {
         private static final int PIECE = 8192;
         private final String text;
+        private final JsonGenerator g;
         private int next;
 
-        CappedReader(String text) {
+        CappedReader(String text, JsonGenerator g) {
             this.text = text;
+            this.g = g;
         }
 
         @Override
@@ -176,7 +181,7 @@ final class ResultBuilder {
             if (next == text.length()) {
                 return -1;
             }
-            if (row.size() > Config.MAX_RESULT_BYTES) {
+            if (encodedSize(g) > Config.MAX_RESULT_BYTES) {
                 throw new RowOverflow();
             }
             int n = Math.min(Math.min(len, PIECE), text.length() - next);

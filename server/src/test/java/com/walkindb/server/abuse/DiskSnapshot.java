@@ -1,5 +1,6 @@
 package com.walkindb.server.abuse;
 
+import com.walkindb.server.instance.InstanceStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ record DiskSnapshot(Path root, Map<String, Entry> entries) {
             if (!parts[0].equals("instances") || parts.length == 1) {
                 continue; // logs/ and secrets/ may change; the instances/ directory's own mtime too
             }
-            UUID id = uuidV7(parts[1]);
+            UUID id = InstanceStore.parseId(parts[1]);
             if (id == null) {
                 if (!java.util.Objects.equals(was, now)) {
                     problems.add("not a walk-in directory: " + path + " " + was + " -> " + now);
@@ -138,17 +139,5 @@ record DiskSnapshot(Path root, Map<String, Entry> entries) {
             }
         }
         return out;
-    }
-
-    static UUID uuidV7(String name) {
-        if (name.length() != 36) {
-            return null;
-        }
-        try {
-            UUID id = UUID.fromString(name);
-            return id.toString().equals(name) && id.version() == 7 ? id : null;
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

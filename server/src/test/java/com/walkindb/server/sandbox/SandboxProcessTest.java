@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.walkindb.server.Main;
+import com.walkindb.server.testing.ChildJvm;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;

@@ -1,12 +1,7 @@
 package com.walkindb.server.testing;
 
+import com.walkindb.server.Main;
 import com.walkindb.server.WalkinServer;
-import com.walkindb.server.config.Config;
-import com.walkindb.server.config.ConfigException;
-import com.walkindb.server.config.EnvConfigReader;
-import com.walkindb.server.sandbox.Sandbox;
-import com.walkindb.server.sandbox.SandboxException;
-import com.walkindb.server.sandbox.SandboxStatus;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -14,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Test-only process entry point: the server of {@link TestServer}'s jailed mode. Configured from
- * the environment and confined by {@link Sandbox#enter} exactly as {@code com.walkindb.server.Main}
- * does (so below Landlock ABI 8 {@code main} runs twice in the same process: nothing is printed
- * before the jail is entered), but on a {@link TestClock} the test can move.
+ * Test-only process entry point: the server of {@link TestServer}'s jailed mode. It starts through
+ * {@link Main#prepare}, as {@code Main} does (properties, configuration, sandbox; below Landlock
+ * ABI 8 {@code main} therefore runs twice in the same process, so nothing is printed before the
+ * jail is entered), but serves on a {@link TestClock} the test can move.
  *
  * <p>Once it accepts requests it prints {@code JAILED-TEST-SERVER listening <baseUrl>} on stdout,
  * then answers one line per command read from stdin:
@@ -34,24 +29,9 @@ public final class JailedTestServerMain {
     private JailedTestServerMain() {}
 
     public static void main(String[] args) throws Exception {
-        Config config;
-        try {
-            config = EnvConfigReader.read(System.getenv());
-        } catch (ConfigException e) {
-            System.err.println("jailed test server: bad configuration: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        SandboxStatus sandbox;
-        try {
-            sandbox = Sandbox.enter(config);
-        } catch (SandboxException e) {
-            System.err.println("jailed test server: refusing to start: " + e.getMessage());
-            System.exit(3);
-            return;
-        }
+        Main.Prepared prepared = Main.prepare("jailed test server");
         TestClock clock = new TestClock();
-        WalkinServer server = new WalkinServer(config, clock, sandbox);
+        WalkinServer server = new WalkinServer(prepared.config(), clock, prepared.sandbox());
         try {
             server.start();
         } catch (Exception e) {
