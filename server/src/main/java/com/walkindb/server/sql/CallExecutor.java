@@ -23,6 +23,8 @@ public final class CallExecutor {
         return new Run(connection, sql, args, memory).run();
     }
 
+    private static final int HEAP_ROOM_WAIT_MS = 100;
+
     /** The state of one call. */
     private static final class Run {
         private final SqliteConnection db;
@@ -34,6 +36,7 @@ public final class CallExecutor {
         private boolean wrote;
         private int statement;
         private boolean compiling;
+        private boolean heapStayedFull;
 
         Run(WalkinConnection connection, String sql, CallArgs args, AnswerMemory memory) {
             this.result = new ResultBuilder(memory);
@@ -72,7 +75,7 @@ public final class CallExecutor {
                     auth.startStatement();
                     compiling = true;
                     statement++;
-                    SqliteStatement st = cursor.next();
+                    SqliteStatement st = compileNext(cursor);
                     compiling = false;
                     if (st == null) {
                         statement--;
@@ -84,6 +87,47 @@ public final class CallExecutor {
                     }
                 }
             }
+        }
+
+        /**
+         * Compiles the next statement. SQLite says NOMEM while compiling both for an over-long
+         * program (the caller's fault) and for a heap that other calls filled (nobody's). Those
+         * calls free their memory the moment they fail themselves, so a look at the heap after
+         * the failure cannot tell the two apart. The statement is compiled once more as soon as
+         * the heap has room: an over-long program fails again, a statement that met a passing
+         * squeeze goes through. A heap that stays full makes the call busy (503).
+         */
+        private SqliteStatement compileNext(StatementCursor cursor) throws SqliteException {
+            try {
+                return cursor.next();
+            } catch (SqliteException e) {
+                if (e.primaryCode() != ResultCodes.NOMEM || auth.timedOut()) {
+                    throw e;
+                }
+                if (!awaitHeapRoom()) {
+                    heapStayedFull = true;
+                    throw e;
+                }
+                auth.startStatement();
+                return cursor.next();
+            }
+        }
+
+        /** Waits up to {@value #HEAP_ROOM_WAIT_MS} ms for SQLite's heap to be at most half full. */
+        private static boolean awaitHeapRoom() {
+            long limit = Sqlite.hardHeapLimit();
+            for (int waited = 0; limit > 0 && Sqlite.memoryUsed() > limit / 2; waited++) {
+                if (waited == HEAP_ROOM_WAIT_MS) {
+                    return false;
+                }
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
         }
 
         private CallOutcome runStatement(SqliteStatement st) throws SqliteException {
@@ -151,8 +195,9 @@ public final class CallExecutor {
                 case ResultCodes.INTERRUPT -> db.deadlineHit() ? new CallOutcome.Timeout()
                         : new CallOutcome.InvalidSql("interrupted", null, statement);
                 case ResultCodes.FULL -> new CallOutcome.StorageFull();
-                case ResultCodes.NOMEM -> compiling && !nearHeapLimit()
-                        // SQLite reports an over-long program (LIMIT_VDBE_OP) as NOMEM while compiling
+                case ResultCodes.NOMEM -> compiling && !heapStayedFull && !nearHeapLimit()
+                        // NOMEM twice while compiling (see compileNext), the heap not full now: the
+                        // program is longer than LIMIT_VDBE_OP, or needs more than the whole heap
                         ? new CallOutcome.InvalidSql("statement too complex", null, statement)
                         : new CallOutcome.OutOfMemory();
                 default -> {

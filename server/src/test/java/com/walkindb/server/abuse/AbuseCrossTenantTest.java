@@ -136,7 +136,7 @@ class AbuseCrossTenantTest extends AbuseSuite {
                         Answer a = http.sql("WITH RECURSIVE c(i, b) AS (SELECT 1, randomblob(100000) UNION ALL "
                                 + "SELECT i+1, randomblob(100000) FROM c WHERE i < 100000) "
                                 + "SELECT count(*) FROM (SELECT i FROM c ORDER BY b)");
-                        assertThat(a.status()).isIn(408, 503);
+                        assertThat(a.status()).as("memory bomb answer %s", a).isIn(408, 503);
                         n++;
                     }
                     return n;
