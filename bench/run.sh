@@ -386,7 +386,10 @@ phase() {
 DATA_A="$WORK/data-load"
 start_server "$DATA_A" "$WORK/server-load.log"
 sleep 2
-memory_point "at rest after start-up" "$DATA_A"
+memory_point "2 s after start-up" "$DATA_A" "still settling: JIT, start-up garbage, native heap not trimmed yet"
+# At rest means settled: the JVM trims its native heap every 5 s (TrimNativeHeapInterval).
+sleep 8
+memory_point "at rest: 10 s after start-up, idle" "$DATA_A"
 
 TOKEN=$(new_walkin || true)
 [[ $TOKEN == wkn_* ]] || die "could not create the reused walk-in"
