@@ -435,7 +435,7 @@ NGINX_PID=""
 DATA_B="$WORK/data-walkins"
 start_server "$DATA_B" "$WORK/server-walkins.log"
 sleep 2
-memory_point "long run: at rest after start-up" "$DATA_B" "fresh server, empty data dir"
+memory_point "long run: 2 s after start-up" "$DATA_B" "fresh server, empty data dir; still settling"
 log "long run: $WALKINS walk-ins back to back, $CREATORS creators (SELECT 1, no session header)"
 FLOOD_OUT="$RAW/walkins-longrun.txt"
 run_child "${ON_CLIENT[@]}" "$JAVA" -XX:+UseSerialGC -Xmx256m "$BENCH/WalkinFlood.java" \
