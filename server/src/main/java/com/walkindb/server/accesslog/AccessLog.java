@@ -2,6 +2,7 @@ package com.walkindb.server.accesslog;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.walkindb.server.json.JsonFactories;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -24,7 +25,7 @@ public final class AccessLog implements AutoCloseable {
     /** The seven fields, in the order they are written. */
     public static final List<String> FIELDS = List.of("timestamp", "source_ip", "instance_id",
             "http_method", "http_status", "sql_byte_length", "user_agent");
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonFactories.plain();
     private static final int MAX_USER_AGENT = 256;
 
     private final DailyFileWriter writer;

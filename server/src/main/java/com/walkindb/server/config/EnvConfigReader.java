@@ -37,7 +37,7 @@ public final class EnvConfigReader {
                 r.integer("WALKINDB_ANSWER_MEMORY_MB", 16, 1, 64 * 1024) * 1024L * 1024L,
                 Duration.ofSeconds(r.integer("WALKINDB_SWEEP_SECONDS", 30, 1, 3600)),
                 r.bool("WALKINDB_ACCESS_LOG", true),
-                r.integer("WALKINDB_MAX_CONNECTIONS", 10_000, 1, 1_000_000),
+                r.integer("WALKINDB_MAX_CONNECTIONS", 4096, 1, 1_000_000),
                 r.integer("WALKINDB_MAX_CONNECTIONS_PER_IP", 512, 1, 1_000_000),
                 r.integer("WALKINDB_SQL_WORKERS", 6, 1, 1024),
                 r.sandbox());

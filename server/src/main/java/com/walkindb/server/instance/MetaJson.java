@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.walkindb.server.json.JsonFactories;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -12,7 +13,7 @@ import java.util.UUID;
 
 /** meta.json: {"id", "created_at", "expires_at" (unix seconds), "creator_ip"}. */
 final class MetaJson {
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonFactories.plain();
 
     private MetaJson() {}
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.walkindb.server.config.Config;
+import com.walkindb.server.json.JsonFactories;
 import com.walkindb.sqlite.SqliteStatement;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +18,7 @@ import java.util.Base64;
 final class ResultBuilder {
     enum Added { ADDED, CAPPED, ROW_TOO_LARGE, NO_MEMORY }
 
-    private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonFactory JSON = JsonFactories.plain();
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
     private final AnswerMemory memory;

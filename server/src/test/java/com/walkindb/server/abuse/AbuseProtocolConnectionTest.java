@@ -164,6 +164,62 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
     }
 
     /**
+     * Keep-alive connections that have each made two calls must cost the server little memory.
+     * Jetty's header cache built a 96 KiB trie on a connection's second request: the 1 200
+     * connections here (three addresses, each under the per-address cap) held ~115 MB of heap,
+     * more than the 96 MiB the launcher gives the server. Every call must be answered, a caller
+     * afterwards too, and the server's memory may grow by at most 40 MB: the heap after a GC when
+     * the server runs in this JVM, the resident set of a jailed child.
+     */
+    @Test
+    void keepAliveConnectionsThatSpokeTwiceCostLittleMemory() throws Exception {
+        byte[] twoCalls = ascii(("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: abuse/1\r\n"
+                + "Accept: application/json\r\n\r\n").repeat(2));
+        long before = serverMemory();
+        int fdsBefore = HostChecks.openFiles(server.serverPid()).size();
+        List<Socket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 1200; i++) {
+                Socket s = new Socket();
+                open.add(s);
+                s.bind(new java.net.InetSocketAddress("127.0.0." + (3 + i % 3), 0));
+                s.connect(new java.net.InetSocketAddress("127.0.0.1", http.port), 2000);
+                s.setSoTimeout(5000);
+                s.getOutputStream().write(twoCalls);
+                RawHttp.Exchange ex = raw.read(s, 2, System.nanoTime());
+                assertThat(ex.answers()).as("answers on connection " + i + ": " + ex).hasSize(2)
+                        .allSatisfy(a -> assertThat(a.status()).isEqualTo(200));
+            }
+            long grown = serverMemory() - before;
+            Stats.max("protocol.memory_growth.1200_keepalive_connections.bytes", grown, "1200 connections, 2 calls each");
+            assertThat(grown).as("server memory grown by 1 200 open keep-alive connections (bytes)")
+                    .isLessThan(40L << 20);
+            assertThat(http.sql("SELECT 5").status()).isEqualTo(200);
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
+            // the server closes its ends once it reads the EOFs; the harness counts descriptors next
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (HostChecks.openFiles(server.serverPid()).size() > fdsBefore + 50 && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** Heap in use after a GC when the server shares this JVM; otherwise the jailed child's resident set. */
+    private long serverMemory() throws InterruptedException {
+        if (server.serverPid() != ProcessHandle.current().pid()) {
+            return Stats.procStatus(server.serverPid(), "VmRSS");
+        }
+        java.lang.management.MemoryMXBean heap = java.lang.management.ManagementFactory.getMemoryMXBean();
+        System.gc();
+        Thread.sleep(100);
+        System.gc();
+        return heap.getHeapMemoryUsage().getUsed();
+    }
+
+    /**
      * A body trickling in at 20 bytes a second — far below the server's own minimum request data
      * rate (512 B/s, "8 KB must not take more than ~16 s") — must be cut off, not kept alive
      * indefinitely by its trickle resetting the idle timeout.
