@@ -2,7 +2,6 @@ package com.walkindb.server.sql;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.walkindb.server.config.Config;
 import com.walkindb.server.json.JsonFactories;
 import com.walkindb.sqlite.SqliteStatement;
@@ -24,24 +23,28 @@ final class ResultBuilder {
     private final AnswerMemory memory;
     /** This answer's share of {@link AnswerMemory}; handed to the HTTP layer with the body. */
     private long held;
-    private final ByteArrayBuilder rows = new ByteArrayBuilder(4096);
-    private final ByteArrayBuilder row = new ByteArrayBuilder(256);
-    private byte[] columns = "[]".getBytes();
+    /** The body so far: {@code {"columns":[...],"rows":[} and the rows kept. */
+    private final AnswerBuffer out = new AnswerBuffer(4096);
+    /** Where the current statement's rows begin in {@link #out}. */
+    private int rowsStart;
+    /** Where the row being encoded begins in {@link #out}, for {@link #encodedSize}. */
+    private int rowStart;
     private int rowCount;
     private boolean truncated;
     private boolean capped;
 
     ResultBuilder(AnswerMemory memory) {
         this.memory = memory;
+        start(null, 0);
     }
 
     /** A statement with columns starts: its rows replace any earlier statement's. */
     void start(SqliteStatement st, int columnCount) {
-        rows.reset();
+        out.truncate(0);
         rowCount = 0;
         truncated = false;
         capped = false;
-        ByteArrayBuilder out = new ByteArrayBuilder(64);
+        out.writeAscii("{\"columns\":");
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartArray();
             for (int i = 0; i < columnCount; i++) {
@@ -52,7 +55,8 @@ final class ResultBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        columns = out.toByteArray();
+        out.writeAscii(",\"rows\":[");
+        rowsStart = out.size();
     }
 
     /** Encodes the statement's current row, unless a cap was reached. */
@@ -63,35 +67,38 @@ final class ResultBuilder {
         if (rowCount == Config.MAX_ROWS) {
             return cap();
         }
-        row.reset();
-        try (JsonGenerator g = JSON.createGenerator(row)) {
+        int before = out.size();
+        if (rowCount > 0) {
+            out.write(',');
+        }
+        rowStart = out.size();
+        boolean tooLarge = false;
+        try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartArray();
-            for (int i = 0; i < columnCount; i++) {
+            for (int i = 0; i < columnCount && !tooLarge; i++) {
                 writeValue(g, st, i);
-                if (encodedSize(g) > Config.MAX_RESULT_BYTES) {
-                    return Added.ROW_TOO_LARGE; // stop early: never hold more than one oversized value
-                }
+                // stop early: never hold more than one oversized value
+                tooLarge = encodedSize(g) > Config.MAX_RESULT_BYTES;
             }
             g.writeEndArray();
         } catch (RowOverflow e) {
-            return Added.ROW_TOO_LARGE;
+            tooLarge = true;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        if (row.size() > Config.MAX_RESULT_BYTES) {
+        // only now, after the generator has flushed (and closed any open array) into the buffer
+        if (tooLarge || out.size() - rowStart > Config.MAX_RESULT_BYTES) {
+            out.truncate(before);
             return Added.ROW_TOO_LARGE;
         }
-        int separator = rowCount == 0 ? 0 : 1;
-        if (rows.size() + separator + row.size() > Config.MAX_RESULT_BYTES) {
+        if (out.size() - rowsStart > Config.MAX_RESULT_BYTES) {
+            out.truncate(before);
             return cap();
         }
-        if (!hasMemoryFor(rows.size() + separator + row.size())) {
+        if (!hasMemoryFor(out.size() - rowsStart)) {
+            out.truncate(before);
             return Added.NO_MEMORY;
         }
-        if (separator == 1) {
-            rows.append(',');
-        }
-        rows.write(row.toByteArray());
         rowCount++;
         return Added.ADDED;
     }
@@ -162,7 +169,7 @@ final class ResultBuilder {
 
     /** The row's bytes so far: in the buffer plus still inside the generator (no flush needed). */
     private long encodedSize(JsonGenerator g) {
-        return row.size() + g.getOutputBuffered();
+        return out.size() - rowStart + g.getOutputBuffered();
     }
 
     /** Hands the generator a string in pieces and stops it once the row's buffer passes the cap. */
@@ -210,7 +217,9 @@ final class ResultBuilder {
             }
             case SqliteStatement.BLOB -> {
                 g.writeStartObject();
-                g.writeStringField("base64", BASE64.encodeToString(st.columnBlob(i)));
+                g.writeFieldName("base64");
+                byte[] base64 = BASE64.encode(st.columnBlob(i)); // ASCII: nothing to escape, no String needed
+                g.writeRawUTF8String(base64, 0, base64.length);
                 g.writeEndObject();
             }
             default -> g.writeNull();
@@ -219,16 +228,7 @@ final class ResultBuilder {
 
     /** The complete response body. */
     byte[] body(long rowsAffected) {
-        ByteArrayBuilder out = new ByteArrayBuilder(rows.size() + columns.length + 80);
-        out.write(ascii("{\"columns\":"));
-        out.write(columns);
-        out.write(ascii(",\"rows\":["));
-        out.write(rows.toByteArray());
-        out.write(ascii("],\"rows_affected\":" + rowsAffected + ",\"truncated\":" + truncated + "}"));
+        out.writeAscii("],\"rows_affected\":" + rowsAffected + ",\"truncated\":" + truncated + "}");
         return out.toByteArray();
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 }
