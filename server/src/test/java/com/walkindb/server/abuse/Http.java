@@ -2,6 +2,7 @@ package com.walkindb.server.abuse;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.walkindb.server.testing.PoolRaceResend;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -135,7 +136,7 @@ final class Http implements AutoCloseable {
         HttpRequest request = builder.build();
         long start = System.nanoTime();
         try {
-            HttpResponse<String> r = sendOnce(request);
+            HttpResponse<String> r = PoolRaceResend.send(client, request, Stats::line);
             Answer a = new Answer(r.statusCode(), r.headers(), r.body(), (System.nanoTime() - start) / 1_000_000);
             noteToken(a.session());
             record(a);
@@ -147,35 +148,6 @@ final class Http implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         }
-    }
-
-    /**
-     * One send, and a second one only when the JDK client itself lost the answer: its pooled
-     * connection handed the server's (fast) reply to the pool's clean-up watcher instead of to the
-     * exchange that had just taken the connection ("Data received while in pool", JDK-8338569 and
-     * JDK-8357639; seen once in a full local run on 25.0.3, in the expiry-under-load case). The
-     * server did answer, so the second send repeats the call: a case that counted its calls
-     * exactly would see one more, which is why it is logged.
-     */
-    private HttpResponse<String> sendOnce(HttpRequest request) throws IOException, InterruptedException {
-        try {
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            if (!lostByThePool(e)) {
-                throw e;
-            }
-            Stats.line("JDK HttpClient lost an answer to its pool race (JDK-8357639); sent once more: " + request);
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
-        }
-    }
-
-    private static boolean lostByThePool(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && t.getMessage().contains("Data received while in pool")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     @Override

@@ -210,7 +210,7 @@ public final class TestServer implements AutoCloseable {
 
     public Reply send(HttpRequest request) {
         try {
-            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = PoolRaceResend.send(http, request, System.err::println);
             return new Reply(r.statusCode(), r.headers(), r.body());
         } catch (IOException e) {
             throw new AssertionError("request failed: " + request, e);
