@@ -28,6 +28,13 @@ import java.util.List;
  * @param maxConnections      WALKINDB_MAX_CONNECTIONS, open TCP connections in all
  * @param maxConnectionsPerIp WALKINDB_MAX_CONNECTIONS_PER_IP, open TCP connections per source address
  * @param sqlWorkers          WALKINDB_SQL_WORKERS, calls executing SQL at once (below the carrier count)
+ * @param ipv6PrefixBits      WALKINDB_IPV6_PREFIX, how many leading bits of an IPv6 address name one client
+ * @param diskMinFreeBytes    WALKINDB_DISK_MIN_FREE_MB, the disk guard trips below the smaller of this and
+ *                            {@code diskMinFreePercent} of the data volume
+ * @param diskMinFreePercent  WALKINDB_DISK_MIN_FREE_PERCENT, see {@code diskMinFreeBytes}
+ * @param accessLogMaxBytes   WALKINDB_ACCESS_LOG_MAX_MB, the access-log directory's size cap (oldest files go first)
+ * @param accessLogEdgeLinesPerMinute WALKINDB_ACCESS_LOG_EDGE_LINES, per source IP, lines for requests that no
+ *                            request budget charges (404, 405, OPTIONS, errors of the HTTP layer); more are dropped
  * @param sandbox             WALKINDB_SANDBOX and its test-only companions (see {@link SandboxSettings})
  */
 public record Config(
@@ -49,6 +56,11 @@ public record Config(
         int maxConnections,
         int maxConnectionsPerIp,
         int sqlWorkers,
+        int ipv6PrefixBits,
+        long diskMinFreeBytes,
+        int diskMinFreePercent,
+        long accessLogMaxBytes,
+        int accessLogEdgeLinesPerMinute,
         SandboxSettings sandbox) {
 
     /** Fixed by the contract, not configurable. */

@@ -40,6 +40,11 @@ public final class EnvConfigReader {
                 r.integer("WALKINDB_MAX_CONNECTIONS", 4096, 1, 1_000_000),
                 r.integer("WALKINDB_MAX_CONNECTIONS_PER_IP", 512, 1, 1_000_000),
                 r.integer("WALKINDB_SQL_WORKERS", 6, 1, 1024),
+                r.integer("WALKINDB_IPV6_PREFIX", 64, 1, 128),
+                r.integer("WALKINDB_DISK_MIN_FREE_MB", 1024, 0, Integer.MAX_VALUE) * 1024L * 1024L,
+                r.integer("WALKINDB_DISK_MIN_FREE_PERCENT", 5, 0, 50),
+                r.integer("WALKINDB_ACCESS_LOG_MAX_MB", 1024, 1, Integer.MAX_VALUE) * 1024L * 1024L,
+                r.integer("WALKINDB_ACCESS_LOG_EDGE_LINES", 60, 0, Integer.MAX_VALUE),
                 r.sandbox());
     }
 

@@ -1,60 +1,86 @@
 package com.walkindb.server.http;
 
 /**
- * An error answer of SPEC §2 as a value: status, the exact message, and the optional parts
- * (Retry-After, hint, failing statement, Allow). {@link Responses} turns it into HTTP.
+ * An error answer of the error table in docs/API.md as a value: status, the exact message, a
+ * stable machine-readable {@code code} (snake_case, one per row of the table; clients branch
+ * on it, never on the message), and the optional parts (Retry-After, hint, failing statement,
+ * Allow). {@link Responses} turns it into HTTP.
  */
-public record ApiError(int status, String message, long retryAfter, String hint, int statement, String allow) {
+public record ApiError(int status, String code, String message, long retryAfter, String hint, int statement,
+                       String allow) {
 
-    static ApiError of(int status, String message) {
-        return new ApiError(status, message, 0, null, 0, null);
+    static ApiError of(int status, String code, String message) {
+        return new ApiError(status, code, message, 0, null, 0, null);
     }
 
-    static ApiError retryAfter(int status, String message, long seconds) {
-        return new ApiError(status, message, seconds, null, 0, null);
+    static ApiError retryAfter(int status, String code, String message, long seconds) {
+        return new ApiError(status, code, message, seconds, null, 0, null);
     }
 
-    static final ApiError INVALID_JSON = of(400, "invalid json");
-    static final ApiError MISSING_SQL = of(400, "missing sql");
-    static final ApiError ROW_TOO_LARGE = of(400, "result row too large");
-    static final ApiError NOT_FOUND = of(404, "not found");
-    static final ApiError INSTANCE_NOT_FOUND = of(404, "instance not found");
-    static final ApiError TIMEOUT = of(408, "query exceeded 2s timeout");
-    static final ApiError PAYLOAD_TOO_LARGE = of(413, "sql payload exceeds 8 KB");
-    static final ApiError UNSUPPORTED_MEDIA_TYPE = of(415, "content-type must be application/json");
-    static final ApiError HEADERS_TOO_LARGE = of(431, "request headers too large");
-    static final ApiError STORAGE_FULL = of(507, "instance storage quota exceeded");
-    static final ApiError INTERNAL = of(500, "internal error");
+    static final ApiError INVALID_JSON = of(400, "invalid_json", "invalid json");
+    static final ApiError MISSING_SQL = of(400, "missing_sql", "missing sql");
+    static final ApiError BAD_REQUEST = of(400, "bad_request", "bad request");
+    static final ApiError NOT_FOUND = of(404, "not_found", "not found");
+    static final ApiError INSTANCE_NOT_FOUND = of(404, "instance_not_found", "instance not found");
+    static final ApiError TIMEOUT = of(408, "timeout", "query exceeded 2s timeout");
+    static final ApiError BODY_TIMEOUT = of(408, "request_body_timeout", "request body timeout");
+    static final ApiError PAYLOAD_TOO_LARGE = of(413, "payload_too_large", "sql payload exceeds 8 KB");
+    static final ApiError UNSUPPORTED_MEDIA_TYPE =
+            of(415, "unsupported_media_type", "content-type must be application/json");
+    static final ApiError HEADERS_TOO_LARGE = of(431, "headers_too_large", "request headers too large");
+    static final ApiError STORAGE_FULL = of(507, "storage_quota_exceeded", "instance storage quota exceeded");
+    static final ApiError INTERNAL = of(500, "internal_error", "internal error");
 
     static ApiError invalidArgs(String why) {
-        return of(400, "invalid args: " + why);
+        return of(400, "invalid_args", "invalid args: " + why);
     }
 
     static ApiError forbiddenKeyword(String keyword) {
-        return of(400, "forbidden sql keyword: " + keyword);
+        return of(400, "forbidden_sql_keyword", "forbidden sql keyword: " + keyword);
     }
 
     static ApiError forbiddenSql(String what, int statement) {
-        return new ApiError(400, "forbidden sql: " + what, 0, null, statement, null);
+        return new ApiError(400, "forbidden_sql", "forbidden sql: " + what, 0, null, statement, null);
     }
 
     static ApiError invalidSql(String sqliteMessage, String hint, int statement) {
-        return new ApiError(400, "invalid sql: " + sqliteMessage, 0, hint, statement, null);
+        return new ApiError(400, "invalid_sql", "invalid sql: " + sqliteMessage, 0, hint, statement, null);
     }
 
     static ApiError rowTooLarge(int statement) {
-        return new ApiError(400, ROW_TOO_LARGE.message(), 0, null, statement, null);
+        return new ApiError(400, "result_row_too_large", "result row too large", 0, null, statement, null);
     }
 
     static ApiError methodNotAllowed(String allow) {
-        return new ApiError(405, "method not allowed", 0, null, 0, allow);
+        return new ApiError(405, "method_not_allowed", "method not allowed", 0, null, 0, allow);
+    }
+
+    static ApiError rateLimited(long seconds) {
+        return retryAfter(429, "rate_limited", "rate limit exceeded", seconds);
+    }
+
+    static ApiError newInstanceRateLimited(long seconds) {
+        return retryAfter(429, "new_instance_rate_limited", "new-instance rate limit exceeded", seconds);
+    }
+
+    static ApiError tooManyLiveInstances(long seconds) {
+        return retryAfter(429, "too_many_live_instances", "too many live instances", seconds);
+    }
+
+    static ApiError instanceRateLimited(long seconds) {
+        return retryAfter(429, "instance_rate_limited", "instance rate limit exceeded", seconds);
     }
 
     static ApiError serverBusy() {
-        return retryAfter(503, "server busy", 1);
+        return retryAfter(503, "server_busy", "server busy", 1);
     }
 
     static ApiError instanceBusy() {
-        return retryAfter(503, "instance busy", 1);
+        return retryAfter(503, "instance_busy", "instance busy", 1);
+    }
+
+    /** What Jetty itself refused (malformed HTTP and the like), with the reason phrase as message. */
+    static ApiError fromHttpStatus(int status, String reason) {
+        return of(status, "http_" + status, reason);
     }
 }

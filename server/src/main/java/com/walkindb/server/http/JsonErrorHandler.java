@@ -21,7 +21,8 @@ public final class JsonErrorHandler extends ErrorHandler {
             case 413 -> ApiError.PAYLOAD_TOO_LARGE;
             case 404 -> ApiError.NOT_FOUND;
             case 500 -> ApiError.INTERNAL;
-            default -> ApiError.of(code, HttpStatus.getMessage(code).toLowerCase(java.util.Locale.ROOT));
+            case 400 -> ApiError.BAD_REQUEST;
+            default -> ApiError.fromHttpStatus(code, HttpStatus.getMessage(code).toLowerCase(java.util.Locale.ROOT));
         };
         Responses.cors(response);
         response.getHeaders().put(Responses.JSON_TYPE);

@@ -74,6 +74,7 @@ final class Responses {
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("error", error.message());
+            g.writeStringField("code", error.code());
             if (error.hint() != null) {
                 g.writeStringField("hint", error.hint());
             }

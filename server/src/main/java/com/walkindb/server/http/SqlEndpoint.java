@@ -89,7 +89,7 @@ final class SqlEndpoint {
         InetSocketAddress peer = (InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress();
         ex.sourceIp = p.clientAddress().resolve(peer.getAddress(),
                 request.getHeaders().getValuesList("X-Forwarded-For"));
-        refuseUnless(p.ipRequests().tryConsume(ex.sourceIp), "rate limit exceeded");
+        refuseUnless(p.ipRequests().tryConsume(ex.sourceIp), ApiError::rateLimited);
     }
 
     /** Step 3 and 4: media type, size, JSON, sql, args, keyword pre-filter. */
@@ -139,7 +139,7 @@ final class SqlEndpoint {
         } catch (IOException | RuntimeException e) {
             int code = e instanceof org.eclipse.jetty.http.HttpException he ? he.getCode()
                     : e.getCause() instanceof org.eclipse.jetty.http.HttpException he ? he.getCode() : 400;
-            throw new Stop(code == 408 ? ApiError.of(408, "request body timeout") : ApiError.of(400, "bad request"));
+            throw new Stop(code == 408 ? ApiError.BODY_TIMEOUT : ApiError.BAD_REQUEST);
         }
     }
 
@@ -155,13 +155,13 @@ final class SqlEndpoint {
                 throw new Stop(ApiError.INSTANCE_NOT_FOUND);
             }
             ex.instanceId = id.get().toString();
-            refuseUnless(p.instanceRequests().tryConsume(id.get()), "instance rate limit exceeded");
+            refuseUnless(p.instanceRequests().tryConsume(id.get()), ApiError::instanceRateLimited);
             return new Target(id.get(), false);
         }
-        refuseUnless(p.ipCreations().tryConsume(ex.sourceIp), "new-instance rate limit exceeded");
+        refuseUnless(p.ipCreations().tryConsume(ex.sourceIp), ApiError::newInstanceRateLimited);
         UUID id = p.uuids().next();
         long expiresMillis = Instance.createdMillis(id) + p.ttl().toMillis();
-        refuseUnless(p.live().tryReserve(ex.sourceIp, expiresMillis), "too many live instances");
+        refuseUnless(p.live().tryReserve(ex.sourceIp, expiresMillis), ApiError::tooManyLiveInstances);
         Instance instance;
         try {
             instance = p.store().create(id, ex.sourceIp);
@@ -200,9 +200,9 @@ final class SqlEndpoint {
         };
     }
 
-    private static void refuseUnless(Verdict verdict, String message) throws Stop {
+    private static void refuseUnless(Verdict verdict, java.util.function.LongFunction<ApiError> refusal) throws Stop {
         if (!verdict.allowed()) {
-            throw new Stop(ApiError.retryAfter(429, message, verdict.retryAfterSeconds()));
+            throw new Stop(refusal.apply(verdict.retryAfterSeconds()));
         }
     }
 

@@ -19,11 +19,20 @@ public final class Answers {
 
     private Answers() {}
 
-    /** The answer is {@code status} with exactly {@code {"error": message}} (no hint, no statement). */
+    /** The answer is {@code status} with exactly {@code {"error": message, "code": ...}} (no hint, no statement). */
     public static void assertError(Reply r, int status, String message) {
         assertThat(r.status()).as("status of %s", r.body()).isEqualTo(status);
-        assertThat(r.body()).isEqualTo("{\"error\":\"" + message + "\"}");
+        JsonNode json = r.json();
+        assertThat(json.path("error").asText()).isEqualTo(message);
+        assertCode(json);
+        assertThat(json.size()).as("fields of %s", r.body()).isEqualTo(2);
         assertJsonWithCors(r);
+    }
+
+    /** Every error carries a stable snake_case {@code code}. */
+    public static String assertCode(JsonNode json) {
+        assertThat(json.path("code").asText("")).as("code of %s", json).matches("[a-z][a-z0-9_]*");
+        return json.path("code").asText();
     }
 
     /** The answer is {@code status} with {@code error} = message; hint and statement may follow. */
@@ -33,7 +42,8 @@ public final class Answers {
         assertThat(json.path("error").asText()).isEqualTo(message);
         List<String> fields = new ArrayList<>();
         json.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).isSubsetOf("error", "hint", "statement");
+        assertThat(fields).isSubsetOf("error", "code", "hint", "statement");
+        assertCode(json);
         assertJsonWithCors(r);
         return json;
     }

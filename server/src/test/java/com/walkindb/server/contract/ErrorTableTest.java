@@ -324,7 +324,7 @@ class ErrorTableTest {
                 // what arrived so far is enough
             }
             String answers = all.toString(StandardCharsets.ISO_8859_1);
-            assertThat(answers).startsWith("HTTP/1.1 413 ").contains("{\"error\":\"sql payload exceeds 8 KB\"}")
+            assertThat(answers).startsWith("HTTP/1.1 413 ").contains("{\"error\":\"sql payload exceeds 8 KB\",\"code\":\"payload_too_large\"}")
                     .doesNotContain("{\"error\":\"not found\"}");
         }
     }

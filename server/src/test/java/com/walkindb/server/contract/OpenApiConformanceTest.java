@@ -103,18 +103,19 @@ class OpenApiConformanceTest {
                 .as("base64url is not standard base64").isNotEmpty();
         OpenApiDocument.Located tooMany = doc.response("/sql", "POST", 429);
         String errorSchema = tooMany.pointer() + "/content/application~1json/schema";
-        assertThat(doc.validate(errorSchema, json("{\"error\":\"rate limit exceeded\"}"))).isEmpty();
-        assertThat(doc.validate(errorSchema, json("{\"error\":\"slow down\"}"))).isNotEmpty();
-        assertThat(doc.validate(errorSchema, json("{\"error\":\"rate limit exceeded\",\"detail\":1}"))).isNotEmpty();
+        assertThat(doc.validate(errorSchema, json("{\"error\":\"rate limit exceeded\",\"code\":\"rate_limited\"}"))).isEmpty();
+        assertThat(doc.validate(errorSchema, json("{\"error\":\"rate limit exceeded\"}"))).as("code is required").isNotEmpty();
+        assertThat(doc.validate(errorSchema, json("{\"error\":\"slow down\",\"code\":\"rate_limited\"}"))).isNotEmpty();
+        assertThat(doc.validate(errorSchema, json("{\"error\":\"rate limit exceeded\",\"code\":\"rate_limited\",\"detail\":1}"))).isNotEmpty();
         String badRequest = doc.response("/sql", "POST", 400).pointer() + "/content/application~1json/schema";
-        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid sql: x\",\"hint\":\"h\",\"statement\":2}"))).isEmpty();
-        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid sql: x\",\"statement\":0}"))).isNotEmpty();
-        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid sql: x\",\"hint\":\"" + "h".repeat(500) + "\"}")))
+        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid sql: x\",\"code\":\"invalid_sql\",\"hint\":\"h\",\"statement\":2}"))).isEmpty();
+        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid sql: x\",\"code\":\"invalid_sql\",\"statement\":0}"))).isNotEmpty();
+        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid sql: x\",\"code\":\"invalid_sql\",\"hint\":\"" + "h".repeat(500) + "\"}")))
                 .isNotEmpty();
-        assertThat(doc.validate(badRequest, json("{\"error\":\"bad sql\"}"))).isNotEmpty();
+        assertThat(doc.validate(badRequest, json("{\"error\":\"bad sql\",\"code\":\"invalid_sql\"}"))).isNotEmpty();
 
         Reply fake = new Reply(429, java.net.http.HttpHeaders.of(Map.of("Content-Type", List.of("application/json")),
-                (a, b) -> true), "{\"error\":\"rate limit exceeded\"}");
+                (a, b) -> true), "{\"error\":\"rate limit exceeded\",\"code\":\"rate_limited\"}");
         assertThat(doc.check(tooMany, fake)).anyMatch(p -> p.contains("Retry-After"));
     }
 
