@@ -9,8 +9,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,7 +33,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
     static final int CAP = 4;
     private static final InetAddress CLIENT = InetAddress.ofLiteral("127.0.0.77");
     private static final InetAddress SERVER = InetAddress.ofLiteral("127.0.0.1");
-    private static final byte[] HEALTHZ = ascii("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    private static final byte[] HEALTHZ = CappedConnections.HEALTHZ;
     private static final byte[] HEALTHZ_CLOSE = ascii("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
 
     @Override
@@ -72,7 +70,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
     @Test
     void connectionsResetByTheClient() throws Exception {
         for (int i = 0; i < 3 * (CAP + 1); i++) {
-            try (Socket s = connect(CLIENT, SERVER, http.port)) {
+            try (Socket s = connect()) {
                 switch (i % 3) {
                     case 0 -> { } // reset before a byte was sent
                     case 1 -> send(s, ascii("POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Le"));
@@ -87,7 +85,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
     @Test
     void connectionsHalfClosedByTheClient() throws Exception {
         for (int i = 0; i < 3 * (CAP + 1); i++) {
-            try (Socket s = connect(CLIENT, SERVER, http.port)) {
+            try (Socket s = connect()) {
                 switch (i % 3) {
                     case 0 -> { } // nothing sent
                     case 1 -> send(s, HEALTHZ); // a whole request, then end of input
@@ -111,8 +109,9 @@ class AbuseConnectionCountTest extends AbuseSuite {
     void tricklingBodiesCutByTheMinimumDataRate() throws Exception {
         OwnServer own = ownServer(serverEnv());
         RawHttp ownRaw = new RawHttp(own.http);
+        CappedConnections client = new CappedConnections(CLIENT, SERVER, own.http.port, ownRaw);
         for (int i = 0; i < CAP + 1; i++) {
-            try (Socket s = connect(CLIENT, SERVER, own.http.port)) {
+            try (Socket s = client.connect()) {
                 s.setSoTimeout(100);
                 OutputStream out = s.getOutputStream();
                 out.write(ascii("POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
@@ -139,7 +138,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
                 }
             }
         }
-        countIsBackToZero("trickling bodies cut by the minimum data rate", own.http.port, ownRaw);
+        client.countIsBackToZero("trickling bodies cut by the minimum data rate", CAP);
     }
 
     @Test
@@ -159,7 +158,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
         for (var attack : attacks.entrySet()) {
             int answered = 0;
             for (int i = 0; i < CAP + 1; i++) {
-                try (Socket s = connect(CLIENT, SERVER, http.port)) {
+                try (Socket s = connect()) {
                     try {
                         send(s, attack.getValue());
                     } catch (SocketException resetWhileSending) {
@@ -182,23 +181,8 @@ class AbuseConnectionCountTest extends AbuseSuite {
     @Test
     void connectionsRefusedForBeingOverTheCap() throws Exception {
         for (int round = 0; round < 3; round++) {
-            List<Socket> open = new ArrayList<>();
-            try {
-                for (int i = 0; i < CAP + 3; i++) {
-                    open.add(connect(CLIENT, SERVER, http.port));
-                }
-                int served = 0;
-                for (Socket s : open) {
-                    if (ask(s, HEALTHZ) != null) {
-                        served++;
-                    }
-                }
-                assertThat(served).as("connections served out of %d opened at once", CAP + 3).isLessThanOrEqualTo(CAP);
-            } finally {
-                for (Socket s : open) {
-                    s.close();
-                }
-            }
+            int served = client().servedAtOnce(CAP + 3);
+            assertThat(served).as("connections served out of %d opened at once", CAP + 3).isLessThanOrEqualTo(CAP);
             countIsBackToZero("round " + round + " of " + (CAP + 3) + " connections at once");
         }
     }
@@ -208,22 +192,8 @@ class AbuseConnectionCountTest extends AbuseSuite {
     void aTrustedProxyIsNotCappedPerAddress() throws Exception {
         OwnServer own = ownServer(Map.of("WALKINDB_MAX_CONNECTIONS_PER_IP", String.valueOf(CAP),
                 "WALKINDB_TRUSTED_PROXIES", "127.0.0.0/8"));
-        List<Socket> open = new ArrayList<>();
-        try {
-            for (int i = 0; i < 3 * CAP; i++) {
-                open.add(connect(SERVER, SERVER, own.http.port));
-            }
-            for (int i = 0; i < open.size(); i++) {
-                Answer a = new RawHttp(own.http).read(write(open.get(i), HEALTHZ), 1, System.nanoTime())
-                        .answers().stream().findFirst().orElse(null);
-                assertThat(a).as("connection %d of %d from the trusted proxy", i + 1, open.size()).isNotNull();
-                assertThat(a.status()).isEqualTo(200);
-            }
-        } finally {
-            for (Socket s : open) {
-                s.close();
-            }
-        }
+        CappedConnections proxy = new CappedConnections(SERVER, SERVER, own.http.port, new RawHttp(own.http));
+        assertThat(proxy.servedAtOnce(3 * CAP)).as("connections from the trusted proxy served at once").isEqualTo(3 * CAP);
     }
 
     // ----- helpers -----
@@ -243,7 +213,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
         int refused = 0;
         while (true) {
             Answer a;
-            try (Socket s = connect(CLIENT, SERVER, http.port)) {
+            try (Socket s = connect()) {
                 a = exchange.run(s);
             }
             if (a != null) {
@@ -259,83 +229,24 @@ class AbuseConnectionCountTest extends AbuseSuite {
         }
     }
 
-    /**
-     * The proof: {@value #CAP} connections open at once from the address under test, each
-     * answered 200 while all are open. Connections whose close the server has not processed yet
-     * may still count, so a refusal is retried for up to 20 s before it counts as a leak.
-     */
-    private void countIsBackToZero(String phase) throws Exception {
-        countIsBackToZero(phase, http.port, raw);
+    private CappedConnections client() {
+        return new CappedConnections(CLIENT, SERVER, http.port, raw);
     }
 
-    private void countIsBackToZero(String phase, int port, RawHttp via) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        for (int attempt = 1; ; attempt++) {
-            List<Socket> open = new ArrayList<>();
-            int served = 0;
-            try {
-                for (int i = 0; i < CAP; i++) {
-                    open.add(connect(CLIENT, SERVER, port));
-                }
-                for (Socket s : open) {
-                    Answer a = ask(s, HEALTHZ, via);
-                    if (a != null && a.status() == 200) {
-                        served++;
-                    }
-                }
-            } finally {
-                for (Socket s : open) {
-                    s.close();
-                }
-            }
-            if (served == CAP) {
-                Stats.max("connection_count.proof_attempts", attempt, phase);
-                return;
-            }
-            assertThat(System.nanoTime()).as("after %s, only %d of %d connections opened at once from %s were served "
-                    + "(attempt %d): the count did not come back to 0", phase, served, CAP, CLIENT, attempt)
-                    .isLessThan(until);
-            Thread.sleep(50);
-        }
+    private Socket connect() throws IOException {
+        return client().connect();
     }
 
-    /** Sends one request on a keep-alive connection; its answer, or null when the server closed instead. */
     private Answer ask(Socket s, byte[] request) throws IOException {
-        return ask(s, request, raw);
+        return client().ask(s, request);
     }
 
-    private static Answer ask(Socket s, byte[] request, RawHttp via) throws IOException {
-        try {
-            send(s, request);
-        } catch (SocketException closed) {
-            return null;
-        }
-        RawHttp.Exchange ex = via.read(s, 1, System.nanoTime());
-        return ex.answers().isEmpty() ? null : ex.answers().get(0);
-    }
-
-    private static Socket write(Socket s, byte[] bytes) throws IOException {
-        send(s, bytes);
-        return s;
+    private void countIsBackToZero(String phase) throws Exception {
+        client().countIsBackToZero(phase, CAP);
     }
 
     private static void send(Socket s, byte[] bytes) throws IOException {
         s.getOutputStream().write(bytes);
         s.getOutputStream().flush();
-    }
-
-    /** A connection from {@code local} to {@code server}:{@code port}, with a 5 s read timeout. */
-    static Socket connect(InetAddress local, InetAddress server, int port) throws IOException {
-        Socket s = new Socket();
-        try {
-            s.bind(new java.net.InetSocketAddress(local, 0));
-            s.connect(new java.net.InetSocketAddress(server, port), 5000);
-            s.setSoTimeout(5000);
-            s.setTcpNoDelay(true);
-            return s;
-        } catch (IOException e) {
-            s.close();
-            throw e;
-        }
     }
 }
