@@ -14,6 +14,7 @@ import com.walkindb.server.instance.Sweeper;
 import com.walkindb.server.instance.Walkins;
 import com.walkindb.server.ratelimit.CircuitBreaker;
 import com.walkindb.server.ratelimit.ClientAddress;
+import com.walkindb.server.ratelimit.ClientKey;
 import com.walkindb.server.ratelimit.KeyedBudgets;
 import com.walkindb.server.ratelimit.LiveInstances;
 import com.walkindb.server.sandbox.SandboxStatus;
@@ -80,7 +81,10 @@ public final class WalkinServer implements AutoCloseable {
         InstanceStore store = new InstanceStore(config.dataDir(), clock, config.ttl(),
                 DatabaseTemplate.create(Files.createDirectories(config.dataDir())));
         LiveInstances live = new LiveInstances(config.maxInstancesPerIp(), clock);
-        store.forEach(i -> live.restore(i.creator(), i.expiresAt().toEpochMilli()));
+        // meta.json keeps the creator's full address; it counts under today's key (IPv6 prefix).
+        store.forEach(i -> live.restore(i.creator() == null ? null
+                : ClientKey.ofText(i.creator(), config.ipv6PrefixBits()), i.expiresAt().toEpochMilli()));
+        ClientAddress clients = new ClientAddress(config.trustedProxies(), config.ipv6PrefixBits());
         this.cache = new ConnectionCache(config.connectionCacheSize(), config.connectionIdle());
         this.workers = new SqlWorkers(config.sqlWorkers());
         warnIfCarriersRunShort(config.sqlWorkers());
@@ -89,9 +93,9 @@ public final class WalkinServer implements AutoCloseable {
         this.sweeper = new Sweeper(store, walkins, live, SWEEP_BATCH);
         var parts = new EndpointParts(
                 new CircuitBreaker(config.maxInflight()),
-                new ClientAddress(config.trustedProxies()),
-                new KeyedBudgets<String>(config.requestsPerMinute(), MAX_IPS, clock),
-                new KeyedBudgets<String>(config.creationsPerMinute(), MAX_IPS, clock),
+                clients,
+                new KeyedBudgets<ClientKey>(config.requestsPerMinute(), MAX_IPS, clock),
+                new KeyedBudgets<ClientKey>(config.creationsPerMinute(), MAX_IPS, clock),
                 live,
                 new KeyedBudgets<UUID>(config.instanceRequestsPerMinute(), MAX_TRACKED_INSTANCES, clock),
                 new SessionTokens(SecretStore.open(config.dataDir(), clock), random),
@@ -112,7 +116,7 @@ public final class WalkinServer implements AutoCloseable {
         // 512 connections from one address held 50 MB of heap. Parsing headers afresh costs little.
         http.setHeaderCacheSize(0);
         this.connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
-        connector.addBean(new PerIpConnectionLimit(config.maxConnectionsPerIp()));
+        connector.addBean(new PerIpConnectionLimit(config.maxConnectionsPerIp(), clients));
         jetty.addBean(new NetworkConnectionLimit(config.maxConnections(), connector));
         InetSocketAddress listen = config.listen();
         connector.setHost(listen.getHostString());

@@ -87,9 +87,11 @@ final class SqlEndpoint {
 
     private void requestBudget(Request request, Exchange ex) throws Stop {
         InetSocketAddress peer = (InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress();
-        ex.sourceIp = p.clientAddress().resolve(peer.getAddress(),
+        ClientAddress.Client client = p.clientAddress().resolve(peer.getAddress(),
                 request.getHeaders().getValuesList("X-Forwarded-For"));
-        refuseUnless(p.ipRequests().tryConsume(ex.sourceIp), ApiError::rateLimited);
+        ex.sourceIp = client.address(); // the full address, for the access log and meta.json
+        ex.clientKey = client.key();    // what the per-client limits count (IPv6: its network)
+        refuseUnless(p.ipRequests().tryConsume(ex.clientKey), ApiError::rateLimited);
     }
 
     /** Step 3 and 4: media type, size, JSON, sql, args, keyword pre-filter. */
@@ -158,15 +160,15 @@ final class SqlEndpoint {
             refuseUnless(p.instanceRequests().tryConsume(id.get()), ApiError::instanceRateLimited);
             return new Target(id.get(), false);
         }
-        refuseUnless(p.ipCreations().tryConsume(ex.sourceIp), ApiError::newInstanceRateLimited);
+        refuseUnless(p.ipCreations().tryConsume(ex.clientKey), ApiError::newInstanceRateLimited);
         UUID id = p.uuids().next();
         long expiresMillis = Instance.createdMillis(id) + p.ttl().toMillis();
-        refuseUnless(p.live().tryReserve(ex.sourceIp, expiresMillis), ApiError::tooManyLiveInstances);
+        refuseUnless(p.live().tryReserve(ex.clientKey, expiresMillis), ApiError::tooManyLiveInstances);
         Instance instance;
         try {
             instance = p.store().create(id, ex.sourceIp);
         } catch (IOException | RuntimeException e) {
-            p.live().cancel(ex.sourceIp, expiresMillis);
+            p.live().cancel(ex.clientKey, expiresMillis);
             throw e;
         }
         // From here on every answer carries the session, so the caller can keep the walk-in.

@@ -5,22 +5,29 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * Which address a request counts against (SPEC §4 layer 7): the socket's peer, unless the peer
- * is a trusted proxy; then the right-most X-Forwarded-For entry that is not itself trusted.
+ * Which caller a request comes from (docs/SECURITY.md, layer 7): the socket's peer, unless the
+ * peer is a trusted proxy; then the right-most X-Forwarded-For entry that is not itself trusted.
+ * The caller's full address goes to the access log and meta.json; its {@link ClientKey} (IPv6
+ * cut to the configured prefix) is what the per-client limits count.
  */
 public final class ClientAddress {
     private static final int MAX_ENTRY = 64;
     private final List<Cidr> trusted;
+    private final int ipv6PrefixBits;
 
-    public ClientAddress(List<Cidr> trusted) {
-        this.trusted = trusted;
+    /** The caller of one request: its full address, and the key its limits are counted under. */
+    public record Client(String address, ClientKey key) {}
+
+    public ClientAddress(List<Cidr> trusted, int ipv6PrefixBits) {
+        this.trusted = List.copyOf(trusted);
+        this.ipv6PrefixBits = ipv6PrefixBits;
     }
 
-    public String resolve(InetAddress peer, List<String> forwardedFor) {
+    public Client resolve(InetAddress peer, List<String> forwardedFor) {
         if (trusted.isEmpty() || !isTrusted(peer) || forwardedFor.isEmpty()) {
-            return peer.getHostAddress();
+            return client(peer);
         }
-        String candidate = peer.getHostAddress();
+        InetAddress candidate = peer;
         for (int h = forwardedFor.size() - 1; h >= 0; h--) {
             String[] entries = forwardedFor.get(h).split(",");
             for (int i = entries.length - 1; i >= 0; i--) {
@@ -28,38 +35,36 @@ public final class ClientAddress {
                 if (entry.isEmpty()) {
                     continue;
                 }
-                InetAddress parsed = literal(entry);
+                InetAddress parsed = ClientKey.literal(entry);
                 if (parsed == null) {
-                    return entry.length() > MAX_ENTRY ? entry.substring(0, MAX_ENTRY) : entry;
+                    String text = entry.length() > MAX_ENTRY ? entry.substring(0, MAX_ENTRY) : entry;
+                    return new Client(text, ClientKey.ofText(text, ipv6PrefixBits));
                 }
-                candidate = parsed.getHostAddress();
+                candidate = parsed;
                 if (!isTrusted(parsed)) {
-                    return candidate;
+                    return client(candidate);
                 }
             }
         }
-        return candidate;
+        return client(candidate);
     }
 
-    private boolean isTrusted(InetAddress a) {
+    /** The key of a connection's peer, for the per-address connection cap. */
+    public ClientKey keyOf(InetAddress peer) {
+        return ClientKey.of(peer, ipv6PrefixBits);
+    }
+
+    /** Whether {@code address} is in WALKINDB_TRUSTED_PROXIES. */
+    public boolean isTrusted(InetAddress address) {
         for (Cidr c : trusted) {
-            if (c.contains(a)) {
+            if (c.contains(address)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Parses an IP literal without ever resolving a name. */
-    private static InetAddress literal(String s) {
-        String t = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
-        if (t.isEmpty() || t.length() > 45 || !t.matches("[0-9a-fA-F:.]+")) {
-            return null;
-        }
-        try {
-            return InetAddress.getByName(t);
-        } catch (java.net.UnknownHostException e) {
-            return null;
-        }
+    private Client client(InetAddress a) {
+        return new Client(a.getHostAddress(), ClientKey.of(a, ipv6PrefixBits));
     }
 }

@@ -5,12 +5,13 @@ import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * How many live walk-ins each source IP holds, as a queue of expiry times per IP (SPEC §4
- * layer 7). Memory is bounded by the number of live walk-ins; an IP whose walk-ins all
- * expired disappears. Rebuilt from the data directory at start-up so the cap survives restarts.
+ * How many live walk-ins each client holds, as a queue of expiry times per {@link ClientKey}
+ * (docs/SECURITY.md, layer 7). Memory is bounded by the number of live walk-ins; a client whose
+ * walk-ins all expired disappears. Rebuilt from the data directory at start-up (each walk-in's
+ * recorded creator address mapped to today's key) so the cap survives restarts.
  */
 public final class LiveInstances {
-    private final ConcurrentHashMap<String, ArrayDeque<Long>> expiries = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ClientKey, ArrayDeque<Long>> expiries = new ConcurrentHashMap<>();
     private final int maxPerIp;
     private final Clock clock;
 
@@ -19,11 +20,11 @@ public final class LiveInstances {
         this.clock = clock;
     }
 
-    /** Reserves a place for a walk-in of {@code ip} that expires at {@code expiresAtMillis}. */
-    public Verdict tryReserve(String ip, long expiresAtMillis) {
+    /** Reserves a place for a walk-in of {@code client} that expires at {@code expiresAtMillis}. */
+    public Verdict tryReserve(ClientKey client, long expiresAtMillis) {
         long now = clock.millis();
         long[] waitMillis = {0};
-        expiries.compute(ip, (k, q) -> {
+        expiries.compute(client, (k, q) -> {
             ArrayDeque<Long> queue = q == null ? new ArrayDeque<>() : q;
             dropExpired(queue, now);
             if (queue.size() >= maxPerIp) {
@@ -37,30 +38,30 @@ public final class LiveInstances {
     }
 
     /** Gives back a reservation whose walk-in was never created. */
-    public void cancel(String ip, long expiresAtMillis) {
-        expiries.computeIfPresent(ip, (k, q) -> {
+    public void cancel(ClientKey client, long expiresAtMillis) {
+        expiries.computeIfPresent(client, (k, q) -> {
             q.removeLastOccurrence(expiresAtMillis);
             return q.isEmpty() ? null : q;
         });
     }
 
     /** Records an existing walk-in found at start-up. */
-    public void restore(String ip, long expiresAtMillis) {
-        if (ip == null || expiresAtMillis <= clock.millis()) {
+    public void restore(ClientKey client, long expiresAtMillis) {
+        if (client == null || expiresAtMillis <= clock.millis()) {
             return;
         }
-        expiries.compute(ip, (k, q) -> {
+        expiries.compute(client, (k, q) -> {
             ArrayDeque<Long> queue = q == null ? new ArrayDeque<>() : q;
             insertSorted(queue, expiresAtMillis);
             return queue;
         });
     }
 
-    /** Forgets expired entries of IPs that stopped creating (called by the sweeper). */
+    /** Forgets expired entries of clients that stopped creating (called by the sweeper). */
     public void prune() {
         long now = clock.millis();
-        for (String ip : expiries.keySet()) {
-            expiries.computeIfPresent(ip, (k, q) -> {
+        for (ClientKey client : expiries.keySet()) {
+            expiries.computeIfPresent(client, (k, q) -> {
                 dropExpired(q, now);
                 return q.isEmpty() ? null : q;
             });

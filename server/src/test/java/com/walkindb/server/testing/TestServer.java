@@ -50,8 +50,8 @@ public final class TestServer implements AutoCloseable {
         this.dataDir = dataDir;
         this.ownsDir = ownsDir;
         Map<String, String> all = new HashMap<>(liftedLimits());
+        all.put("WALKINDB_ADDR", "127.0.0.1:0"); // a test may listen elsewhere, e.g. [::1]:0
         all.putAll(env);
-        all.put("WALKINDB_ADDR", "127.0.0.1:0");
         all.put("WALKINDB_DATA_DIR", dataDir.toString());
         if (clock == null) {
             all.put("WALKINDB_SANDBOX", "require");
