@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AbuseTokenForgeryTest extends AbuseSuite {
-    static final String NOT_FOUND_BODY = "{\"error\":\"instance not found\"}";
+    static final String NOT_FOUND_BODY = "{\"error\":\"instance not found\",\"code\":\"instance_not_found\"}";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The shape every refused token must get: status, exact body, no session, same header names. */

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * the clock, are swept from disk, and outlive a restart together with the per-IP live count.
  */
 class SessionTest {
-    private static final String NOT_FOUND = "{\"error\":\"instance not found\"}";
+    private static final String NOT_FOUND = "{\"error\":\"instance not found\",\"code\":\"instance_not_found\"}";
     private static final String TOKEN = "^wkn_[A-Za-z0-9_-]{107}$";
     private static TestServer server;
 
