@@ -1,7 +1,6 @@
 package com.walkindb.server.config;
 
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /** An IPv4 or IPv6 network written as {@code address/prefix}; a bare address is a /32 or /128. */
 public record Cidr(byte[] network, int prefix) {
@@ -10,16 +9,18 @@ public record Cidr(byte[] network, int prefix) {
         String t = text.trim();
         int slash = t.indexOf('/');
         String host = slash < 0 ? t : t.substring(0, slash);
-        if (!host.matches("[0-9a-fA-F:.]+")) {
-            throw new IllegalArgumentException("not an IP address: " + host);
-        }
         byte[] addr;
         try {
-            addr = InetAddress.getByName(host).getAddress(); // a literal: no DNS lookup happens
-        } catch (UnknownHostException e) {
+            addr = InetAddress.ofLiteral(host).getAddress(); // never a DNS lookup: "cafe" is a name
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("not an IP address: " + host);
         }
-        int prefix = slash < 0 ? addr.length * 8 : Integer.parseInt(t.substring(slash + 1));
+        int prefix;
+        try {
+            prefix = slash < 0 ? addr.length * 8 : Integer.parseInt(t.substring(slash + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("prefix is not a number: " + t);
+        }
         if (prefix < 0 || prefix > addr.length * 8) {
             throw new IllegalArgumentException("prefix out of range: " + t);
         }

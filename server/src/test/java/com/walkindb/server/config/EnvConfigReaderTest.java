@@ -58,6 +58,8 @@ class EnvConfigReaderTest {
             "WALKINDB_ADDR|127.0.0.1:99999|WALKINDB_ADDR=\"127.0.0.1:99999\" has a port out of range",
             "WALKINDB_TRUSTED_PROXIES|10.0.0.0/33|WALKINDB_TRUSTED_PROXIES=\"10.0.0.0/33\"",
             "WALKINDB_TRUSTED_PROXIES|example.com|WALKINDB_TRUSTED_PROXIES=\"example.com\": not an IP address",
+            "WALKINDB_TRUSTED_PROXIES|cafe/16|WALKINDB_TRUSTED_PROXIES=\"cafe/16\": not an IP address",
+            "WALKINDB_TRUSTED_PROXIES|10.0.0.0/x|WALKINDB_TRUSTED_PROXIES=\"10.0.0.0/x\": prefix",
             "WALKINDB_ANSWER_MEMORY_MB|0|WALKINDB_ANSWER_MEMORY_MB=\"0\" is out of range",
             "WALKINDB_ACCESS_LOG|maybe|WALKINDB_ACCESS_LOG=\"maybe\" is not on/off",
             "WALKINDB_SANDBOX|maybe|WALKINDB_SANDBOX=\"maybe\" is not on, off or require",
