@@ -28,7 +28,15 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         Prepared prepared = prepare("walkindb");
         Config config = prepared.config();
-        WalkinServer server = new WalkinServer(config, Clock.systemUTC(), prepared.sandbox());
+        WalkinServer server;
+        try {
+            server = new WalkinServer(config, Clock.systemUTC(), prepared.sandbox());
+        } catch (java.io.IOException | java.io.UncheckedIOException | UnsatisfiedLinkError e) {
+            // The data directory or the SQLite library: one line that names the path and the reason.
+            System.err.println("walkindb: cannot start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         try {
             server.start();
         } catch (java.io.IOException e) {

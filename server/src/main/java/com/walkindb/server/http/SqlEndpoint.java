@@ -89,7 +89,9 @@ final class SqlEndpoint {
         InetSocketAddress peer = (InetSocketAddress) request.getConnectionMetaData().getRemoteSocketAddress();
         ex.sourceIp = p.clientAddress().resolve(peer.getAddress(),
                 request.getHeaders().getValuesList("X-Forwarded-For"));
-        refuseUnless(p.ipRequests().tryConsume(ex.sourceIp), ApiError::rateLimited);
+        Verdict verdict = p.ipRequests().tryConsume(ex.sourceIp);
+        ex.metered = verdict.allowed(); // its access-log line is then paid for by the request budget
+        refuseUnless(verdict, ApiError::rateLimited);
     }
 
     /** Step 3 and 4: media type, size, JSON, sql, args, keyword pre-filter. */
@@ -158,6 +160,9 @@ final class SqlEndpoint {
             refuseUnless(p.instanceRequests().tryConsume(id.get()), ApiError::instanceRateLimited);
             return new Target(id.get(), false);
         }
+        if (p.store().disk().tripped()) {
+            throw new Stop(ApiError.serverStorageFull()); // before any budget is charged
+        }
         refuseUnless(p.ipCreations().tryConsume(ex.sourceIp), ApiError::newInstanceRateLimited);
         UUID id = p.uuids().next();
         long expiresMillis = Instance.createdMillis(id) + p.ttl().toMillis();
@@ -167,6 +172,9 @@ final class SqlEndpoint {
             instance = p.store().create(id, ex.sourceIp);
         } catch (IOException | RuntimeException e) {
             p.live().cancel(ex.sourceIp, expiresMillis);
+            if (e instanceof IOException && p.store().disk().nearlyFullNow()) {
+                throw new Stop(ApiError.serverStorageFull()); // the store removed what it had made
+            }
             throw e;
         }
         // From here on every answer carries the session, so the caller can keep the walk-in.
