@@ -31,9 +31,12 @@ public final class Main {
         WalkinServer server;
         try {
             server = new WalkinServer(config, Clock.systemUTC(), prepared.sandbox());
-        } catch (java.io.IOException | java.io.UncheckedIOException | UnsatisfiedLinkError e) {
-            // The data directory or the SQLite library: one line that names the path and the reason.
-            System.err.println("walkindb: cannot start: " + e.getMessage());
+        } catch (Exception | Error e) {
+            String why = startFailure(e);
+            if (why == null) {
+                throw e; // a bug: its stack trace is wanted
+            }
+            System.err.println("walkindb: cannot start: " + why);
             System.exit(1);
             return;
         }
@@ -54,6 +57,20 @@ public final class Main {
         System.out.println("walkindb listening on " + server.baseUrl() + " (data in " + config.dataDir() + ")");
         System.out.flush();
         stopped.await();
+    }
+
+    /**
+     * The one line for a start-up failure of the data directory (unreadable, or full and missing a
+     * file it needs) or of the SQLite library (cannot be extracted): it names the path and the
+     * system's reason. Null for anything else.
+     */
+    static String startFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof UnsatisfiedLinkError) {
+                return t.getMessage();
+            }
+        }
+        return null;
     }
 
     /**

@@ -131,13 +131,17 @@ public final class DiskGuard {
                 if (trip) {
                     LOG.warn("disk guard tripped: {} MiB free on the data volume, below {} MiB: new walk-ins and "
                             + "writes that would grow one are refused (503 server storage full); reads still work",
-                            free / MIB, limit / MIB);
+                            mib(free), mib(limit));
                 } else {
                     LOG.info("disk guard cleared: {} MiB free on the data volume (guard at {} MiB): walk-ins "
-                            + "are created and written again", free / MIB, limit / MIB);
+                            + "are created and written again", mib(free), mib(limit));
                 }
             }
         }
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f", bytes / (double) MIB);
     }
 
     /** The smaller of the two settings that are not 0; 0 when both are (the guard is off). */

@@ -89,6 +89,14 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A server on an existing data directory (a test's own volume, or a restart after close), which
+     * it leaves in place when closed (jailed if {@link #jailed()}).
+     */
+    public static TestServer startIn(Path dataDir, Map<String, String> env) throws Exception {
+        return new TestServer(dataDir, false, jailed() ? null : new TestClock(), env);
+    }
+
     public static TestServer start() throws Exception {
         return start(Map.of());
     }
