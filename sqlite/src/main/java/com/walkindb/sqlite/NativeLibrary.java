@@ -2,6 +2,7 @@ package com.walkindb.sqlite;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.SymbolLookup;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * Locates the hardened SQLite library that this jar carries and opens it once per process.
@@ -48,41 +50,55 @@ final class NativeLibrary {
                     + System.getProperty("os.name") + "/" + System.getProperty("os.arch"));
         }
         String sha;
-        byte[] library;
         try {
-            sha = readResource(RESOURCE_DIR + LIB_NAME + ".sha256").trim().toLowerCase(java.util.Locale.ROOT);
-            library = readLibrary();
+            sha = readResource(RESOURCE_DIR + LIB_NAME + ".sha256").trim().toLowerCase(Locale.ROOT);
         } catch (IOException e) {
             throw new UnsatisfiedLinkError("cannot read walkindb's SQLite library from the jar: " + e);
-        }
-        if (!sha.equals(sha256(library))) {
-            throw new UnsatisfiedLinkError("the jar's " + LIB_NAME + " does not match its .sha256");
         }
         Path dir = Path.of(System.getProperty("java.io.tmpdir"), "walkindb-native-" + sha.substring(0, 16));
         Path lib = dir.resolve(LIB_NAME);
         if (isCopy(lib, sha)) {
             return lib;
         }
-        extract(library, dir, lib);
+        try (InputStream in = NativeLibrary.class.getResourceAsStream(RESOURCE_DIR + LIB_NAME)) {
+            if (in == null) {
+                throw new UnsatisfiedLinkError("the jar does not contain " + RESOURCE_DIR + LIB_NAME);
+            }
+            extract(in, sha, dir, lib);
+        } catch (IOException e) {
+            throw new UnsatisfiedLinkError("cannot read walkindb's SQLite library from the jar: " + e);
+        }
         return lib;
     }
 
     /** Whether {@code lib} is a regular file whose SHA-256 is {@code sha}. */
     static boolean isCopy(Path lib, String sha) {
-        try {
-            return Files.isRegularFile(lib) && sha.equals(sha256(Files.readAllBytes(lib)));
+        if (!Files.isRegularFile(lib)) {
+            return false;
+        }
+        try (InputStream in = Files.newInputStream(lib)) {
+            return sha.equals(sha256(in));
         } catch (IOException unreadable) {
             return false;
         }
     }
 
-    /** Writes a temp file beside {@code lib} and renames it into place; never leaves the temp file. */
-    static void extract(byte[] library, Path dir, Path lib) {
+    /**
+     * Copies {@code library} (whose SHA-256 must be {@code sha}) to a temp file beside {@code lib}
+     * and renames it into place; never leaves the temp file behind.
+     */
+    static void extract(InputStream library, String sha, Path dir, Path lib) {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, LIB_NAME, ".part");
-            Files.write(tmp, library);
+            String copied;
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                copied = sha256(new TeeInputStream(library, out));
+            }
+            if (!copied.equals(sha)) {
+                throw new UnsatisfiedLinkError("the jar's " + LIB_NAME + " does not match its .sha256");
+            }
             // Atomic so that concurrent starts never load a half-written file.
             Files.move(tmp, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             tmp = null;
@@ -100,20 +116,37 @@ final class NativeLibrary {
         }
     }
 
-    private static byte[] readLibrary() throws IOException {
-        try (InputStream in = NativeLibrary.class.getResourceAsStream(RESOURCE_DIR + LIB_NAME)) {
-            if (in == null) {
-                throw new UnsatisfiedLinkError("the jar does not contain " + RESOURCE_DIR + LIB_NAME);
-            }
-            return in.readAllBytes();
-        }
-    }
-
-    static String sha256(byte[] bytes) {
+    /** Reads {@code in} to its end in small pieces and returns its SHA-256 in hex. */
+    static String sha256(InputStream in) throws IOException {
+        MessageDigest digest;
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
+        }
+        byte[] buffer = new byte[16 * 1024];
+        for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+            digest.update(buffer, 0, n);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Writes what is read through it to {@code copy} as well. */
+    private static final class TeeInputStream extends java.io.FilterInputStream {
+        private final OutputStream copy;
+
+        TeeInputStream(InputStream in, OutputStream copy) {
+            super(in);
+            this.copy = copy;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                copy.write(b, off, n);
+            }
+            return n;
         }
     }
 

@@ -3,6 +3,7 @@ package com.walkindb.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,17 +15,25 @@ import org.junit.jupiter.api.io.TempDir;
 class NativeLibraryTest {
     @TempDir Path dir;
     private final byte[] library = "not really a library".getBytes(StandardCharsets.US_ASCII);
-    private final String sha = NativeLibrary.sha256(library);
+    private final String sha;
+
+    NativeLibraryTest() throws Exception {
+        sha = NativeLibrary.sha256(new ByteArrayInputStream(library));
+    }
+
+    private void extract(Path lib) {
+        NativeLibrary.extract(new ByteArrayInputStream(library), sha, dir, lib);
+    }
 
     @Test
     void aCopyWithTheSameHashIsReusedAndAnyOtherIsNot() throws Exception {
         Path lib = dir.resolve(NativeLibrary.LIB_NAME);
         assertThat(NativeLibrary.isCopy(lib, sha)).isFalse();
-        NativeLibrary.extract(library, dir, lib);
+        extract(lib);
         assertThat(NativeLibrary.isCopy(lib, sha)).isTrue();
         Files.writeString(lib, "tampered");
         assertThat(NativeLibrary.isCopy(lib, sha)).isFalse();
-        NativeLibrary.extract(library, dir, lib);
+        extract(lib);
         assertThat(Files.readAllBytes(lib)).isEqualTo(library);
         assertThat(listing()).containsExactly(NativeLibrary.LIB_NAME);
     }
@@ -34,10 +43,18 @@ class NativeLibraryTest {
         // A non-empty directory where the library goes: the final rename fails, even as root.
         Path lib = dir.resolve(NativeLibrary.LIB_NAME);
         Files.createDirectories(lib.resolve("x"));
-        assertThatThrownBy(() -> NativeLibrary.extract(library, dir, lib))
+        assertThatThrownBy(() -> extract(lib))
                 .isInstanceOf(UnsatisfiedLinkError.class)
                 .hasMessageStartingWith("cannot extract walkindb's SQLite library to " + lib + ": ");
         assertThat(listing()).containsExactly(NativeLibrary.LIB_NAME);
+    }
+
+    @Test
+    void aCopyWhoseBytesDoNotMatchTheHashIsNeverPutInPlace() throws Exception {
+        Path lib = dir.resolve(NativeLibrary.LIB_NAME);
+        assertThatThrownBy(() -> NativeLibrary.extract(new ByteArrayInputStream("other".getBytes()), sha, dir, lib))
+                .isInstanceOf(UnsatisfiedLinkError.class).hasMessageContaining("does not match");
+        assertThat(listing()).isEmpty();
     }
 
     @Test
