@@ -28,7 +28,18 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         Prepared prepared = prepare("walkindb");
         Config config = prepared.config();
-        WalkinServer server = new WalkinServer(config, Clock.systemUTC(), prepared.sandbox());
+        WalkinServer server;
+        try {
+            server = new WalkinServer(config, Clock.systemUTC(), prepared.sandbox());
+        } catch (Exception | Error e) {
+            String why = startFailure(e);
+            if (why == null) {
+                throw e; // a bug: its stack trace is wanted
+            }
+            System.err.println("walkindb: cannot start: " + why);
+            System.exit(1);
+            return;
+        }
         try {
             server.start();
         } catch (java.io.IOException e) {
@@ -46,6 +57,20 @@ public final class Main {
         System.out.println("walkindb listening on " + server.baseUrl() + " (data in " + config.dataDir() + ")");
         System.out.flush();
         stopped.await();
+    }
+
+    /**
+     * The one line for a start-up failure of the data directory (unreadable, or full and missing a
+     * file it needs) or of the SQLite library (cannot be extracted): it names the path and the
+     * system's reason. Null for anything else.
+     */
+    static String startFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof UnsatisfiedLinkError) {
+                return t.getMessage();
+            }
+        }
+        return null;
     }
 
     /**

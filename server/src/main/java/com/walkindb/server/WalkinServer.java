@@ -7,6 +7,7 @@ import com.walkindb.server.http.JsonErrorHandler;
 import com.walkindb.server.http.PerIpConnectionLimit;
 import com.walkindb.server.http.WalkinHandler;
 import com.walkindb.server.instance.ConnectionCache;
+import com.walkindb.server.instance.DiskGuard;
 import com.walkindb.server.instance.InstanceGates;
 import com.walkindb.server.instance.InstanceStore;
 import com.walkindb.server.instance.SqlWorkers;
@@ -68,6 +69,7 @@ public final class WalkinServer implements AutoCloseable {
     private final Sweeper sweeper;
     private final AccessLog accessLog;
     private final ScheduledExecutorService housekeeping;
+    private final DiskGuard disk;
 
     public WalkinServer(Config config, Clock clock) throws IOException {
         this(config, clock, SandboxStatus.notApplied());
@@ -78,8 +80,11 @@ public final class WalkinServer implements AutoCloseable {
         this.config = config;
         Sqlite.hardHeapLimit(config.sqliteHeapLimit());
         SecureRandom random = new SecureRandom();
+        Files.createDirectories(config.dataDir());
+        this.disk = new DiskGuard(DiskGuard.Space.of(config.dataDir()), config.diskMinFreeBytes(),
+                config.diskMinFreePercent());
         InstanceStore store = new InstanceStore(config.dataDir(), clock, config.ttl(),
-                DatabaseTemplate.create(Files.createDirectories(config.dataDir())));
+                warmTemplate(new DatabaseTemplate(config.dataDir())), disk);
         LiveInstances live = new LiveInstances(config.maxInstancesPerIp(), clock);
         // meta.json keeps the creator's full address; it counts under today's key (IPv6 prefix).
         store.forEach(i -> live.restore(i.creator() == null ? null
@@ -101,7 +106,8 @@ public final class WalkinServer implements AutoCloseable {
                 new SessionTokens(SecretStore.open(config.dataDir(), clock), random),
                 new UuidV7(clock, random),
                 store, walkins, answerMemory, config.ttl());
-        this.accessLog = config.accessLog() ? AccessLog.open(config.dataDir(), Config.ACCESS_LOG_DAYS, clock) : null;
+        this.accessLog = config.accessLog() ? AccessLog.open(config.dataDir(), Config.ACCESS_LOG_DAYS,
+                config.accessLogMaxBytes(), config.accessLogEdgeLinesPerMinute(), config.ipv6PrefixBits(), clock) : null;
 
         // Requests run on virtual threads; this pool only runs Jetty's own selector and I/O tasks.
         QueuedThreadPool pool = new QueuedThreadPool(PLATFORM_THREADS_MAX, PLATFORM_THREADS_MIN, 10_000);
@@ -138,6 +144,17 @@ public final class WalkinServer implements AutoCloseable {
         });
     }
 
+    /** Builds the template now; on a full disk the server starts anyway and the first creation retries. */
+    private static DatabaseTemplate warmTemplate(DatabaseTemplate template) {
+        try {
+            template.bytes();
+        } catch (IOException e) {
+            LOG.warn("{}; starting without it (reads and sweeps need none), the next new walk-in tries again",
+                    e.getMessage());
+        }
+        return template;
+    }
+
     /** SQL pins carriers: with as many SQL slots as carriers, busy SQL could stall every request. */
     private static void warnIfCarriersRunShort(int sqlSlots) {
         String p = System.getProperty("jdk.virtualThreadScheduler.parallelism");
@@ -154,6 +171,7 @@ public final class WalkinServer implements AutoCloseable {
         long sweepMs = config.sweepInterval().toMillis();
         housekeeping.scheduleWithFixedDelay(sweeper, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(this::closeIdleConnections, 1, 1, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(disk::refresh, 1, 1, TimeUnit.SECONDS);
     }
 
     private void closeIdleConnections() {
@@ -181,6 +199,11 @@ public final class WalkinServer implements AutoCloseable {
 
     public Sweeper sweeper() {
         return sweeper;
+    }
+
+    /** The data volume's guard (tests give it a simulated volume through {@link DiskGuard#useSpace}). */
+    public DiskGuard diskGuard() {
+        return disk;
     }
 
     /** Stops accepting, lets calls in flight finish (up to 10 s), then closes every connection. */

@@ -75,6 +75,11 @@ public record ApiError(int status, String code, String message, long retryAfter,
         return retryAfter(503, "server_busy", "server busy", 1);
     }
 
+    /** The data volume is (nearly) full (the disk guard): no new walk-in, no write that grows one. */
+    static ApiError serverStorageFull() {
+        return retryAfter(503, "server_storage_full", "server storage full", 30);
+    }
+
     static ApiError instanceBusy() {
         return retryAfter(503, "instance_busy", "instance busy", 1);
     }

@@ -10,4 +10,6 @@ final class Exchange {
     String instanceId;
     int sqlBytes;
     boolean bodyRead;
+    /** The per-IP request budget admitted it (POST /sql): its log line is not an edge line. */
+    boolean metered;
 }

@@ -16,6 +16,7 @@ final class Outcomes {
             case CallOutcome.RowTooLarge r -> ApiError.rowTooLarge(r.statement());
             case CallOutcome.Timeout t -> ApiError.TIMEOUT;
             case CallOutcome.StorageFull f -> ApiError.STORAGE_FULL;
+            case CallOutcome.ServerStorageFull f -> ApiError.serverStorageFull();
             case CallOutcome.OutOfMemory m -> ApiError.serverBusy();
             case CallOutcome.InstanceGone g -> ApiError.INSTANCE_NOT_FOUND;
         };

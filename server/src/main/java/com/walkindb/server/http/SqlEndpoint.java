@@ -91,7 +91,9 @@ final class SqlEndpoint {
                 request.getHeaders().getValuesList("X-Forwarded-For"));
         ex.sourceIp = client.address(); // the full address, for the access log and meta.json
         ex.clientKey = client.key();    // what the per-client limits count (IPv6: its network)
-        refuseUnless(p.ipRequests().tryConsume(ex.clientKey), ApiError::rateLimited);
+        Verdict verdict = p.ipRequests().tryConsume(ex.clientKey);
+        ex.metered = verdict.allowed(); // its access-log line is then paid for by the request budget
+        refuseUnless(verdict, ApiError::rateLimited);
     }
 
     /** Step 3 and 4: media type, size, JSON, sql, args, keyword pre-filter. */
@@ -160,6 +162,9 @@ final class SqlEndpoint {
             refuseUnless(p.instanceRequests().tryConsume(id.get()), ApiError::instanceRateLimited);
             return new Target(id.get(), false);
         }
+        if (p.store().disk().tripped()) {
+            throw new Stop(ApiError.serverStorageFull()); // before any budget is charged
+        }
         refuseUnless(p.ipCreations().tryConsume(ex.clientKey), ApiError::newInstanceRateLimited);
         UUID id = p.uuids().next();
         long expiresMillis = Instance.createdMillis(id) + p.ttl().toMillis();
@@ -169,6 +174,9 @@ final class SqlEndpoint {
             instance = p.store().create(id, ex.sourceIp);
         } catch (IOException | RuntimeException e) {
             p.live().cancel(ex.clientKey, expiresMillis);
+            if (e instanceof IOException && p.store().disk().nearlyFullNow()) {
+                throw new Stop(ApiError.serverStorageFull()); // the store removed what it had made
+            }
             throw e;
         }
         // From here on every answer carries the session, so the caller can keep the walk-in.

@@ -1,6 +1,8 @@
 package com.walkindb.server.http;
 
 import com.walkindb.server.accesslog.AccessLog;
+import com.walkindb.server.ratelimit.ClientAddress;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -19,6 +21,7 @@ public final class WalkinHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(WalkinHandler.class);
 
     private final SqlEndpoint sql;
+    private final ClientAddress clientAddress;
     private final StaticAssets assets = new StaticAssets();
     private final AccessLog accessLog;
     private final Clock clock;
@@ -27,6 +30,7 @@ public final class WalkinHandler extends Handler.Abstract {
     /** {@code healthy}: the /healthz body, {"status":"ok"} plus which sandbox layers are live. */
     public WalkinHandler(EndpointParts parts, AccessLog accessLog, Clock clock, byte[] healthy) {
         this.sql = new SqlEndpoint(parts);
+        this.clientAddress = parts.clientAddress();
         this.accessLog = accessLog;
         this.clock = clock;
         this.healthy = healthy.clone();
@@ -113,12 +117,20 @@ public final class WalkinHandler extends Handler.Abstract {
             return;
         }
         try {
-            String ip = ex.sourceIp != null ? ex.sourceIp
-                    : Request.getRemoteAddr(request);
-            accessLog.record(clock.instant(), ip, ex.instanceId, method, response.getStatus(), ex.sqlBytes,
-                    request.getHeaders().get(HttpHeader.USER_AGENT));
+            accessLog.record(clock.instant(), ex.sourceIp != null ? ex.sourceIp : sourceIp(request), ex.instanceId,
+                    method, response.getStatus(), ex.sqlBytes, request.getHeaders().get(HttpHeader.USER_AGENT),
+                    ex.metered);
         } catch (RuntimeException e) {
             LOG.warn("access log write failed: {}", e.toString());
         }
+    }
+
+    /** The caller's address as POST /sql would count it (behind a trusted proxy: from X-Forwarded-For). */
+    private String sourceIp(Request request) {
+        if (request.getConnectionMetaData().getRemoteSocketAddress() instanceof InetSocketAddress peer
+                && peer.getAddress() != null) {
+            return clientAddress.resolve(peer.getAddress(), request.getHeaders().getValuesList("X-Forwarded-For")).address();
+        }
+        return Request.getRemoteAddr(request);
     }
 }

@@ -1,5 +1,6 @@
 package com.walkindb.server.instance;
 
+import com.walkindb.server.sql.DatabaseTemplate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -30,30 +31,49 @@ public final class InstanceStore {
     private final Path root;
     private final Clock clock;
     private final Duration ttl;
-    private final byte[] template;
+    private final DatabaseTemplate template;
+    private final DiskGuard disk;
 
-    /** {@code template}: the bytes every new walk-in's database starts from. */
-    public InstanceStore(Path dataDir, Clock clock, Duration ttl, byte[] template) throws IOException {
+    /** {@code template}: what every new walk-in's database starts from; {@code disk}: the volume's guard. */
+    public InstanceStore(Path dataDir, Clock clock, Duration ttl, DatabaseTemplate template, DiskGuard disk)
+            throws IOException {
         this.root = dataDir.resolve("instances");
         this.clock = clock;
         this.ttl = ttl;
-        this.template = template.clone();
+        this.template = template;
+        this.disk = disk;
         Files.createDirectories(root);
+    }
+
+    /** The data volume's guard: while it is tripped no walk-in is created and none grows. */
+    public DiskGuard disk() {
+        return disk;
     }
 
     /**
      * Creates the walk-in: its directory, meta.json and the database (a copy of the template).
      * meta.json is written in place, not renamed: a torn one is harmless, as the UUIDv7 alone
-     * tells the walk-in's age and only the creator address would be lost.
+     * tells the walk-in's age and only the creator address would be lost. When any step fails
+     * (a full disk), what was made is removed again before the exception leaves.
      */
     public Instance create(UUID id, String creator) throws IOException {
         Instant created = Instant.ofEpochMilli(Instance.createdMillis(id));
         Instance instance = new Instance(id, created, created.plus(ttl), creator);
+        byte[] database = template.bytes();
         Path dir = directory(id);
         Files.createDirectory(dir);
-        Files.writeString(dir.resolve(META_FILE), MetaJson.write(instance), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        Files.write(dir.resolve(DB_FILE), template, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            Files.writeString(dir.resolve(META_FILE), MetaJson.write(instance), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.write(dir.resolve(DB_FILE), database, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException | RuntimeException e) {
+            try {
+                delete(id);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         return instance;
     }
 

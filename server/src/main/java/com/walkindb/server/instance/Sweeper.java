@@ -57,6 +57,9 @@ public final class Sweeper implements Runnable {
             }
         });
         live.prune();
+        if (deleted.get() > 0) {
+            store.disk().refresh(); // space came back: a tripped disk guard may clear now
+        }
         return deleted.get();
     }
 }

@@ -57,7 +57,11 @@ public final class Walkins {
         if (connection == null) {
             try {
                 connection = WalkinConnection.open(store.databaseFile(id));
+                connection.diskCheck(store.disk()::nearlyFullNow);
             } catch (SqliteException e) {
+                if (e.primaryCode() != ResultCodes.NOMEM && store.disk().nearlyFullNow()) {
+                    return new CallOutcome.ServerStorageFull(); // e.g. no room for the -wal file
+                }
                 return switch (e.primaryCode()) {
                     case ResultCodes.CANTOPEN -> new CallOutcome.InstanceGone();
                     // Other tenants hold the shared SQLite heap right now: busy, not broken.
@@ -65,6 +69,9 @@ public final class Walkins {
                     default -> throw new IllegalStateException("cannot open walk-in " + id + ": " + e.getMessage(), e);
                 };
             }
+        }
+        if (store.disk().tripped() && !freezeSize(connection)) {
+            return new CallOutcome.ServerStorageFull();
         }
         CallOutcome outcome;
         try {
@@ -79,6 +86,17 @@ public final class Walkins {
             connection.close();
         }
         return outcome;
+    }
+
+    /** The disk guard is tripped: this call may read and rewrite pages, not add any (false: closed, refuse it). */
+    private static boolean freezeSize(WalkinConnection connection) {
+        try {
+            connection.freezeSize();
+            return true;
+        } catch (SqliteException | RuntimeException e) {
+            connection.close();
+            return false;
+        }
     }
 
     /** Deletes an expired walk-in unless a call holds it right now (then the next sweep does). */

@@ -37,19 +37,24 @@ public final class SecretStore {
     private final SecureRandom random;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile Snapshot snapshot;
-    private boolean unsaved; // guarded by lock
+    private boolean unsaved; // guarded by lock (and set before the store is shared)
 
-    private SecretStore(Path file, Clock clock, SecureRandom random, SecretPair pair) {
+    /** {@code unsaved}: the pair is newer than the file (saving failed); retried within a minute. */
+    private SecretStore(Path file, Clock clock, SecureRandom random, SecretPair pair, boolean unsaved) {
         this.file = file;
         this.clock = clock;
         this.random = random;
-        this.snapshot = new Snapshot(pair, startOfDayAfter(pair.day()));
+        this.unsaved = unsaved;
+        long checkAt = startOfDayAfter(pair.day());
+        this.snapshot = new Snapshot(pair, unsaved ? Math.min(checkAt, clock.millis() + SAVE_RETRY_MILLIS) : checkAt);
     }
 
     /**
      * Loads the secrets from {@code dataDir/secrets}, creating the directory and a fresh
      * pair if missing, and rotates them if their day has passed. A corrupt file or one
-     * whose mode is not 0600 fails with an {@link IOException} naming the file.
+     * whose mode is not 0600 fails with an {@link IOException} naming the file, and so does a
+     * missing file that cannot be created (with the system's reason). A rotation that cannot be
+     * saved is used from memory and saved later, as at run time.
      */
     public static SecretStore open(Path dataDir, Clock clock) throws IOException {
         return open(dataDir, clock, new SecureRandom());
@@ -68,10 +73,22 @@ public final class SecretStore {
         LocalDate today = utcDate(clock.millis());
         SecretPair stored = Files.exists(file, LinkOption.NOFOLLOW_LINKS) ? SecretsFile.read(file) : null;
         SecretPair pair = stored == null ? SecretPair.fresh(today, random) : stored.advancedTo(today, random);
+        boolean unsaved = false;
         if (pair != stored) {
-            SecretsFile.write(file, pair);
+            try {
+                SecretsFile.write(file, pair);
+            } catch (IOException e) {
+                if (stored == null) {
+                    throw e; // no secrets at all: the data directory is unusable
+                }
+                // A rotation that cannot be saved (a full disk) must not stop the server: tokens
+                // signed with the stored pair stay valid, the new pair serves from memory.
+                LOG.log(System.Logger.Level.WARNING, e.getMessage()
+                        + "; using the rotated secrets from memory and retrying every minute");
+                unsaved = true;
+            }
         }
-        return new SecretStore(file, clock, random, pair);
+        return new SecretStore(file, clock, random, pair, unsaved);
     }
 
     /** The secrets file, for messages and tests. */

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -58,12 +59,13 @@ final class SecretsFile {
         return parse(new String(bytes, StandardCharsets.US_ASCII), file);
     }
 
+    /** Writes the pair; a failure is an {@link IOException} naming the file and the system's reason. */
     static void write(Path file, SecretPair pair) throws IOException {
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        // A crash between create and move leaves a temp file; it holds nothing we need.
-        Files.deleteIfExists(temp);
-        Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE));
         try {
+            // A crash between create and move leaves a temp file; it holds nothing we need.
+            Files.deleteIfExists(temp);
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_READ_WRITE));
             // The umask may have narrowed the mode at creation; the file must be exactly 0600.
             Files.setPosixFilePermissions(temp, OWNER_READ_WRITE);
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -80,8 +82,16 @@ final class SecretsFile {
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
             }
-            throw e;
+            throw new IOException("cannot write HMAC secrets file " + file + ": " + reason(e), e);
         }
+    }
+
+    /** The system's words for a failure ("No space left on device"), without repeating the path. */
+    static String reason(IOException e) {
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     static String format(SecretPair pair) {

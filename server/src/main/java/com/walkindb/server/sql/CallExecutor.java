@@ -27,6 +27,7 @@ public final class CallExecutor {
 
     /** The state of one call. */
     private static final class Run {
+        private final WalkinConnection connection;
         private final SqliteConnection db;
         private final CallAuthorizer auth;
         private final String sql;
@@ -40,6 +41,7 @@ public final class CallExecutor {
 
         Run(WalkinConnection connection, String sql, CallArgs args, AnswerMemory memory) {
             this.result = new ResultBuilder(memory);
+            this.connection = connection;
             this.db = connection.sqlite();
             this.auth = connection.authorizer();
             this.sql = sql;
@@ -188,6 +190,10 @@ public final class CallExecutor {
                 // SQLite reports a refused function as a plain error ("not authorized to use
                 // function: x"), not as SQLITE_AUTH: the authorizer's own record decides.
                 return new CallOutcome.Forbidden(auth.denial(), statement);
+            }
+            if ((e.primaryCode() == ResultCodes.FULL || e.primaryCode() == ResultCodes.IOERR)
+                    && connection.storageRefused()) {
+                return new CallOutcome.ServerStorageFull(); // the volume's, not the caller's 10 MB
             }
             return switch (e.primaryCode()) {
                 case ResultCodes.AUTH -> new CallOutcome.Forbidden(

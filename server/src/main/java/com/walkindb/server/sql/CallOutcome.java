@@ -29,6 +29,9 @@ public sealed interface CallOutcome {
     /** The 10 MB cap was hit: 507. */
     record StorageFull() implements CallOutcome {}
 
+    /** The data volume is (nearly) full, or the disk guard is tripped: 503, rolled back. */
+    record ServerStorageFull() implements CallOutcome {}
+
     /** SQLite's process-wide heap limit, or the answer budget ({@link AnswerMemory}), was hit: 503. */
     record OutOfMemory() implements CallOutcome {}
 

@@ -7,6 +7,7 @@ import com.walkindb.sqlite.SqliteConnection;
 import com.walkindb.sqlite.SqliteException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * A SQLite connection to one walk-in's file with the server's settings in force (SPEC §3):
@@ -28,6 +29,8 @@ public final class WalkinConnection implements AutoCloseable {
 
     private final SqliteConnection sqlite;
     private final CallAuthorizer authorizer;
+    private BooleanSupplier diskNearlyFull = () -> false;
+    private boolean sizeFrozen;
 
     private WalkinConnection(SqliteConnection sqlite) {
         this.sqlite = sqlite;
@@ -78,6 +81,40 @@ public final class WalkinConnection implements AutoCloseable {
         return sqlite;
     }
 
+    /**
+     * For the next call only (the disk guard is tripped): no page beyond those the database has,
+     * so a write that would grow it fails with SQLITE_FULL before touching the disk.
+     * {@code PRAGMA max_page_count} never goes below the current page count, so 1 means "as now".
+     * {@link #resetAfterCall()} puts the 10 MB cap back.
+     */
+    public void freezeSize() throws SqliteException {
+        sizeFrozen = true;
+        serverPragma("PRAGMA max_page_count=1");
+    }
+
+    /** How a failed write learns whether the volume ran out of space (see {@link #storageRefused()}). */
+    public void diskCheck(BooleanSupplier nearlyFull) {
+        this.diskNearlyFull = nearlyFull;
+    }
+
+    /**
+     * Whether a write that failed with SQLITE_FULL or an I/O error this call is the server's
+     * storage (503), not the caller's 10 MB cap: the size was frozen, or the volume is (nearly) full.
+     */
+    boolean storageRefused() {
+        return sizeFrozen || diskNearlyFull.getAsBoolean();
+    }
+
+    /** The server's own setting, past the authorizer (which refuses max_page_count to callers). */
+    private void serverPragma(String sql) throws SqliteException {
+        sqlite.authorizer(null);
+        try {
+            sqlite.exec(sql);
+        } finally {
+            sqlite.authorizer(authorizer);
+        }
+    }
+
     CallAuthorizer authorizer() {
         return authorizer;
     }
@@ -93,6 +130,10 @@ public final class WalkinConnection implements AutoCloseable {
             }
             sqlite.clearDeadline();
             applyLimitsAndSwitches();
+            if (sizeFrozen) {
+                serverPragma("PRAGMA max_page_count=" + Config.MAX_PAGE_COUNT);
+                sizeFrozen = false;
+            }
             return sqlite.autocommit();
         } catch (SqliteException | RuntimeException e) {
             return false;

@@ -289,6 +289,20 @@ abstract class AbuseSuite {
         return o;
     }
 
+    /** A server of the case's own on {@code dataDir} (left in place when the harness closes it). */
+    protected OwnServer ownServerIn(Path dataDir, Map<String, String> env) throws Exception {
+        OwnServer o = new OwnServer(dataDir, env);
+        ownServers.add(o);
+        return o;
+    }
+
+    /** Closes the case's own servers now (the harness still checks what they answered). */
+    protected void closeOwnServers() throws IOException {
+        for (OwnServer o : ownServers) {
+            o.close();
+        }
+    }
+
     static String hex(int bytes) {
         byte[] b = new byte[bytes];
         RANDOM.nextBytes(b);

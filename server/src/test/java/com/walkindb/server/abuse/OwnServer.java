@@ -14,7 +14,16 @@ final class OwnServer implements AutoCloseable {
     private boolean closed;
 
     OwnServer(Map<String, String> env) throws Exception {
-        this.server = TestServer.start(env);
+        this(TestServer.start(env));
+    }
+
+    /** On {@code dataDir}, which stays when it is closed. */
+    OwnServer(java.nio.file.Path dataDir, Map<String, String> env) throws Exception {
+        this(TestServer.startIn(dataDir, env));
+    }
+
+    private OwnServer(TestServer server) {
+        this.server = server;
         this.fdsAtStart = HostChecks.openFiles(server.serverPid()).size();
         this.http = new Http(server.baseUrl());
         this.raw = new RawHttp(http);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The rows of SPEC §2's error table that come from budgets and load: the four 429s (each with
  * Retry-After, each on a server whose limit is set through the environment variable production
- * reads), the order of the creation checks, X-Forwarded-For behind a trusted proxy, and the two
+ * reads), the order of the creation checks, X-Forwarded-For behind a trusted proxy, and the three
  * 503s. The rest of the table is in {@link ErrorTableTest}.
  */
 class ErrorTableBudgetsTest {
@@ -138,6 +138,28 @@ class ErrorTableBudgetsTest {
             assertThat(slow.get().status()).isEqualTo(408);
             assertThat(rows(narrow.sql("SELECT 1"))).isEqualTo("[[1]]");
             assertThat(narrow.instanceDirs()).as("the refused call created nothing").isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aFullDataVolumeIsServerStorageFullForNewWalkinsAndGrowingWrites() throws Exception {
+        long mib = 1024 * 1024;
+        try (TestServer guarded = TestServer.start(Map.of("WALKINDB_DISK_MIN_FREE_MB", "64",
+                "WALKINDB_DISK_MIN_FREE_PERCENT", "0"))) {
+            String s = guarded.sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)").session();
+            guarded.simulateDisk(10 * mib, 1000 * mib);
+            Reply fresh = guarded.sql("SELECT 1");
+            assertError(fresh, 503, "server storage full");
+            assertThat(fresh.header("Retry-After")).isEqualTo("30");
+            Answers.assertNoSessionHeaders(fresh);
+            assertThat(guarded.instanceDirs()).isEqualTo(1);
+            Reply grow = guarded.sql(Wire.counter(100) + "INSERT INTO t SELECT randomblob(4000) FROM c", null, s);
+            assertError(grow, 503, "server storage full");
+            assertThat(rows(guarded.sql("SELECT count(*) FROM t", null, s))).as("rolled back; reads work")
+                    .isEqualTo("[[1]]");
+            guarded.realDisk();
+            assertThat(guarded.sql(Wire.counter(100) + "INSERT INTO t SELECT randomblob(4000) FROM c", null, s).status())
+                    .isEqualTo(200);
         }
     }
 

@@ -208,6 +208,13 @@ class OpenApiConformanceTest {
             expect(soft, 200, "POST", "/sql", limited.sql("SELECT 1", null, first));
             expect(soft, 429, "POST", "/sql", limited.sql("SELECT 1", null, first));
         }
+        try (TestServer guarded = TestServer.start(Map.of("WALKINDB_DISK_MIN_FREE_MB", "64",
+                "WALKINDB_DISK_MIN_FREE_PERCENT", "0"))) {
+            String kept = guarded.sql("CREATE TABLE t(x)").session();
+            guarded.simulateDisk(1024 * 1024, 1L << 40);
+            expect(soft, 503, "POST", "/sql", guarded.sql("SELECT 1"));
+            expect(soft, 503, "POST", "/sql", guarded.sql("CREATE TABLE u(x)", null, kept));
+        }
         try (TestServer narrow = TestServer.start(Map.of("WALKINDB_MAX_INFLIGHT", "1", "WALKINDB_RATE_LIMIT_REQS", "2"))) {
             Future<Reply> slow = Wire.background(() -> narrow.sql(ENDLESS));
             Wire.sleep(300);

@@ -1,6 +1,7 @@
 package com.walkindb.server.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -167,5 +168,45 @@ class SecretRotationTest {
         SecretStore reopened = SecretStore.open(dataDir, clock);
 
         assertThat(new SessionTokens(reopened, new SecureRandom()).verify(token)).isEmpty();
+    }
+
+    /** A non-empty directory where the temp file goes: every save fails, even as root (a full disk's stand-in). */
+    private static Path blockSaving(Path secretsFile) throws Exception {
+        Path blocker = secretsFile.resolveSibling(SecretsFile.NAME + ".tmp");
+        Files.createDirectories(blocker);
+        Files.createFile(blocker.resolve("x"));
+        return blocker;
+    }
+
+    @Test
+    void restartOnTheNextDayWhenTheRotationCannotBeSavedStartsAndSavesItLater() throws Exception {
+        String yesterday = tokens.issue(ID);
+        Path blocker = blockSaving(store.file());
+        clock.set("2025-11-22T06:00:00Z");
+
+        SecretStore reopened = SecretStore.open(dataDir, clock);
+        SessionTokens restarted = new SessionTokens(reopened, new SecureRandom());
+        String today = restarted.issue(ID);
+        assertThat(restarted.verify(yesterday)).contains(ID);
+        assertThat(restarted.verify(today)).contains(ID);
+        assertThat(SecretsFile.read(reopened.file()).day()).isEqualTo(LocalDate.parse("2025-11-21"));
+
+        Files.delete(blocker.resolve("x"));
+        Files.delete(blocker);
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(restarted.verify(today)).contains(ID);
+        assertThat(SecretsFile.read(reopened.file()).current()).isEqualTo(reopened.current().current());
+    }
+
+    @Test
+    void aMissingSecretsFileThatCannotBeCreatedFailsOpenNamingTheFile() throws Exception {
+        Path fresh = dataDir.resolve("fresh");
+        Path file = fresh.resolve(SecretStore.DIRECTORY).resolve(SecretsFile.NAME);
+        blockSaving(file);
+
+        assertThatThrownBy(() -> SecretStore.open(fresh, clock))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageStartingWith("cannot write HMAC secrets file " + file + ": ");
+        assertThat(file).doesNotExist();
     }
 }

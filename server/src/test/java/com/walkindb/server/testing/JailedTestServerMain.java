@@ -19,6 +19,8 @@ import java.time.Duration;
  * <ul>
  *   <li>{@code advance <millis>}: moves the clock forward; answers {@code JAILED-TEST-SERVER ok};</li>
  *   <li>{@code sweep}: one sweeper pass now; answers {@code JAILED-TEST-SERVER swept <n>};</li>
+ *   <li>{@code disk <usable> <total>}: the disk guard sees a volume with these figures (bytes);
+ *       {@code disk real}: the data volume again; answers {@code JAILED-TEST-SERVER ok};</li>
  *   <li>end of stdin: closes the server and exits 0.</li>
  * </ul>
  * A command that fails answers {@code JAILED-TEST-SERVER error <why>}.
@@ -62,6 +64,10 @@ public final class JailedTestServerMain {
             }
             if (command.equals("sweep")) {
                 return "swept " + server.sweeper().sweep();
+            }
+            if (command.startsWith("disk ")) {
+                TestServer.simulateDisk(server, command.substring("disk ".length()));
+                return "ok";
             }
             return "error unknown command: " + command;
         } catch (Exception e) {

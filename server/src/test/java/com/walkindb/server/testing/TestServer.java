@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.walkindb.server.WalkinServer;
 import com.walkindb.server.config.Config;
 import com.walkindb.server.config.EnvConfigReader;
+import com.walkindb.server.instance.DiskGuard;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -88,6 +89,14 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A server on an existing data directory (a test's own volume, or a restart after close), which
+     * it leaves in place when closed (jailed if {@link #jailed()}).
+     */
+    public static TestServer startIn(Path dataDir, Map<String, String> env) throws Exception {
+        return new TestServer(dataDir, false, jailed() ? null : new TestClock(), env);
+    }
+
     public static TestServer start() throws Exception {
         return start(Map.of());
     }
@@ -137,6 +146,34 @@ public final class TestServer implements AutoCloseable {
             return Integer.parseInt(child.command("sweep").substring("swept ".length()));
         }
         return server.sweeper().sweep();
+    }
+
+    /**
+     * The disk guard sees a volume of {@code total} bytes with {@code usable} free (both backends);
+     * the guard's verdict is updated before this returns.
+     */
+    public void simulateDisk(long usable, long total) {
+        diskCommand(usable + " " + total);
+    }
+
+    /** The disk guard reads the real data volume again. */
+    public void realDisk() {
+        diskCommand("real");
+    }
+
+    private void diskCommand(String args) {
+        if (child != null) {
+            child.command("disk " + args);
+        } else {
+            simulateDisk(server, args);
+        }
+    }
+
+    /** {@code args}: "usable total" or "real". */
+    static void simulateDisk(WalkinServer server, String args) {
+        String[] parts = args.trim().split(" ");
+        server.diskGuard().useSpace(parts[0].equals("real") ? null
+                : DiskGuard.Space.fixed(Long.parseLong(parts[0]), Long.parseLong(parts[1])));
     }
 
     /** In-process only; with a jailed server use {@link #advanceClock}. */
