@@ -7,18 +7,23 @@ import com.walkindb.server.sandbox.Sandbox;
 import com.walkindb.server.sandbox.SandboxException;
 import com.walkindb.server.sandbox.SandboxStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts walkindb from the environment (SPEC §6). Prints {@code walkindb listening on <url>} on
- * stdout once it accepts requests; SIGTERM / Ctrl-C stop it cleanly: no new calls, calls in
- * flight finish, connections close, so no walk-in is left half-written.
+ * stdout once it accepts requests; SIGTERM / Ctrl-C stop it within {@link #STOP_LIMIT}: no new
+ * calls, calls in flight finish (or, stuck past their deadline, are left uncommitted), then exit 0.
  *
  * <p>Before anything else the process confines itself ({@link Sandbox}, WALKINDB_SANDBOX); below
  * Landlock ABI 8 that re-executes the JVM once, so {@code main} runs twice in the same process.
  */
 public final class Main {
     private static final String JETTY_REFS_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
+    /** The most a stop may take from the signal to the exit: the calls' wait and a second for the rest. */
+    static final Duration STOP_LIMIT = WalkinServer.STOP_WAIT.plusSeconds(1);
 
     private Main() {}
 
@@ -49,14 +54,40 @@ public final class Main {
             System.exit(1);
             return;
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "walkindb-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "walkindb-shutdown"));
         System.out.println("walkindb listening on " + server.baseUrl() + " (data in " + config.dataDir() + ")");
         System.out.flush();
-        stopped.await();
+        new CountDownLatch(1).await(); // until a signal runs the hook, which ends the process
+    }
+
+    /**
+     * SIGTERM / Ctrl-C: a bounded stop (docs/DEPLOY.md). Calls in flight get their deadline and a
+     * grace ({@link WalkinServer#STOP_WAIT}); one still in native code after that (SQLite does not
+     * leave a native function early) is left behind, its transaction uncommitted, and the process
+     * exits anyway: the JVM would otherwise wait for it. A watchdog halts the process if stopping
+     * itself hangs. Exit status 0 either way, as for any stop that was asked for.
+     */
+    private static void stop(WalkinServer server) {
+        Logger log = LoggerFactory.getLogger(Main.class);
+        log.info("stopping: no new calls; calls in flight get up to {} s", WalkinServer.STOP_WAIT.toSeconds());
+        Thread.ofPlatform().daemon().name("walkindb-stop-watchdog").start(() -> {
+            try {
+                Thread.sleep(STOP_LIMIT);
+            } catch (InterruptedException e) {
+                return;
+            }
+            log.error("stopping took over {} s; exiting without finishing", STOP_LIMIT.toSeconds());
+            Runtime.getRuntime().halt(0);
+        });
+        long left = server.stop();
+        if (left > 0) {
+            log.warn("stopped; {} call(s) still in native code after {} s left behind, their transactions uncommitted",
+                    left, WalkinServer.STOP_WAIT.toSeconds());
+        } else {
+            log.info("stopped");
+        }
+        // Halt rather than return: the JVM would exit 143 after SIGTERM, and wait on nothing else.
+        Runtime.getRuntime().halt(0);
     }
 
     /**

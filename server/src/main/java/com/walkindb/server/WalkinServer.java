@@ -30,10 +30,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -59,6 +61,12 @@ public final class WalkinServer implements AutoCloseable {
     private static final long IDLE_TIMEOUT_MS = 15_000;
     private static final int PLATFORM_THREADS_MAX = 32;
     private static final int PLATFORM_THREADS_MIN = 4;
+    /**
+     * How long calls in flight get to finish once a stop begins: their deadline, and a grace for
+     * the wait before it starts (the walk-in's gate, a SQL slot), rolling back and writing the
+     * answer. A call still in native code after that is left behind.
+     */
+    public static final Duration STOP_WAIT = Config.QUERY_DEADLINE.plusSeconds(2);
 
     private final Config config;
     private final Server jetty;
@@ -70,14 +78,18 @@ public final class WalkinServer implements AutoCloseable {
     private final AccessLog accessLog;
     private final ScheduledExecutorService housekeeping;
     private final DiskGuard disk;
+    private final SandboxStatus sandbox;
+    private final GracefulHandler graceful;
 
+    /** A server in a process nobody confined (tests run it inside their own JVM). */
     public WalkinServer(Config config, Clock clock) throws IOException {
-        this(config, clock, SandboxStatus.notApplied());
+        this(config, clock, null);
     }
 
-    /** {@code sandbox}: the confinement {@code Main} applied to this process, reported by /healthz. */
+    /** {@code sandbox}: the confinement {@code Main} applied to this process, logged once the server listens. */
     public WalkinServer(Config config, Clock clock, SandboxStatus sandbox) throws IOException {
         this.config = config;
+        this.sandbox = sandbox;
         Sqlite.hardHeapLimit(config.sqliteHeapLimit());
         SecureRandom random = new SecureRandom();
         Files.createDirectories(config.dataDir());
@@ -131,10 +143,11 @@ public final class WalkinServer implements AutoCloseable {
         jetty.addConnector(connector);
         // A body trickling in slower than this is cut off (Jetty 12.1 enforces it in this handler,
         // not through HttpConfiguration): 8 KB may take at most ~16 s.
-        jetty.setHandler(new GracefulHandler(new MinimumDataRateHandler(
-                new WalkinHandler(parts, accessLog, clock, sandbox.healthJson()), MIN_BODY_BYTES_PER_SECOND, 0)));
+        this.graceful = new GracefulHandler(new MinimumDataRateHandler(
+                new WalkinHandler(parts, accessLog, clock), MIN_BODY_BYTES_PER_SECOND, 0));
+        jetty.setHandler(graceful);
         jetty.setErrorHandler(new JsonErrorHandler());
-        jetty.setStopTimeout(10_000);
+        jetty.setStopTimeout(STOP_WAIT.toMillis());
         jetty.setStopAtShutdown(false);
 
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -168,6 +181,9 @@ public final class WalkinServer implements AutoCloseable {
 
     public void start() throws Exception {
         jetty.start();
+        if (sandbox != null) {
+            LOG.info("{}", sandbox.logLine()); // the operator's copy of what /healthz no longer publishes
+        }
         long sweepMs = config.sweepInterval().toMillis();
         housekeeping.scheduleWithFixedDelay(sweeper, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
         housekeeping.scheduleWithFixedDelay(this::closeIdleConnections, 1, 1, TimeUnit.SECONDS);
@@ -206,18 +222,31 @@ public final class WalkinServer implements AutoCloseable {
         return disk;
     }
 
-    /** Stops accepting, lets calls in flight finish (up to 10 s), then closes every connection. */
-    @Override
-    public void close() {
+    /**
+     * Stops accepting, lets calls in flight finish (for at most {@link #STOP_WAIT}), then closes
+     * every connection and the idle walk-in connections. Returns how many calls were still
+     * running: stuck in native code past their deadline, with their walk-in's transaction not
+     * committed (SQLite rolls it back when the walk-in is next opened). Never waits on them.
+     */
+    public long stop() {
         housekeeping.shutdownNow();
         try {
             jetty.stop();
+        } catch (TimeoutException callsLeft) {
+            // Jetty stopped anyway; the calls still running are counted below
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server: {}", e.toString());
         }
-        cache.closeAll();
+        cache.closeAll(); // idle connections only: a connection in use belongs to its call
         if (accessLog != null) {
             accessLog.close();
         }
+        return graceful.getCurrentRequestCount();
+    }
+
+    /** {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
     }
 }

@@ -2,68 +2,161 @@ package com.walkindb.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.walkindb.server.testing.ChildJvm;
+import com.walkindb.server.testing.StallingServerMain;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A real server process: SIGTERM lets the call in flight finish, then exits cleanly. */
+/**
+ * Real server processes and SIGTERM (docs/DEPLOY.md, "Stopping"): calls in flight finish and the
+ * process exits 0; a call stuck in native code past its deadline does not hold the process, which
+ * exits within {@link Main#STOP_LIMIT}, and the walk-in it was writing is intact on the next start.
+ */
 class ShutdownTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Generous on a loaded machine; a stop that waited on the stuck call would take a minute. */
+    private static final Duration EXIT_BOUND = Main.STOP_LIMIT.plusSeconds(5);
+    private static final Duration STALL = Duration.ofSeconds(60);
+
     @TempDir Path data;
+    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
-    void sigtermLetsTheCallInFlightFinishAndLeavesNoWalFiles() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName());
-        pb.environment().put("WALKINDB_ADDR", "127.0.0.1:0");
-        pb.environment().put("WALKINDB_DATA_DIR", data.toString());
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            String url = null;
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                Matcher m = Pattern.compile("walkindb listening on (http://\\S+)").matcher(line);
-                if (m.find()) {
-                    url = m.group(1);
-                    break;
-                }
-            }
-            assertThat(url).as("start-up line").isNotNull();
-            HttpClient http = HttpClient.newHttpClient();
-            // About a second of work: long enough to be in flight when the signal arrives.
-            String body = "{\"sql\": \"CREATE TABLE t(x); INSERT INTO t VALUES (1), (2), (3); "
-                    + "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 1500000) SELECT count(*) FROM c\"}";
-            CompletableFuture<HttpResponse<String>> inFlight = http.sendAsync(
-                    HttpRequest.newBuilder(URI.create(url + "/sql")).header("Content-Type", "application/json")
-                            .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(300);
-            p.destroy(); // SIGTERM
+    void sigtermLetsTheCallInFlightFinishThenExitsZeroAndLeavesNoWalFiles() throws Exception {
+        try (ChildJvm server = ChildJvm.start(Main.class.getName(), env("on"))) {
+            String url = listening(server);
+            // About a second of work; the 2 s deadline ends it in any case.
+            CompletableFuture<HttpResponse<String>> inFlight = post(url, null, "CREATE TABLE t(x); "
+                    + "INSERT INTO t VALUES (1), (2), (3); "
+                    + "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 1500000) SELECT count(*) FROM c");
+            // In flight means inside the handler (a request Jetty has not handed over yet is refused
+            // with 503 once the stop begins): its walk-in's directory exists from step 5 on.
+            awaitWalkinDirectory();
+            server.terminate();
             HttpResponse<String> r = inFlight.get(20, TimeUnit.SECONDS);
             assertThat(r.statusCode()).as(r.body()).isIn(200, 408);
-            assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("process exits").isTrue();
-            assertThat(p.exitValue()).isIn(0, 143);
+            assertThat(server.waitFor(EXIT_BOUND)).as("process exits").isTrue();
+            assertThat(server.exitDescription()).as(server.stderr()).isEqualTo("exit status 0");
+            assertThat(server.stderr()).contains("stopping: no new calls", "stopped").doesNotContain("left behind");
             try (Stream<Path> files = Files.walk(data.resolve("instances"))) {
                 assertThat(files.map(f -> f.getFileName().toString()))
                         .noneMatch(n -> n.endsWith("-wal") || n.endsWith("-shm") || n.endsWith("-journal"));
             }
-        } finally {
-            p.destroyForcibly();
+        }
+    }
+
+    /**
+     * The call holds SQLite in a native function for a minute (the test-only {@code random(ms)},
+     * see StallingServerMain) after writing 5 MB, which spilled into the WAL uncommitted. SIGTERM
+     * must end the process long before the call would, and the next start must find the walk-in
+     * as its last committed call left it.
+     */
+    @Test
+    void aCallStuckInNativeCodeDoesNotHoldTheStopAndItsPartialWriteIsGoneAfterRestart() throws Exception {
+        String session;
+        try (ChildJvm server = ChildJvm.start(StallingServerMain.class.getName(), env("off"))) {
+            String url = listening(server);
+            HttpResponse<String> kept = post(url, null, "CREATE TABLE t(x); INSERT INTO t VALUES ('kept')").get();
+            assertThat(kept.statusCode()).as(kept.body()).isEqualTo(200);
+            session = kept.headers().firstValue("X-Walkin-Session").orElseThrow();
+            CompletableFuture<HttpResponse<String>> stuck = post(url, session,
+                    "INSERT INTO t SELECT randomblob(500000) FROM (WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL "
+                            + "SELECT i + 1 FROM c WHERE i < 10) SELECT i FROM c); SELECT random(" + STALL.toMillis() + ")");
+            String stall = server.awaitLine("STALL ");
+            assertThat(stall).as("the call reached the stall; its answer: %s; stderr:\n%s",
+                    stuck.handle((r, e) -> r != null ? r.body() : String.valueOf(e)).getNow("none yet"),
+                    server.stderr()).isEqualTo("STALL " + STALL.toMillis());
+            Path wal = onlyWalkin().resolve("db.sqlite-wal");
+            assertThat(Files.size(wal)).as("uncommitted pages spilled into the WAL").isGreaterThan(1_000_000);
+
+            long start = System.nanoTime();
+            server.terminate();
+            assertThat(server.waitFor(EXIT_BOUND)).as("exits within %s of SIGTERM", EXIT_BOUND).isTrue();
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(server.exitDescription()).as(server.stderr()).isEqualTo("exit status 0");
+            assertThat(took).isLessThan(EXIT_BOUND);
+            assertThat(server.stderr()).contains("1 call(s) still in native code after 4 s left behind");
+            try {
+                assertThat(stuck.get(10, TimeUnit.SECONDS).statusCode()).as("the stuck call has no answer").isNotEqualTo(200);
+            } catch (ExecutionException connectionClosed) {
+                // what a client sees: the server went away mid-call
+            }
+        }
+        try (ChildJvm again = ChildJvm.start(Main.class.getName(), env("off"))) {
+            String url = listening(again);
+            HttpResponse<String> read = post(url, session, "SELECT x FROM t; PRAGMA integrity_check").get();
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+            assertThat(JSON.readTree(read.body()).path("rows").toString()).isEqualTo("[[\"ok\"]]");
+            HttpResponse<String> rows = post(url, session, "SELECT x FROM t").get();
+            assertThat(JSON.readTree(rows.body()).path("rows").toString()).isEqualTo("[[\"kept\"]]");
+            again.terminate();
+            assertThat(again.waitFor(EXIT_BOUND)).isTrue();
+            assertThat(again.exitDescription()).isEqualTo("exit status 0");
+        }
+    }
+
+    private Map<String, String> env(String sandbox) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("WALKINDB_ADDR", "127.0.0.1:0");
+        env.put("WALKINDB_DATA_DIR", data.toString());
+        env.put("WALKINDB_SANDBOX", sandbox);
+        return env;
+    }
+
+    private static String listening(ChildJvm server) throws InterruptedException {
+        String line = server.awaitLine("walkindb listening on ");
+        assertThat(line).as("start-up line; stderr:\n" + server.stderr()).isNotNull();
+        return line.substring("walkindb listening on ".length()).split(" ")[0];
+    }
+
+    private CompletableFuture<HttpResponse<String>> post(String url, String session, String sql) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + "/sql")).timeout(Duration.ofSeconds(90))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("sql", sql))));
+        if (session != null) {
+            b.header("X-Walkin-Session", session);
+        }
+        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Waits (up to 20 s) for the first walk-in directory. */
+    private void awaitWalkinDirectory() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (walkins().isEmpty()) {
+            assertThat(System.nanoTime() - deadline).as("a walk-in directory appears").isNegative();
+            Thread.sleep(5);
+        }
+    }
+
+    private Path onlyWalkin() throws IOException {
+        List<Path> dirs = walkins();
+        assertThat(dirs).hasSize(1);
+        return dirs.get(0);
+    }
+
+    private List<Path> walkins() throws IOException {
+        Path instances = data.resolve("instances");
+        if (!Files.isDirectory(instances)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(instances)) {
+            return s.toList();
         }
     }
 }

@@ -35,6 +35,11 @@ public record ApiError(int status, String code, String message, long retryAfter,
         return of(400, "invalid_args", "invalid args: " + why);
     }
 
+    /** {@code name} as the table spells it, whatever the request's spelling. */
+    static ApiError duplicateHeader(String name) {
+        return of(400, "duplicate_header", "duplicate header: " + name);
+    }
+
     static ApiError forbiddenKeyword(String keyword) {
         return of(400, "forbidden_sql_keyword", "forbidden sql keyword: " + keyword);
     }

@@ -6,21 +6,20 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.walkindb.server.json.JsonFactories;
+import com.walkindb.server.json.StrictText;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Strict JSON for POST /sql bodies (SPEC §2 "invalid json"): a UTF-8 object, no repeated key,
- * at most 32 levels deep, no number literal over 100 characters, nothing after the object.
- * {@code args} is kept as a plain tree (List, Map, String, Long, BigInteger, Double, Boolean,
- * null) for {@link ArgsReader}, because SPEC §1 checks {@code sql} before the args' shape.
+ * Strict JSON for POST /sql bodies (docs/API.md, "invalid json"): a UTF-8 object, no repeated
+ * key, at most 32 levels deep, no number literal over 100 characters, nothing after the object,
+ * and no string or key that SQLite would not get unchanged (malformed UTF-8 bytes, or half of a
+ * surrogate pair written as an escape, backslash-u D800 to DFFF). {@code args} is kept as a
+ * plain tree (List, Map, String, Long, BigInteger, Double, Boolean, null) for {@link ArgsReader},
+ * because the order of checks looks at {@code sql} before the args' shape.
  */
 final class BodyParser {
     /** The body's two fields; {@code sql} null when absent or not a string. */
@@ -48,8 +47,17 @@ final class BodyParser {
     private BodyParser() {}
 
     static Body parse(byte[] bytes) throws InvalidJson {
-        String text = utf8(bytes);
-        try (JsonParser p = JSON.createParser(text)) {
+        // Jackson's byte parser decodes leniently (overlong forms, CESU-8 surrogates and code
+        // points past U+10FFFF come out as characters), so the bytes are checked first; that also
+        // spares decoding the body into a String before parsing it. A byte-order mark, which
+        // Jackson would skip, is not JSON text either.
+        StrictText.Bytes scan = StrictText.scan(bytes);
+        if (scan == StrictText.Bytes.MALFORMED || startsWithByteOrderMark(bytes)) {
+            throw new InvalidJson("not UTF-8 JSON text");
+        }
+        // Well-formed bytes decode to whole surrogate pairs; only an escape can leave half of one.
+        boolean escapes = scan == StrictText.Bytes.SURROGATE_ESCAPES;
+        try (JsonParser p = JSON.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidJson("not an object");
             }
@@ -57,18 +65,18 @@ final class BodyParser {
             boolean argsPresent = false;
             Object args = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
+                String name = exact(p.currentName(), escapes);
                 JsonToken value = p.nextToken();
                 switch (name) {
                     case "sql" -> {
-                        Object v = tree(p, value, 1);
+                        Object v = tree(p, value, escapes);
                         sql = v instanceof String s ? s : null;
                     }
                     case "args" -> {
-                        args = tree(p, value, 1);
+                        args = tree(p, value, escapes);
                         argsPresent = args != null; // null counts as absent
                     }
-                    default -> tree(p, value, 1); // unknown fields are ignored, but must be valid JSON
+                    default -> tree(p, value, escapes); // unknown fields are ignored, but must be valid JSON
                 }
             }
             if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
@@ -80,24 +88,25 @@ final class BodyParser {
         }
     }
 
-    private static Object tree(JsonParser p, JsonToken t, int depth) throws IOException, InvalidJson {
+    /** The value starting at {@code t}; {@code escapes}: strings may hold a surrogate escape. */
+    private static Object tree(JsonParser p, JsonToken t, boolean escapes) throws IOException, InvalidJson {
         return switch (t) {
             case START_OBJECT -> {
                 Map<String, Object> map = new LinkedHashMap<>();
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String key = p.currentName();
-                    map.put(key, tree(p, p.nextToken(), depth + 1));
+                    String key = exact(p.currentName(), escapes);
+                    map.put(key, tree(p, p.nextToken(), escapes));
                 }
                 yield map;
             }
             case START_ARRAY -> {
                 List<Object> list = new ArrayList<>();
                 for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
-                    list.add(tree(p, e, depth + 1));
+                    list.add(tree(p, e, escapes));
                 }
                 yield list;
             }
-            case VALUE_STRING -> p.getText();
+            case VALUE_STRING -> exact(p.getText(), escapes);
             case VALUE_NUMBER_INT -> {
                 checkNumberLength(p);
                 yield switch (p.getNumberType()) {
@@ -122,16 +131,15 @@ final class BodyParser {
         }
     }
 
-    private static String utf8(byte[] bytes) throws InvalidJson {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new InvalidJson("not UTF-8");
+    /** A decoded string or key, refused when an escape left half a surrogate pair in it. */
+    private static String exact(String s, boolean escapes) throws InvalidJson {
+        if (escapes && !StrictText.hasNoLoneSurrogate(s)) {
+            throw new InvalidJson("lone surrogate escape");
         }
+        return s;
     }
 
+    private static boolean startsWithByteOrderMark(byte[] b) {
+        return b.length >= 3 && b[0] == (byte) 0xEF && b[1] == (byte) 0xBB && b[2] == (byte) 0xBF;
+    }
 }

@@ -96,8 +96,12 @@ final class SqlEndpoint {
         refuseUnless(verdict, ApiError::rateLimited);
     }
 
-    /** Step 3 and 4: media type, size, JSON, sql, args, keyword pre-filter. */
+    /** Step 3 and 4: repeated headers, media type, size, JSON, sql, args, keyword pre-filter. */
     private SqlRequest readCall(Request request, Response response, Exchange ex) throws Stop, IOException {
+        String repeated = RepeatedHeaders.find(request.getHeaders());
+        if (repeated != null) {
+            throw new Stop(ApiError.duplicateHeader(repeated));
+        }
         if (!RequestBody.isJson(request)) {
             throw new Stop(ApiError.UNSUPPORTED_MEDIA_TYPE);
         }

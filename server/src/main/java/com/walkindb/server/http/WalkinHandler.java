@@ -3,6 +3,7 @@ package com.walkindb.server.http;
 import com.walkindb.server.accesslog.AccessLog;
 import com.walkindb.server.ratelimit.ClientAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -19,21 +20,20 @@ import org.slf4j.LoggerFactory;
  */
 public final class WalkinHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(WalkinHandler.class);
+    /** The whole public /healthz body: nothing about the process or its jail (docs/SECURITY.md). */
+    private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final SqlEndpoint sql;
     private final ClientAddress clientAddress;
     private final StaticAssets assets = new StaticAssets();
     private final AccessLog accessLog;
     private final Clock clock;
-    private final byte[] healthy;
 
-    /** {@code healthy}: the /healthz body, {"status":"ok"} plus which sandbox layers are live. */
-    public WalkinHandler(EndpointParts parts, AccessLog accessLog, Clock clock, byte[] healthy) {
+    public WalkinHandler(EndpointParts parts, AccessLog accessLog, Clock clock) {
         this.sql = new SqlEndpoint(parts);
         this.clientAddress = parts.clientAddress();
         this.accessLog = accessLog;
         this.clock = clock;
-        this.healthy = healthy.clone();
     }
 
     @Override
@@ -77,7 +77,7 @@ public final class WalkinHandler extends Handler.Abstract {
             }
             case "/healthz" -> {
                 if (allow(method, "GET", response, callback)) {
-                    Responses.json(response, 200, healthy, callback);
+                    Responses.json(response, 200, HEALTHY, callback);
                 }
             }
             case "/openapi.json" -> {

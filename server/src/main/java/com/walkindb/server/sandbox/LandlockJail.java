@@ -23,7 +23,7 @@ import java.util.List;
  * threads at once and no re-exec is needed.
  */
 final class LandlockJail {
-    /** What happened: live or not, the {@code /healthz} words, and the plan that was applied. */
+    /** What happened: live or not, the words the start-up log reports, and the plan that was applied. */
     record Outcome(boolean live, String status, int abi, JailPlan plan, long reexecMillis) {
         static Outcome off(String why) {
             return new Outcome(false, "off: " + why, 0, null, -1);

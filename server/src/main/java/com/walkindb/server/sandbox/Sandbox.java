@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * {@code WALKINDB_SANDBOX} asks. Called once, first thing, from {@code Main} — never from
  * {@code WalkinServer}, so tests that run servers inside their own JVM are never jailed.
  *
- * <p>Never silent: what was applied, or why not, goes to the log and to {@code /healthz}. With
+ * <p>Never silent: what was applied, or why not, goes to the start-up log. With
  * {@code require} a layer that cannot be applied stops start-up instead.
  *
  * <p>Order matters. The jail comes first and may re-execute the JVM; seccomp follows in the final
@@ -68,7 +68,7 @@ public final class Sandbox {
         return new SandboxStatus(jail.status(), seccomp);
     }
 
-    /** Installs layer 6b on every thread; returns the /healthz words. */
+    /** Installs layer 6b on every thread; returns what the start-up log reports of it. */
     static String installSeccomp(boolean require) throws SandboxException {
         List<SyscallPolicy.Entry> policy = SyscallPolicy.forProcess(Syscalls.pid());
         List<Bpf.Insn> program = Seccomp.compile(policy);

@@ -19,12 +19,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Goal: <b>protocol abuse</b>, one request at a time — break the HTTP layer instead of SQLite:
  * bodies over 8 KB by length or by chunks, request smuggling (Content-Length with
  * Transfer-Encoding, two lengths), malformed chunk framing, bodies cut short, huge headers and
- * URIs, invalid UTF-8, deep or huge JSON, duplicate keys, wrong media types and methods, path
- * traversal. ({@link AbuseProtocolConnectionTest} does the connection-level half.)
+ * URIs, invalid UTF-8 and lone surrogate escapes, deep or huge JSON, duplicate keys, repeated
+ * Content-Type or session headers, wrong media types and methods, path traversal. ({@link AbuseProtocolConnectionTest} does the connection-level half.)
  *
  * <p>What stops it: Jetty's parser (smuggling, framing, 8 KB header cap answered 431), the body
  * reader that stops at 8192 bytes (413, never buffering more), the strict JSON parser (UTF-8, no
- * duplicate keys, depth 32, numbers of at most 100 characters), the media-type check (415),
+ * half surrogate pairs, no duplicate keys, depth 32, numbers of at most 100 characters), the
+ * repeated-header check (400), the media-type check (415),
  * virtual threads per request (a stalled client holds no platform thread), and the error handler
  * that answers everything in the same JSON shape. Malformed HTTP may get a plain 400; never a 500.
  */
@@ -164,6 +165,37 @@ class AbuseProtocolTest extends AbuseSuite {
         byte[] surrogate = concat(ascii("{\"sql\":\"SELECT '"), new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0x80},
                 ascii("'\"}"));
         expect(raw.exchange(RawHttp.post(surrogate, "application/json", null), 1, 5000).only(), 400, "invalid json");
+    }
+
+    /**
+     * Text the server would have changed on the way in (half a surrogate pair became '?',
+     * CESU-8 and overlong bytes were decoded), and two session lines aimed at the victim behind
+     * the attacker's own token (a proxy that reads the last line sees the attacker's): all
+     * refused before any walk-in is reached or created.
+     */
+    @Test
+    void textTheServerWouldRewriteAndSplitSessionHeadersAreRefused() {
+        String own = expectOk(http.sql("SELECT 1")).session();
+        for (String body : new String[] {"{\"sql\":\"SELECT '\\ud800' AS q\"}",
+                "{\"sql\":\"SELECT hex(?)\",\"args\":[\"\\udc00\"]}", "{\"sql\":\"SELECT :k\",\"args\":{\"k\\ud800\":1}}"}) {
+            expect(raw.exchange(RawHttp.post(ascii(body), "application/json", null), 1, 5000).only(), 400, "invalid json");
+        }
+        byte[] cesu = concat(ascii("{\"sql\":\"SELECT '"), new byte[] {(byte) 0xed, (byte) 0xa0, (byte) 0xbd,
+                (byte) 0xed, (byte) 0xb8, (byte) 0x80}, ascii("'\"}"));
+        expect(raw.exchange(RawHttp.post(cesu, "application/json", null), 1, 5000).only(), 400, "invalid json");
+        byte[] overlongQuote = concat(ascii("{\"sql\":\"SELECT 1 WHERE 'a"), new byte[] {(byte) 0xc0, (byte) 0xa7},
+                ascii(" OR 1=1 --'\"}"));
+        expect(raw.exchange(RawHttp.post(overlongQuote, "application/json", null), 1, 5000).only(), 400, "invalid json");
+
+        String steal = "{\"sql\":\"SELECT * FROM " + victim.table() + "\"}";
+        for (String lines : new String[] {
+                "X-Walkin-Session: " + victim.token() + "\r\nX-Walkin-Session: " + own + "\r\n",
+                "X-Walkin-Session: " + own + "\r\nx-walkin-session: " + victim.token() + "\r\n"}) {
+            expect(raw.exchange(RawHttp.post(ascii(steal), "application/json", lines), 1, 5000).only(), 400,
+                    "duplicate header: X-Walkin-Session");
+        }
+        expect(raw.exchange(RawHttp.post(ascii(steal), "text/plain", "Content-Type: application/json\r\n"), 1, 5000)
+                .only(), 400, "duplicate header: Content-Type");
     }
 
     @Test

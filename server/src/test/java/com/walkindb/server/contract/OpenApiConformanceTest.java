@@ -164,6 +164,9 @@ class OpenApiConformanceTest {
         expect(soft, 400, "POST", "/sql", server.sql("INSERT INTO notes(body) VALUES(\"hi\")", null, session));
         expect(soft, 400, "POST", "/sql", server.sql("SELECT * FROM note", null, session));
         expect(soft, 400, "POST", "/sql", server.sql("SELECT zeroblob(800000)", null, session));
+        expect(soft, 400, "POST", "/sql", server.post("/sql", "{\"sql\":\"SELECT '\\ud800'\"}", null));
+        expect(soft, 400, "POST", "/sql", Wire.raw(server, "POST /sql HTTP/1.1\r\nHost: a\r\nContent-Type: application/json"
+                + "\r\ncontent-type: application/json\r\nContent-Length: 2", "{}".getBytes()));
         // 404, 405
         expect(soft, 404, "POST", "/sql", server.sql("SELECT 1", null, "wkn_" + "A".repeat(107)));
         expect(soft, 405, "GET", "/sql", server.get("/sql"));

@@ -16,6 +16,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A JVM child process on this test's class path (so it runs the code under test, not a packaged
@@ -35,6 +38,7 @@ public final class ChildJvm implements AutoCloseable {
     private final Writer stdin;
     private final BlockingQueue<String> stdout = new LinkedBlockingQueue<>();
     private final StringBuilder stderr = new StringBuilder();
+    private boolean stderrEnded; // guarded by stderr
     private final Thread stderrPump;
 
     private ChildJvm(Process process, String echoTag) {
@@ -51,8 +55,14 @@ public final class ChildJvm implements AutoCloseable {
                 if (stderr.length() > 2 * STDERR_TAIL) {
                     stderr.delete(0, stderr.length() - STDERR_TAIL);
                 }
+                stderr.notifyAll();
             }
-        }, () -> { });
+        }, () -> {
+            synchronized (stderr) {
+                stderrEnded = true;
+                stderr.notifyAll();
+            }
+        });
     }
 
     /** {@code mainClass} with {@link #TEST_FLAGS}, stderr kept but not echoed. */
@@ -164,6 +174,36 @@ public final class ChildJvm implements AutoCloseable {
             return stderr.length() > STDERR_TAIL ? "...\n" + stderr.substring(stderr.length() - STDERR_TAIL)
                     : stderr.toString();
         }
+    }
+
+    /**
+     * Waits until a line of stderr (within its last 64 KiB) matches {@code line}, and returns the
+     * match; null if none came within {@code wait} or before the child closed stderr.
+     */
+    public MatchResult awaitStderr(Pattern line, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        synchronized (stderr) {
+            while (true) {
+                Matcher m = line.matcher(stderr);
+                if (m.find()) {
+                    return m.toMatchResult(); // a copy: the buffer changes once the lock is gone
+                }
+                long left = deadline - System.nanoTime();
+                if (stderrEnded || left <= 0) {
+                    return null;
+                }
+                TimeUnit.NANOSECONDS.timedWait(stderr, left);
+            }
+        }
+    }
+
+    /**
+     * Sends the child SIGTERM, as systemd does to stop a service; does not wait. Through its
+     * process handle: {@code Process.destroy()} would also close our ends of its pipes, and what
+     * the child logs while it stops would be lost.
+     */
+    public void terminate() {
+        process.toHandle().destroy();
     }
 
     /** Kills the child by PID and waits up to 10 s for it. */

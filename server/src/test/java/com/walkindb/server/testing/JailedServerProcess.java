@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 
 /**
  * {@link TestServer}'s jailed backend: {@link JailedTestServerMain} in a child JVM with the
@@ -51,6 +53,16 @@ final class JailedServerProcess {
 
     long pid() {
         return child.pid();
+    }
+
+    /** The first line of the child's log that matches {@code line}, waiting up to 30 s; null if none. */
+    MatchResult awaitLog(Pattern line) throws InterruptedException {
+        return child.awaitStderr(line, COMMAND_TIMEOUT);
+    }
+
+    /** The child's log so far (its last 64 KiB), for failure messages. */
+    String log() {
+        return child.stderr();
     }
 
     /** Sends one command line and returns the answer after the prefix; fails on "error ..." or no answer. */

@@ -1,6 +1,5 @@
 package com.walkindb.server.testing;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.walkindb.server.WalkinServer;
 import com.walkindb.server.config.Config;
@@ -18,6 +17,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -28,7 +29,7 @@ import java.util.stream.Stream;
  * <p>Two backends. By default the server runs inside the test JVM (never jailed). With the system
  * property {@code walkindb.test.jailed=true} it runs in a child JVM ({@link JailedTestServerMain})
  * that confines itself with the production sandbox code and {@code WALKINDB_SANDBOX=require};
- * start-up fails unless its {@code /healthz} reports a live Landlock jail and seccomp filter.
+ * start-up fails unless its start-up log reports a live Landlock jail and seccomp filter.
  * Both backends offer {@link #advanceClock}, {@link #sweep} and {@link #serverPid}; only the
  * in-process one has {@link #clock()}, {@link #server()} and {@link #restart}.
  */
@@ -36,6 +37,8 @@ public final class TestServer implements AutoCloseable {
     /** The system property that selects the jailed child-process backend. */
     public static final String JAILED_PROPERTY = "walkindb.test.jailed";
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** WalkinServer's start-up line: {@code sandbox: landlock <state>; seccomp <state>}. */
+    private static final Pattern SANDBOX_LINE = Pattern.compile("sandbox: landlock ([^;\\n]*); seccomp ([^\\n]*)");
     private final Path dataDir;
     private final boolean ownsDir;
     /** In-process backend: the clock and the server (both null when jailed). */
@@ -196,14 +199,19 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** Fails unless the child's /healthz says both sandbox layers are live. */
-    private void checkJailed() throws IOException {
+    /**
+     * Fails unless the child's start-up log says both sandbox layers are live (the public
+     * /healthz says nothing about them) and /healthz answers.
+     */
+    private void checkJailed() throws IOException, InterruptedException {
+        MatchResult line = child.awaitLog(SANDBOX_LINE);
+        if (line == null || !line.group(1).startsWith("abi ") || !line.group(2).startsWith("on")) {
+            throw new IllegalStateException("the jailed test server (pid " + child.pid() + ") is not jailed: "
+                    + (line == null ? "no sandbox line in its log:\n" + child.log() : line.group()));
+        }
         Reply health = get("/healthz");
-        JsonNode sandbox = health.status() == 200 ? JSON.readTree(health.body()).path("sandbox") : null;
-        String landlock = sandbox == null ? null : sandbox.path("landlock").asText();
-        String seccomp = sandbox == null ? null : sandbox.path("seccomp").asText();
-        if (landlock == null || !landlock.startsWith("abi ") || !seccomp.startsWith("on")) {
-            throw new IllegalStateException("the jailed test server (pid " + child.pid() + ") is not jailed: /healthz "
+        if (health.status() != 200) {
+            throw new IllegalStateException("the jailed test server (pid " + child.pid() + ") answers /healthz "
                     + health.status() + " " + health.body());
         }
     }
