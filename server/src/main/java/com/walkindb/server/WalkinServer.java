@@ -5,6 +5,7 @@ import com.walkindb.server.config.Config;
 import com.walkindb.server.http.EndpointParts;
 import com.walkindb.server.http.JsonErrorHandler;
 import com.walkindb.server.http.PerIpConnectionLimit;
+import com.walkindb.server.http.RequestHeadDeadline;
 import com.walkindb.server.http.WalkinHandler;
 import com.walkindb.server.instance.ConnectionCache;
 import com.walkindb.server.instance.DiskGuard;
@@ -42,7 +43,6 @@ import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,8 +57,9 @@ public final class WalkinServer implements AutoCloseable {
     private static final int MAX_IPS = 10_000;
     private static final int MAX_TRACKED_INSTANCES = 100_000;
     private static final int SWEEP_BATCH = 10_000;
-    private static final long MIN_BODY_BYTES_PER_SECOND = 512;
     private static final long IDLE_TIMEOUT_MS = 15_000;
+    /** A request head must be complete this long after the connection opened or its last answer. */
+    private static final long HEAD_DEADLINE_MS = 20_000;
     private static final int PLATFORM_THREADS_MAX = 32;
     private static final int PLATFORM_THREADS_MIN = 4;
     /**
@@ -141,10 +142,12 @@ public final class WalkinServer implements AutoCloseable {
         connector.setPort(listen.getPort());
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         jetty.addConnector(connector);
-        // A body trickling in slower than this is cut off (Jetty 12.1 enforces it in this handler,
-        // not through HttpConfiguration): 8 KB may take at most ~16 s.
-        this.graceful = new GracefulHandler(new MinimumDataRateHandler(
-                new WalkinHandler(parts, accessLog, clock), MIN_BODY_BYTES_PER_SECOND, 0));
+        // Each byte resets the idle timeout, so trickles are bounded per request: the head here, the
+        // body by RequestBody's minimum rate (Jetty 12.1's MinimumDataRateHandler divided the bytes
+        // of all requests ever read by this request's time, so it stopped cutting anything).
+        RequestHeadDeadline heads = new RequestHeadDeadline(connector.getScheduler(), HEAD_DEADLINE_MS);
+        connector.addBean(heads);
+        this.graceful = new GracefulHandler(heads.around(new WalkinHandler(parts, accessLog, clock)));
         jetty.setHandler(graceful);
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(STOP_WAIT.toMillis());

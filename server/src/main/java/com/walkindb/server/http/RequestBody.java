@@ -2,17 +2,42 @@ package com.walkindb.server.http;
 
 import com.walkindb.server.config.Config;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Locale;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 
-/** Reads a POST body under the 8 KB cap without ever holding more than the cap plus one byte. */
+/**
+ * Reads a POST body under the 8 KB cap without ever holding more than the cap plus one byte, and
+ * cuts a body that arrives too slowly (docs/API.md, "Slow request bodies").
+ */
 final class RequestBody {
+    /** After the grace, a body must keep up with this rate, counting only its own bytes. */
+    static final long MIN_BYTES_PER_SECOND = 512;
+    static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    /** The body fell behind the minimum rate, or Jetty's idle timeout ended it: 408. */
+    static final class TooSlow extends IOException {
+        TooSlow(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     private RequestBody() {}
 
-    /** The body, or null when it is over the cap (by Content-Length or while reading). */
+    /**
+     * The body, or null when it is over the cap (by Content-Length or while reading). A request
+     * that has received {@code n} bytes of its body must have its next byte by
+     * {@link #allowanceNanos}{@code (n)} after the read began, else {@link TooSlow}: a trickle is
+     * cut once the grace is over, and 8 KB takes at most the grace plus 16 s whatever the
+     * server has read for others before.
+     */
     static byte[] read(Request request) throws IOException {
         long declared = request.getLength();
         if (declared > Config.MAX_BODY_BYTES) {
@@ -20,16 +45,66 @@ final class RequestBody {
         }
         byte[] buf = new byte[Config.MAX_BODY_BYTES + 1];
         int n = 0;
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            int r;
-            while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
-                n += r;
+        long start = System.nanoTime();
+        Semaphore arrived = new Semaphore(0);
+        while (true) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                awaitMore(request, arrived, start + allowanceNanos(n), n);
+                continue;
+            }
+            try {
+                if (Content.Chunk.isFailure(chunk)) {
+                    throw failure(chunk.getFailure());
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                int take = Math.min(bytes.remaining(), buf.length - n);
+                bytes.get(buf, n, take);
+                n += take;
+                if (n > Config.MAX_BODY_BYTES) {
+                    return null; // the rest stays unread
+                }
+                if (chunk.isLast()) {
+                    return Arrays.copyOf(buf, n);
+                }
+            } finally {
+                chunk.release();
             }
         }
-        if (n > Config.MAX_BODY_BYTES) {
-            return null;
+    }
+
+    /** How long after the read began a body of which {@code bytes} arrived may wait for more. */
+    static long allowanceNanos(long bytes) {
+        return GRACE_NANOS + bytes * TimeUnit.SECONDS.toNanos(1) / MIN_BYTES_PER_SECOND;
+    }
+
+    /** Waits until Jetty has more of the body or the deadline passes. */
+    private static void awaitMore(Request request, Semaphore arrived, long deadline, int received)
+            throws IOException {
+        long wait = deadline - System.nanoTime();
+        if (wait > 0) {
+            request.demand(arrived::release); // runs once; a demand left pending by a timeout is harmless
+            try {
+                if (arrived.tryAcquire(wait, TimeUnit.NANOSECONDS)) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while reading the request body");
+            }
         }
-        return java.util.Arrays.copyOf(buf, n);
+        throw new TooSlow("request body under " + MIN_BYTES_PER_SECOND + " bytes/s (" + received
+                + " bytes arrived)", null);
+    }
+
+    /** Jetty's failure of the body as an IOException; its idle timeout counts as too slow. */
+    private static IOException failure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof TimeoutException) {
+                return new TooSlow("request body idle", failure);
+            }
+        }
+        return new IOException(failure);
     }
 
     /** application/json, with no charset or charset=utf-8. */

@@ -138,12 +138,15 @@ final class SqlEndpoint {
     }
 
     /**
-     * The body, null when over the cap. A body the HTTP layer gave up on (too slow, malformed
-     * chunking, the client went away) ends the request with the HTTP layer's own status.
+     * The body, null when over the cap. A body too slow (under the minimum rate, or idle) is 408;
+     * one the HTTP layer gave up on otherwise (malformed chunking, the client went away) ends the
+     * request with the HTTP layer's own status.
      */
     private static byte[] readBody(Request request) throws Stop {
         try {
             return RequestBody.read(request);
+        } catch (RequestBody.TooSlow e) {
+            throw new Stop(ApiError.BODY_TIMEOUT);
         } catch (IOException | RuntimeException e) {
             int code = e instanceof org.eclipse.jetty.http.HttpException he ? he.getCode()
                     : e.getCause() instanceof org.eclipse.jetty.http.HttpException he ? he.getCode() : 400;

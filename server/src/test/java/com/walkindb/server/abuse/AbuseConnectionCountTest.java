@@ -100,10 +100,8 @@ class AbuseConnectionCountTest extends AbuseSuite {
     }
 
     /**
-     * A body trickling in far below 512 B/s is cut by the minimum data rate, CAP + 1 times. On a
-     * server of its own: Jetty 12.1's MinimumDataRateHandler divides the bytes its server has read
-     * in all (not this request's) by this request's time, so on a server that has read other
-     * bodies a trickle is not cut for a long time.
+     * A body trickling in far below 512 B/s is cut by the minimum data rate, CAP + 1 times, on a
+     * server of its own.
      */
     @Test
     void tricklingBodiesCutByTheMinimumDataRate() throws Exception {

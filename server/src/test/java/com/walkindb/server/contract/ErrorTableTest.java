@@ -280,6 +280,19 @@ class ErrorTableTest {
         assertThat(rows(server.sql("SELECT count(*) FROM t", null, s))).isEqualTo("[[0]]");
     }
 
+    @Test
+    void bodyStalledPastItsAllowanceIs408RequestBodyTimeout() throws Exception {
+        long start = System.nanoTime();
+        Reply r = Wire.raw(server, "POST /sql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100", "{\"sql\":".getBytes(StandardCharsets.ISO_8859_1));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertError(r, 408, "request body timeout");
+        assertThat(r.json().path("code").asText()).isEqualTo("request_body_timeout");
+        assertThat(r.header("Connection")).isEqualTo("close");
+        // 7 bytes, then nothing: cut when the 3 s grace (plus 7/512 s) is over
+        assertThat(took).isBetween(Duration.ofMillis(3000), Duration.ofMillis(9000));
+    }
+
     // ---- 413 -------------------------------------------------------------------------------
 
     @Test

@@ -201,6 +201,9 @@ class OpenApiConformanceTest {
         for (Reply r : waiting) {
             exchange(soft, "POST", "/sql", r);
         }
+        // 408 request body timeout: 7 bytes of a 100-byte body, then nothing
+        expect(soft, 408, "POST", "/sql", Wire.raw(server, "POST /sql HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 100", "{\"sql\":".getBytes(StandardCharsets.US_ASCII)));
 
         // 429 (each budget) and 503 server busy need their own limits
         try (TestServer limited = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_NEW_INSTANCES", "2",
