@@ -9,6 +9,8 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -172,6 +174,52 @@ class AbuseConnectionCountTest extends AbuseSuite {
             }
             Stats.line(attack.getKey() + ": " + answered + " of " + (CAP + 1) + " answers read before the close");
             countIsBackToZero(attack.getKey());
+        }
+    }
+
+    /**
+     * CAP request heads trickled a byte at a time (each byte resets the idle timeout) until the
+     * server closes them at the 20 s head deadline: that close gives the places back too.
+     */
+    @Test
+    void tricklingHeadsClosedAtTheHeadDeadline() throws Exception {
+        List<Socket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < CAP; i++) {
+                Socket s = connect();
+                s.setSoTimeout(250); // paces the trickle: about a byte a second on each
+                send(s, ascii("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "));
+                open.add(s);
+            }
+            long start = System.nanoTime();
+            List<Socket> closed = new ArrayList<>();
+            while (closed.size() < CAP && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(35)) {
+                for (Socket s : open) {
+                    if (!closed.contains(s) && trickleClosed(s)) {
+                        closed.add(s);
+                    }
+                }
+            }
+            long held = (System.nanoTime() - start) / 1_000_000;
+            Stats.max("connection_count.trickled_head_cut.ms", held, CAP + " trickled heads");
+            assertThat(closed).as("trickled heads the server closed within 35 s").hasSize(CAP);
+        } finally {
+            for (Socket s : open) {
+                s.close();
+            }
+        }
+        countIsBackToZero("request heads closed at the head deadline");
+    }
+
+    /** Sends one more byte of a head; whether the server has closed the connection. */
+    private static boolean trickleClosed(Socket s) {
+        try {
+            send(s, ascii("a"));
+            return s.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (IOException reset) {
+            return true;
         }
     }
 
