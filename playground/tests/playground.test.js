@@ -23,7 +23,7 @@ const run = promisify(execFile);
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-// The limits are lifted through SPEC §6's variables: the suite makes more calls per
+// The limits are lifted through the variables of docs/CONFIGURATION.md: the suite makes more calls per
 // minute than one person would.
 const LIFTED = {
   WALKINDB_RATE_LIMIT_REQS: '100000',

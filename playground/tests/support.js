@@ -46,7 +46,7 @@ function serverJar() {
 
 /**
  * Starts the server on a free loopback port with a fresh data directory.
- * `env` adds variables (SPEC §6), e.g. lifted rate limits or a short TTL.
+ * `env` adds variables (docs/CONFIGURATION.md), e.g. lifted rate limits or a short TTL.
  */
 export async function startServer(env = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'walkindb-playground-'));

@@ -129,7 +129,7 @@ export async function startServer({ env = {} } = {}) {
 }
 
 /**
- * Every access-log record the server has written so far (SPEC §5), oldest first.
+ * Every access-log record the server has written so far (docs/SECURITY.md, access log), oldest first.
  * @param {string} dataDir
  * @returns {Record<string, unknown>[]}
  */

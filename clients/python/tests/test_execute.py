@@ -235,7 +235,7 @@ class BlobTests(unittest.TestCase):
 
 class FullTextTests(unittest.TestCase):
     def test_create_virtual_table_affects_no_rows(self) -> None:
-        # SPEC: only INSERT, REPLACE, UPDATE and DELETE count towards rows_affected.
+        # the contract: only INSERT, REPLACE, UPDATE and DELETE count towards rows_affected.
         created = Client(SERVER.base_url).execute("CREATE VIRTUAL TABLE docs USING fts5(body)")
         self.assertEqual(created, Result(columns=[], rows=[], rows_affected=0, truncated=False))
 

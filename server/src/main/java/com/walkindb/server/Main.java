@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts walkindb from the environment (SPEC §6). Prints {@code walkindb listening on <url>} on
+ * Starts walkindb from the environment (docs/CONFIGURATION.md). Prints {@code walkindb listening on <url>} on
  * stdout once it accepts requests; SIGTERM / Ctrl-C stop it within {@link #STOP_LIMIT}: no new
  * calls, calls in flight finish (or, stuck past their deadline, are left uncommitted), then exit 0.
  *

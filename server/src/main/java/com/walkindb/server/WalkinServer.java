@@ -81,6 +81,7 @@ public final class WalkinServer implements AutoCloseable {
     private final DiskGuard disk;
     private final SandboxStatus sandbox;
     private final GracefulHandler graceful;
+    private final CircuitBreaker breaker;
 
     /** A server in a process nobody confined (tests run it inside their own JVM). */
     public WalkinServer(Config config, Clock clock) throws IOException {
@@ -109,8 +110,9 @@ public final class WalkinServer implements AutoCloseable {
         this.answerMemory = new AnswerMemory(config.answerMemory());
         Walkins walkins = new Walkins(store, new InstanceGates(), cache, workers, answerMemory);
         this.sweeper = new Sweeper(store, walkins, live, SWEEP_BATCH);
+        this.breaker = new CircuitBreaker(config.maxInflight());
         var parts = new EndpointParts(
-                new CircuitBreaker(config.maxInflight()),
+                breaker,
                 clients,
                 new KeyedBudgets<ClientKey>(config.requestsPerMinute(), MAX_IPS, clock),
                 new KeyedBudgets<ClientKey>(config.creationsPerMinute(), MAX_IPS, clock),
@@ -218,6 +220,19 @@ public final class WalkinServer implements AutoCloseable {
 
     public Sweeper sweeper() {
         return sweeper;
+    }
+
+    /**
+     * Calls in flight now: from their walk-in's gate (step 6) to the end of their execution. Tests
+     * wait on it to know a call is really running, instead of sleeping.
+     */
+    public int callsInFlight() {
+        return breaker.inFlight();
+    }
+
+    /** Calls running in SQLite now (past their walk-in's gate, holding a SQL slot). */
+    public int callsInSql() {
+        return workers.busy();
     }
 
     /** The data volume's guard (tests give it a simulated volume through {@link DiskGuard#useSpace}). */

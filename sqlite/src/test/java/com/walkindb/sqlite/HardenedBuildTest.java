@@ -11,7 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The library carries the compile-time hardening of DESIGN §2 and the features callers need. */
+/** The library carries the compile-time hardening of docs/SECURITY.md, layer 1 and the features callers need. */
 class HardenedBuildTest {
     @TempDir Path dir;
     SqliteConnection db;

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Every limit and knob of the server, read once at start-up (see {@link EnvConfigReader}) and
- * never changed afterwards. Defaults are SPEC §1–§6; tests and benchmarks lift them through the
+ * never changed afterwards. Defaults are those of docs/CONFIGURATION.md; tests and benchmarks lift them through the
  * same environment variables production uses.
  *
  * @param listen              WALKINDB_ADDR, host:port (port 0 picks a free one)

@@ -1,7 +1,7 @@
 package com.walkindb.server.config;
 
 /**
- * How the process confines itself (SPEC §4 layer 6, {@code com.walkindb.server.sandbox}).
+ * How the process confines itself (docs/SECURITY.md, layer 6, {@code com.walkindb.server.sandbox}).
  *
  * @param mode               WALKINDB_SANDBOX: {@code on} applies what the kernel offers and logs what
  *                           it cannot, {@code require} refuses to start without both layers,

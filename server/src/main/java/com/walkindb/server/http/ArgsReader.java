@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks the shape and value types of {@code args} (SPEC §1) and turns them into
+ * Checks the shape and value types of {@code args} (docs/API.md) and turns them into
  * {@link CallArgs}: an array binds positionally, an object by name (keys without prefix).
  */
 final class ArgsReader {

@@ -2,7 +2,7 @@ package com.walkindb.server.http;
 
 import com.walkindb.server.sql.CallOutcome;
 
-/** The one place where an executor outcome becomes an HTTP answer (SPEC §2). */
+/** The one place where an executor outcome becomes an HTTP answer (docs/API.md, errors). */
 final class Outcomes {
     private Outcomes() {}
 

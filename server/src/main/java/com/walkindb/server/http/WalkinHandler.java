@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Routes every request (SPEC §1): CORS on all responses, OPTIONS → 204, the known paths with
+ * Routes every request (docs/API.md): CORS on all responses, OPTIONS → 204, the known paths with
  * their methods (405 with Allow otherwise), 404 for the rest; then writes the access-log line.
  * A bug surfaces as 500 "internal error" with the cause in the server log only.
  */

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Keeps the open connections of recently used walk-ins so a hot walk-in skips the ~300 µs of
- * open + settings + close per call (DESIGN §2). Only idle connections live here: a call
+ * open + settings + close per call (docs/ARCHITECTURE.md). Only idle connections live here: a call
  * {@link #take}s its walk-in's connection out (under the walk-in's gate) and {@link #put}s it
  * back after resetting it, so no two threads ever hold one. Bounded in count; connections idle
  * longer than the idle time are closed by {@link #closeIdle()}, so idle walk-ins hold no memory.

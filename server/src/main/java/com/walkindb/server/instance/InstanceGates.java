@@ -7,7 +7,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One call at a time per walk-in (SPEC §1 step 6). A gate exists only while someone holds or
+ * One call at a time per walk-in (docs/API.md, order of checks step 6). A gate exists only while someone holds or
  * waits for it, so idle walk-ins cost nothing here; waiting is fair (first come, first served).
  */
 public final class InstanceGates {

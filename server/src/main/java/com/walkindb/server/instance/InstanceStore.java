@@ -16,7 +16,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * The filesystem is the metadata store (SPEC §3): {@code DATA/instances/<uuid>/} holds
+ * The filesystem is the metadata store (docs/API.md, sessions and walk-ins): {@code DATA/instances/<uuid>/} holds
  * {@code db.sqlite} (and its WAL files while in use) and {@code meta.json}.
  *
  * <p>Whether a walk-in is alive is decided without I/O: its creation time is the UUIDv7's

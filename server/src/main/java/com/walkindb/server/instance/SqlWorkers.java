@@ -15,8 +15,10 @@ import java.util.concurrent.Semaphore;
  */
 public final class SqlWorkers {
     private final Semaphore slots;
+    private final int capacity;
 
     public SqlWorkers(int concurrency) {
+        this.capacity = concurrency;
         this.slots = new Semaphore(concurrency, true);
     }
 
@@ -32,5 +34,10 @@ public final class SqlWorkers {
         } finally {
             slots.release();
         }
+    }
+
+    /** Slots taken now: calls past their walk-in's gate, running in SQLite. */
+    public int busy() {
+        return capacity - slots.availablePermits();
     }
 }

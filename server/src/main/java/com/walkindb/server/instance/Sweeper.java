@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes expired walk-ins (SPEC §3: every 30 s). Each run survives its own failures: an error on
+ * Deletes expired walk-ins (docs/API.md, sessions and walk-ins: every 30 s). Each run survives its own failures: an error on
  * one walk-in is logged and the run goes on; an error of the whole run is logged and the next
  * run tries again. A run deletes at most {@code maxPerRun} walk-ins so it never hogs the disk.
  */

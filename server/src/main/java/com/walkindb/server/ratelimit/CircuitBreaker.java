@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Bounds the SQL calls in flight (WALKINDB_MAX_INFLIGHT): past the bound the server answers
  * 503 at once instead of queueing without limit. A call counts from its walk-in's gate to the end
- * of its execution; SPEC §1 step 2 only asks {@link #isOpen()}, so a client still sending its
+ * of its execution; step 2 of the order of checks (docs/API.md) only asks {@link #isOpen()}, so a client still sending its
  * body (however slowly) holds no slot.
  */
 public final class CircuitBreaker {

@@ -26,7 +26,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * What the Landlock jail lets the process touch (SPEC §4 layer 6a), computed from the running JVM
+ * What the Landlock jail lets the process touch (docs/SECURITY.md, layer 6a), computed from the running JVM
  * and the configuration. Everything else — other files, other directories, device nodes, creating
  * symlinks, sockets or FIFOs anywhere — is denied by the kernel.
  *

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Confines the server process (SPEC §4 layer 6): the Landlock filesystem and network jail (6a,
+ * Confines the server process (docs/SECURITY.md, layer 6): the Landlock filesystem and network jail (6a,
  * {@link LandlockJail}), then the seccomp system-call allowlist (6b, {@link SyscallPolicy}), as
  * {@code WALKINDB_SANDBOX} asks. Called once, first thing, from {@code Main} — never from
  * {@code WalkinServer}, so tests that run servers inside their own JVM are never jailed.

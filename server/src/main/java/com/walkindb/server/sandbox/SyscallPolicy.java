@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * The system calls walkindb may make once it runs (SPEC §4 layer 6b), for Linux x86_64. Built from
+ * The system calls walkindb may make once it runs (docs/SECURITY.md, layer 6b), for Linux x86_64. Built from
  * strace of the server under load (start-up, SQL with FTS5, GC, JIT, sweeps, shutdown) and trimmed
  * of everything a database server has no use for. Anything not listed fails with EPERM, except
  * {@code clone3}, which fails with ENOSYS: glibc then falls back to {@code clone}, which the

@@ -8,7 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Issues and verifies session tokens (SPEC §3): {@code wkn_} followed by the unpadded
+ * Issues and verifies session tokens (docs/API.md, sessions and walk-ins): {@code wkn_} followed by the unpadded
  * base64url of {@code uuid (16 bytes, big-endian) ‖ nonce (32 random bytes) ‖
  * HMAC-SHA256(secret, uuid ‖ nonce)}, 111 characters in all. Verification answers empty for
  * every failure without throwing and without saying why, so callers can answer one 404

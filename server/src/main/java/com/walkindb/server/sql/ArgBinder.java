@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Binds a call's args to its statements as they are compiled (SPEC §1 "args"): an array is
+ * Binds a call's args to its statements as they are compiled (docs/API.md, "args"): an array is
  * consumed in order, each statement taking as many values as it has parameters; an object is
  * looked up by parameter name without its prefix. Mismatches are reported, never guessed.
  */

@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
- * The authorizer of every walk-in connection (SPEC §4 layer 2): allowlists of introspection
+ * The authorizer of every walk-in connection (docs/SECURITY.md, layer 2): allowlists of introspection
  * PRAGMAs, functions and virtual-table modules; no TEMP objects; no ATTACH/DETACH (which is how
  * {@code VACUUM INTO} arrives); nothing that shows a server path.
  *

@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 import java.util.Base64;
 
 /**
- * Encodes result rows to JSON as they are stepped, enforcing the caps of SPEC §1: at most
+ * Encodes result rows to JSON as they are stepped, enforcing the caps of docs/API.md: at most
  * 10 000 rows and 1 MiB of encoded rows per response (rows dropped whole, {@code truncated}
  * set), and no single row over 1 MiB. Only the last statement with columns is kept.
  */

@@ -1,6 +1,6 @@
 package com.walkindb.server.sql;
 
-/** A value a caller binds to a statement parameter (SPEC §1 "args"). */
+/** A value a caller binds to a statement parameter (docs/API.md, "args"). */
 public sealed interface SqlValue {
     record Int(long value) implements SqlValue {}
 

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * A SQLite connection to one walk-in's file with the server's settings in force (SPEC §3):
+ * A SQLite connection to one walk-in's file with the server's settings in force (docs/API.md, sessions and walk-ins):
  * WAL, 10 MB page cap, busy timeout, the sqlite3_limit caps, DEFENSIVE, no double-quoted
  * strings, untrusted schema, the deadline check and, installed last, the authorizer.
  *
@@ -18,7 +18,7 @@ import java.util.function.BooleanSupplier;
  * transaction and re-applies the limits and switches, so every call starts from the same state.
  */
 public final class WalkinConnection implements AutoCloseable {
-    /** SPEC §3 limits, applied on open and again after every call. */
+    /** The limits of docs/API.md, applied on open and again after every call. */
     static final Map<Limit, Integer> LIMITS = Map.ofEntries(
             Map.entry(Limit.SQL_LENGTH, 8192), Map.entry(Limit.LENGTH, 1_000_000), Map.entry(Limit.COLUMN, 100),
             Map.entry(Limit.EXPR_DEPTH, 50), Map.entry(Limit.COMPOUND_SELECT, 10),

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>What stops it: the authorizer's PRAGMA allowlist (introspection only — every settings
  * PRAGMA, in assignment, call and {@code pragma_*} table-valued form, is 400
  * {@code forbidden sql: PRAGMA <name>}) and function allowlist; limits and switches re-applied
- * after every call; the rate limits of SPEC §4 layer 7 keyed by the socket's peer address (no
+ * after every call; the rate limits of docs/SECURITY.md, layer 7 keyed by the socket's peer address (no
  * trusted proxies configured, so {@code X-Forwarded-For} is ignored); the gate (one call at a
  * time per walk-in, 503 {@code instance busy} after 2 s); the circuit breaker (503
  * {@code server busy}).
@@ -101,7 +101,7 @@ class AbuseCapBypassTest extends AbuseSuite {
                 "invalid sql: unsafe use of virtual table \"pragma_cache_size\"");
     }
 
-    /** SPEC §2: an authorizer refusal of a function is {@code forbidden sql: function <name>}. */
+    /** docs/API.md, errors: an authorizer refusal of a function is {@code forbidden sql: function <name>}. */
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"sqlite_compileoption_get:SELECT sqlite_compileoption_get(0)",
             "sqlite_compileoption_used:SELECT sqlite_compileoption_used('OMIT_LOAD_EXTENSION')",

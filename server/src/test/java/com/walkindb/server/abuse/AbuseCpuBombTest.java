@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
  * recursive CTEs, cartesian products, huge sorts, pathological LIKE, printf with a 2e9
  * precision, statements so big that compiling them is the work), or starve everyone else.
  *
- * <p>What stops it: the 2 s deadline of the call (SPEC §4 layer 4), checked by SQLite's progress
+ * <p>What stops it: the 2 s deadline of the call (docs/SECURITY.md, layer 4), checked by SQLite's progress
  * handler every 1000 VM steps and answered 408 with the call rolled back; the sqlite3_limit caps
  * (expression depth 50, compound select 10, VDBE ops 500 000, LIKE pattern 100 bytes, SQL 8 KB);
  * {@code SQLITE_PRINTF_PRECISION_LIMIT}; one call at a time per walk-in. Every case measures how

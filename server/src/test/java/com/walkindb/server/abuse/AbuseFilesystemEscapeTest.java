@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Goal: <b>filesystem escape</b> — read or write a file outside the walk-in's own directory
  * (another database, the host's files, a new file anywhere), or learn a server path to aim at.
  *
- * <p>What stops it: the keyword pre-filter (SPEC §4) refuses ATTACH/DETACH and the file
+ * <p>What stops it: the keyword pre-filter (docs/SECURITY.md) refuses ATTACH/DETACH and the file
  * functions by name before SQLite parses anything; the hardened build has no extension loading,
  * no URI filenames and {@code SQLITE_MAX_ATTACHED=0}; the authorizer refuses ATTACH (which is how
  * {@code VACUUM INTO} arrives), every PRAGMA outside the introspection allowlist

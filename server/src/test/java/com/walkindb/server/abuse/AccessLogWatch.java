@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * Reads the access-log lines written since the last look and reports 500s, session tokens and
- * result data in them (SPEC §5: the log never holds the token or results).
+ * result data in them (docs/SECURITY.md, access log: the log never holds the token or results).
  */
 final class AccessLogWatch {
     private final Path logs;

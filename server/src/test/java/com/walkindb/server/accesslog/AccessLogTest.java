@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** SPEC §5: exactly seven fields, daily files, never SQL, args, results or tokens. */
+/** docs/SECURITY.md, access log: exactly seven fields, daily files, never SQL, args, results or tokens. */
 class AccessLogTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -31,9 +31,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every row of SPEC §2's error table that one server with lifted budgets can answer, provoked over
+ * Every row of the error table of docs/API.md that one server with lifted budgets can answer, provoked over
  * HTTP: exact status and message, Allow on 405, hint and statement where they apply, CORS on
- * every answer, and the order in which SPEC §1 runs its checks. The budget and load rows (429,
+ * every answer, and the order in which docs/API.md runs its checks. The budget and load rows (429,
  * 503) are in {@link ErrorTableBudgetsTest}.
  */
 class ErrorTableTest {
@@ -120,7 +120,7 @@ class ErrorTableTest {
         String s = server.sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)").session();
         Path target = server.dataDir().resolve("stolen.db");
         Reply r = server.sql("VACUUM INTO '" + target + "'", null, s);
-        // SPEC §4: VACUUM INTO reaches the authorizer as ATTACH; inside the call's transaction
+        // docs/SECURITY.md: VACUUM INTO reaches the authorizer as ATTACH; inside the call's transaction
         // SQLite refuses VACUUM even before that. Either way it is a 400 and no file appears.
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.error()).isIn("forbidden sql: ATTACH", "invalid sql: cannot VACUUM from within a transaction");
@@ -390,7 +390,7 @@ class ErrorTableTest {
         assertThat(server.sql("INSERT INTO b VALUES (x'02')", null, s).status()).as("still writable").isEqualTo(200);
     }
 
-    // ---- the order of SPEC §1's checks -----------------------------------------------------
+    // ---- the order of checks (docs/API.md) -----------------------------------------------------
 
     @Test
     void checksRunInTheOrderSpecGives() {

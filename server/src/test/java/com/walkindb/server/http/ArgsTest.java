@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * SPEC §1 "args": positional values consumed statement by statement, named values by key
+ * docs/API.md, "args": positional values consumed statement by statement, named values by key
  * without prefix, the value kinds and their SQLite types, and every mismatch refused as
  * {@code 400 invalid args: <why>} with nothing of the call kept.
  */

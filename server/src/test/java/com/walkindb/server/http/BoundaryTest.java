@@ -26,7 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Every limit of SPEC §1–§3 at its boundary: the last value that passes and the first that does
+ * Every limit of docs/API.md at its boundary: the last value that passes and the first that does
  * not, over HTTP against the real server (body size, rows, result bytes, JSON strictness, args
  * count, int64, REAL spelling, and the sqlite3_limit caps).
  */
@@ -74,7 +74,7 @@ class BoundaryTest {
     /**
      * Ten rows of 100 004 encoded bytes and a last row sized so that the rows with their separating
      * commas come to {@code total} bytes (1 MiB = 1 048 576). Whether "the encoded rows" counts the
-     * rows array's own two brackets is left open by SPEC, so the passing case stays two bytes under.
+     * rows array's own two brackets is left open by the contract, so the passing case stays two bytes under.
      */
     private Reply elevenRowsTotalling(int total) {
         int last = total - 1_000_054;
@@ -352,7 +352,7 @@ class BoundaryTest {
         assertThat(rows(server.sql("SELECT 1e999, -1e999, typeof(1e999), 1e999 - 1e999"))).isEqualTo("[[null,null,\"real\",null]]");
     }
 
-    // ---- the sqlite3_limit caps of SPEC §3 -------------------------------------------------
+    // ---- the sqlite3_limit caps of docs/API.md ---------------------------------------------------
 
     @Test
     void compoundSelectOf10TermsRunsAnd11IsInvalidSql() {

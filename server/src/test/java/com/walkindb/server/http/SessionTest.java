@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sessions over HTTP (SPEC §1 step 5, §3): any token that is not exactly one the server issued
+ * Sessions over HTTP (docs/API.md, order of checks step 5, and sessions): any token that is not exactly one the server issued
  * for a live walk-in gets the same 404, byte for byte; the session headers come only with the
  * answer of the creating call, whatever its status once the walk-in exists; walk-ins expire by
  * the clock, are swept from disk, and outlive a restart together with the per-IP live count.
@@ -237,7 +237,7 @@ class SessionTest {
         try (TestServer s = TestServer.start(Map.of("WALKINDB_SWEEP_SECONDS", "3600"))) {
             String token = s.sql("CREATE TABLE t(x)").session();
             Future<Reply> running = Wire.background(() -> s.sql(ENDLESS, null, token));
-            Wire.sleep(300);
+            s.awaitCallsInSql(1); // past the walk-in's gate: the sweeper cannot have it
             s.clock().advance(Duration.ofSeconds(601));
             assertThat(s.server().sweeper().sweep()).as("held by the call").isZero();
             assertThat(s.instanceDirs()).isEqualTo(1);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC §1 "Every call is atomic": one transaction per call, the caller's transaction statements,
+ * docs/API.md, "Every call is atomic": one transaction per call, the caller's transaction statements,
  * what rows_affected counts, where columns and rows come from, and one call at a time per
  * walk-in under concurrency.
  */

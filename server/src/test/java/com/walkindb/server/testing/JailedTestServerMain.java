@@ -19,6 +19,8 @@ import java.time.Duration;
  * <ul>
  *   <li>{@code advance <millis>}: moves the clock forward; answers {@code JAILED-TEST-SERVER ok};</li>
  *   <li>{@code sweep}: one sweeper pass now; answers {@code JAILED-TEST-SERVER swept <n>};</li>
+ *   <li>{@code inflight}: answers {@code JAILED-TEST-SERVER inflight <n>}, the calls in flight now;</li>
+ *   <li>{@code insql}: answers {@code JAILED-TEST-SERVER insql <n>}, the calls running in SQLite now;</li>
  *   <li>{@code disk <usable> <total>}: the disk guard sees a volume with these figures (bytes);
  *       {@code disk real}: the data volume again; answers {@code JAILED-TEST-SERVER ok};</li>
  *   <li>end of stdin: closes the server and exits 0.</li>
@@ -64,6 +66,12 @@ public final class JailedTestServerMain {
             }
             if (command.equals("sweep")) {
                 return "swept " + server.sweeper().sweep();
+            }
+            if (command.equals("inflight")) {
+                return "inflight " + server.callsInFlight();
+            }
+            if (command.equals("insql")) {
+                return "insql " + server.callsInSql();
             }
             if (command.startsWith("disk ")) {
                 TestServer.simulateDisk(server, command.substring("disk ".length()));

@@ -151,6 +151,43 @@ public final class TestServer implements AutoCloseable {
         return server.sweeper().sweep();
     }
 
+    /** Calls in flight in the server now (from their walk-in's gate to the end of their execution). */
+    public int callsInFlight() {
+        return child != null ? Integer.parseInt(child.command("inflight").substring("inflight ".length()))
+                : server.callsInFlight();
+    }
+
+    /** Calls running in SQLite now: past their walk-in's gate, holding a SQL slot. */
+    public int callsInSql() {
+        return child != null ? Integer.parseInt(child.command("insql").substring("insql ".length()))
+                : server.callsInSql();
+    }
+
+    /**
+     * Waits until at least {@code n} calls are in flight (counted from the circuit breaker, before
+     * their walk-in's gate): the way a test knows that calls it sent in the background reached the
+     * server, on a machine of any speed. Fails after 30 s.
+     */
+    public void awaitCallsInFlight(int n) {
+        awaitAtLeast(n, this::callsInFlight, "in flight");
+    }
+
+    /** Waits until at least {@code n} calls run in SQLite (each holds its walk-in's gate). Fails after 30 s. */
+    public void awaitCallsInSql(int n) {
+        awaitAtLeast(n, this::callsInSql, "in SQLite");
+    }
+
+    private static void awaitAtLeast(int n, java.util.function.IntSupplier now, String what) {
+        long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        int seen;
+        while ((seen = now.getAsInt()) < n) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("waited 30 s for " + n + " call(s) " + what + "; " + seen + " now");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
     /**
      * The disk guard sees a volume of {@code total} bytes with {@code usable} free (both backends);
      * the guard's verdict is updated before this returns.

@@ -17,7 +17,7 @@ public sealed interface FilterVerdict {
     /**
      * A forbidden keyword, function or name was found.
      *
-     * @param keyword spelled as in SPEC §4's list ({@code ATTACH}, {@code DETACH},
+     * @param keyword spelled as in the list in docs/SECURITY.md ({@code ATTACH}, {@code DETACH},
      *     {@code load_extension}, ...), or the matched name lower-cased for {@code fts5_*}
      */
     record Forbidden(String keyword) implements FilterVerdict {}

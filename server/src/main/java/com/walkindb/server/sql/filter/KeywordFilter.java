@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The keyword pre-filter of SPEC §4: defence in depth that refuses SQL naming something
+ * The keyword pre-filter of docs/SECURITY.md: defence in depth that refuses SQL naming something
  * dangerous before SQLite parses it. It reads the text with {@link SqlTokenizer}, which
  * splits it exactly where SQLite does, so words inside string literals, quoted identifiers
  * and comments are never mistaken for bare words. Names compare case-insensitively in ASCII
