@@ -190,9 +190,10 @@ public final class WalkinServer implements AutoCloseable {
             LOG.info("{}", sandbox.logLine()); // the operator's copy of what /healthz no longer publishes
         }
         long sweepMs = config.sweepInterval().toMillis();
-        housekeeping.scheduleWithFixedDelay(sweeper, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
-        housekeeping.scheduleWithFixedDelay(this::closeIdleConnections, 1, 1, TimeUnit.SECONDS);
-        housekeeping.scheduleWithFixedDelay(disk::refresh, 1, 1, TimeUnit.SECONDS);
+        // Each task catches its own failures (a thrown one would cancel its schedule silently).
+        var unusedSweeps = housekeeping.scheduleWithFixedDelay(sweeper, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
+        var unusedReaps = housekeeping.scheduleWithFixedDelay(this::closeIdleConnections, 1, 1, TimeUnit.SECONDS);
+        var unusedLooks = housekeeping.scheduleWithFixedDelay(disk::refresh, 1, 1, TimeUnit.SECONDS);
     }
 
     private void closeIdleConnections() {

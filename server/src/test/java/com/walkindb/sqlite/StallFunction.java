@@ -57,6 +57,7 @@ public final class StallFunction {
     }
 
     /** SQLite's auto-extension entry point, run inside every sqlite3_open_v2. */
+    @SuppressWarnings({"UnusedMethod", "UnusedVariable"}) // an upcall: SQLite's signature, found by name
     private static int onOpen(MemorySegment db, MemorySegment errorMessage, MemorySegment api) {
         try (Arena arena = Arena.ofConfined()) {
             return (int) createFunction.invokeExact(db, arena.allocateFrom("random"), 1, SQLITE_UTF8,
@@ -66,6 +67,7 @@ public final class StallFunction {
         }
     }
 
+    @SuppressWarnings({"UnusedMethod", "UnusedVariable"}) // an upcall: SQLite's signature, found by name
     private static void stall(MemorySegment context, int argc, MemorySegment argv) {
         try {
             MemorySegment arg = argv.reinterpret(ADDRESS.byteSize()).get(ADDRESS, 0);

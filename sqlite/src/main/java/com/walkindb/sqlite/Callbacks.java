@@ -49,6 +49,7 @@ final class Callbacks {
         CONNECTIONS.remove(id);
     }
 
+    @SuppressWarnings("UnusedMethod") // reached through AUTHORIZER_STUB, an upcall found by name
     private static int authorize(MemorySegment userData, int action, MemorySegment a1, MemorySegment a2,
                                  MemorySegment db, MemorySegment trigger) {
         try {
@@ -63,6 +64,7 @@ final class Callbacks {
         }
     }
 
+    @SuppressWarnings("UnusedMethod") // reached through the progress upcall stub, found by name
     private static int progress(MemorySegment userData) {
         try {
             SqliteConnection c = CONNECTIONS.get(userData.address());

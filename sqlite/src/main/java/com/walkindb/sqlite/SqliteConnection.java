@@ -54,7 +54,7 @@ public final class SqliteConnection implements AutoCloseable {
             if (rc != Sqlite3.OK) {
                 String msg = handle.equals(MemorySegment.NULL) ? "out of memory" : Sqlite3.string(
                         (MemorySegment) Sqlite3.errmsg.invokeExact(handle));
-                int closeRc = (int) Sqlite3.close_v2.invokeExact(handle);
+                int unusedRc = (int) Sqlite3.close_v2.invokeExact(handle); // the open's error is the one to report
                 throw new SqliteException(rc, msg);
             }
             return new SqliteConnection(handle);
@@ -152,7 +152,7 @@ public final class SqliteConnection implements AutoCloseable {
      */
     public void disableOptimizations(int mask) {
         try {
-            int rc = (int) Sqlite3.test_control_db_int.invokeExact(15, handle(), mask);
+            int unusedRc = (int) Sqlite3.test_control_db_int.invokeExact(15, handle(), mask); // returns the mask
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -164,6 +164,11 @@ public final class SqliteConnection implements AutoCloseable {
     public void busyTimeout(int millis) {
         try {
             int rc = (int) Sqlite3.busy_timeout.invokeExact(handle(), millis);
+            if (rc != Sqlite3.OK) {
+                throw new IllegalStateException("sqlite3_busy_timeout failed: " + rc);
+            }
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -176,6 +181,11 @@ public final class SqliteConnection implements AutoCloseable {
         try {
             MemorySegment stub = authorizer == null ? MemorySegment.NULL : Callbacks.AUTHORIZER_STUB;
             int rc = (int) Sqlite3.set_authorizer.invokeExact(h, stub, MemorySegment.ofAddress(id));
+            if (rc != Sqlite3.OK) {
+                throw new IllegalStateException("sqlite3_set_authorizer failed: " + rc);
+            }
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
@@ -292,7 +302,7 @@ public final class SqliteConnection implements AutoCloseable {
             }
             checkThread();
             try {
-                int rc = (int) Sqlite3.close_v2.invokeExact(db);
+                int unusedRc = (int) Sqlite3.close_v2.invokeExact(db); // close_v2 defers, it does not fail
             } catch (Throwable t) {
                 throw new AssertionError(t);
             } finally {

@@ -15,13 +15,11 @@ public final class SqliteStatement implements AutoCloseable {
     public static final int INTEGER = 1, FLOAT = 2, TEXT = 3, BLOB = 4, NULL = 5;
 
     private final SqliteConnection connection;
-    private final Arena arena;
     private MemorySegment stmt;
 
-    SqliteStatement(SqliteConnection connection, MemorySegment stmt, Arena arena) {
+    SqliteStatement(SqliteConnection connection, MemorySegment stmt) {
         this.connection = connection;
         this.stmt = stmt;
-        this.arena = arena;
     }
 
     private MemorySegment handle() {
@@ -232,7 +230,7 @@ public final class SqliteStatement implements AutoCloseable {
         }
         connection.checkThread();
         try {
-            int rc = (int) Sqlite3.finalize_.invokeExact(stmt);
+            int unusedRc = (int) Sqlite3.finalize_.invokeExact(stmt); // repeats the last step's error, already seen
         } catch (Throwable t) {
             throw new AssertionError(t);
         } finally {

@@ -52,7 +52,7 @@ public final class StatementCursor implements AutoCloseable {
             long tail = tailOut.get(ADDRESS, 0).address() - sql.address();
             offset = tail <= offset ? end : tail;
             if (!stmt.equals(MemorySegment.NULL)) {
-                current = new SqliteStatement(connection, stmt, arena);
+                current = new SqliteStatement(connection, stmt);
                 return current;
             }
         }

@@ -147,7 +147,7 @@ class ConnectionTest {
     void interruptFromAnotherThreadStopsARunawayStatement() throws Exception {
         var timer = Executors.newSingleThreadScheduledExecutor();
         try {
-            timer.schedule(db::interrupt, 200, TimeUnit.MILLISECONDS);
+            var unused = timer.schedule(db::interrupt, 200, TimeUnit.MILLISECONDS);
             assertThatThrownBy(() -> Rows.single(db,
                     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c) SELECT count(*) FROM c"))
                     .isInstanceOf(SqliteException.class).extracting(e -> ((SqliteException) e).primaryCode())

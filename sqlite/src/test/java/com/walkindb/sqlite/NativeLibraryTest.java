@@ -52,7 +52,7 @@ class NativeLibraryTest {
     @Test
     void aCopyWhoseBytesDoNotMatchTheHashIsNeverPutInPlace() throws Exception {
         Path lib = dir.resolve(NativeLibrary.LIB_NAME);
-        assertThatThrownBy(() -> NativeLibrary.extract(new ByteArrayInputStream("other".getBytes()), sha, dir, lib))
+        assertThatThrownBy(() -> NativeLibrary.extract(new ByteArrayInputStream("other".getBytes(java.nio.charset.StandardCharsets.UTF_8)), sha, dir, lib))
                 .isInstanceOf(UnsatisfiedLinkError.class).hasMessageContaining("does not match");
         assertThat(listing()).isEmpty();
     }

@@ -75,7 +75,7 @@ public final class EnvConfigReader {
         if (v == null || v.isEmpty()) {
             return fallback;
         }
-        return switch (v.trim().toLowerCase()) {
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "1", "true", "on", "yes" -> true;
             case "0", "false", "off", "no" -> false;
             default -> throw new ConfigException(name + "=" + quoted(v) + " is not on/off");
@@ -83,7 +83,7 @@ public final class EnvConfigReader {
     }
 
     private SandboxSettings sandbox() {
-        String v = string("WALKINDB_SANDBOX", "on").trim().toLowerCase();
+        String v = string("WALKINDB_SANDBOX", "on").trim().toLowerCase(java.util.Locale.ROOT);
         SandboxSettings.Mode mode = switch (v) {
             case "on" -> SandboxSettings.Mode.ON;
             case "off" -> SandboxSettings.Mode.OFF;

@@ -80,7 +80,7 @@ final class SqlEndpoint {
     private CallOutcome.Success run(Request request, Response response, Exchange ex)
             throws Stop, IOException, InterruptedException {
         requestBudget(request, ex);
-        SqlRequest call = readCall(request, response, ex);
+        SqlRequest call = readCall(request, ex);
         Target target = session(request, response, ex);
         return execute(target.id(), target.created(), call);
     }
@@ -97,7 +97,7 @@ final class SqlEndpoint {
     }
 
     /** Step 3 and 4: repeated headers, media type, size, JSON, sql, args, keyword pre-filter. */
-    private SqlRequest readCall(Request request, Response response, Exchange ex) throws Stop, IOException {
+    private SqlRequest readCall(Request request, Exchange ex) throws Stop, IOException {
         String repeated = RepeatedHeaders.find(request.getHeaders());
         if (repeated != null) {
             throw new Stop(ApiError.duplicateHeader(repeated));

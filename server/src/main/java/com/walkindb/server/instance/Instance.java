@@ -9,10 +9,6 @@ import java.util.UUID;
  */
 public record Instance(UUID id, Instant createdAt, Instant expiresAt, String creator) {
 
-    public boolean expiredAt(Instant now) {
-        return !now.isBefore(expiresAt);
-    }
-
     /** Creation time in unix milliseconds, read from the UUIDv7 itself. */
     public static long createdMillis(UUID id) {
         return id.getMostSignificantBits() >>> 16;

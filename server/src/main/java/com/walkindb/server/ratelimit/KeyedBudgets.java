@@ -39,12 +39,6 @@ public final class KeyedBudgets<K> {
         return probe.isConsumed() ? Verdict.ALLOWED : Verdict.refused(probe.getNanosToWaitForRefill());
     }
 
-    /** Keys currently tracked (bounded by maxKeys). */
-    public long size() {
-        buckets.cleanUp();
-        return buckets.estimatedSize();
-    }
-
     /** Bucket4j reads time through this, so tests move a clock instead of sleeping. */
     private record ClockTimeMeter(Clock clock) implements TimeMeter {
         @Override

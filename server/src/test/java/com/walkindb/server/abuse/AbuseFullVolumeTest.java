@@ -42,7 +42,7 @@ class AbuseFullVolumeTest extends AbuseSuite {
         Path dir = Files.createTempDirectory("walkindb-full-volume");
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=40m", "tmpfs", dir.toString())
                 .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
             Files.deleteIfExists(dir);
             System.err.println("SKIPPED AbuseFullVolumeTest: cannot mount a tmpfs (needs root): " + out.trim());

@@ -46,7 +46,7 @@ class AbuseTokenForgeryTest extends AbuseSuite {
         Set<String> names = new TreeSet<>();
         for (String n : a.headers().map().keySet()) {
             if (!n.equalsIgnoreCase("date") && !n.equals(":status")) {
-                names.add(n.toLowerCase());
+                names.add(n.toLowerCase(java.util.Locale.ROOT));
             }
         }
         return names;
@@ -94,7 +94,7 @@ class AbuseTokenForgeryTest extends AbuseSuite {
         List<String> bad = new ArrayList<>(List.of(
                 "wkn_", "wkn", "null", "undefined", "Bearer " + valid, valid.substring(0, valid.length() - 1),
                 valid + "A", valid + "=", valid.substring(0, valid.length() - 1) + "=",
-                "WKN_" + body, "wkn-" + body, "wkn" + body + "_", body, "wkn_" + body.toUpperCase(),
+                "WKN_" + body, "wkn-" + body, "wkn" + body + "_", body, "wkn_" + body.toUpperCase(java.util.Locale.ROOT),
                 "wkn_" + body.replace('-', '+').replace('_', '/'), "wkn_" + "A".repeat(107),
                 "wkn_" + body.substring(0, 50) + " " + body.substring(51), "wkn_" + body + body,
                 valid.substring(0, 60) + "." + valid.substring(61), valid + "," + valid));

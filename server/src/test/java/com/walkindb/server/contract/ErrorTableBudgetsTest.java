@@ -49,7 +49,7 @@ class ErrorTableBudgetsTest {
             assertError(r, 429, "rate limit exceeded");
             assertThat(retryAfter(r)).isBetween(29L, 30L);
             // the budget comes before the media type and the body (step 2 before step 3 of the order of checks in docs/API.md)
-            assertError(Wire.postBytes(limited, "x".getBytes(), "text/plain", null), 429, "rate limit exceeded");
+            assertError(Wire.postBytes(limited, "x".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null), 429, "rate limit exceeded");
             assertThat(limited.get("/healthz").status()).isEqualTo(200);
             limited.advanceClock(Duration.ofSeconds(31));
             assertThat(rows(limited.sql("SELECT 2", null, s))).isEqualTo("[[2]]");

@@ -396,7 +396,7 @@ class ErrorTableTest {
     void checksRunInTheOrderSpecGives() {
         String bogus = "wkn_" + "B".repeat(107);
         byte[] big = Wire.paddedBody("SELECT 1", 9000);
-        assertError(Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(), "text/plain", null), 415,
+        assertError(Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null), 415,
                 "content-type must be application/json");
         assertError(Wire.postBytes(server, big, "text/plain", null), 415, "content-type must be application/json");
         byte[] bigGarbage = new byte[9000];

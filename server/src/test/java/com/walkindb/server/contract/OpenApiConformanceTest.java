@@ -166,7 +166,7 @@ class OpenApiConformanceTest {
         expect(soft, 400, "POST", "/sql", server.sql("SELECT zeroblob(800000)", null, session));
         expect(soft, 400, "POST", "/sql", server.post("/sql", "{\"sql\":\"SELECT '\\ud800'\"}", null));
         expect(soft, 400, "POST", "/sql", Wire.raw(server, "POST /sql HTTP/1.1\r\nHost: a\r\nContent-Type: application/json"
-                + "\r\ncontent-type: application/json\r\nContent-Length: 2", "{}".getBytes()));
+                + "\r\ncontent-type: application/json\r\nContent-Length: 2", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         // 404, 405
         expect(soft, 404, "POST", "/sql", server.sql("SELECT 1", null, "wkn_" + "A".repeat(107)));
         expect(soft, 405, "GET", "/sql", server.get("/sql"));
@@ -176,7 +176,7 @@ class OpenApiConformanceTest {
         // 413, 415, 431
         expect(soft, 413, "POST", "/sql", Wire.postBytes(server, Wire.paddedBody("SELECT 1", 8193), "application/json", null));
         expect(soft, 413, "POST", "/sql", Wire.postChunked(server, Wire.paddedBody("SELECT 1", 8193)));
-        expect(soft, 415, "POST", "/sql", Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(), "text/plain", null));
+        expect(soft, 415, "POST", "/sql", Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null));
         expect(soft, 431, "GET", "/healthz", server.send(server.request("/healthz")
                 .header("X-Pad", "p".repeat(10 * 1024)).GET().build()));
         expect(soft, 431, "POST", "/sql", Wire.postWithHeaders(server, "{\"sql\":\"SELECT 1\"}", "X-Pad", "p".repeat(10 * 1024)));

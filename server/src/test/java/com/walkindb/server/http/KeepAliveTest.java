@@ -55,7 +55,7 @@ class KeepAliveTest {
         send(out, head);
         String answer = readAnswers(in, 1);
         assertThat(answer).startsWith(status);
-        if (answer.toLowerCase().contains("connection: close")) {
+        if (answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close")) {
             return; // said openly: a client will not reuse the connection
         }
         send(out, BODY + "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");

@@ -200,7 +200,7 @@ class SessionTest {
         refused.add(server.post("/sql", "{}", null));
         refused.add(server.post("/sql", "{\"sql\":\"SELECT ?\",\"args\":[[1]]}", null));
         refused.add(server.sql("ATTACH 'x' AS y"));
-        refused.add(Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(), "text/plain", null));
+        refused.add(Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null));
         for (Reply r : refused) {
             assertThat(r.status()).isIn(400, 415);
             assertNoSessionHeaders(r);
