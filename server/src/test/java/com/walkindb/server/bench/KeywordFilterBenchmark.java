@@ -1,0 +1,51 @@
+package com.walkindb.server.bench;
+
+import com.walkindb.server.sql.filter.FilterVerdict;
+import com.walkindb.server.sql.filter.KeywordFilter;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the keyword pre-filter costs per call: a typical short statement, and a full 8 KB body
+ * of strings, comments and quoted identifiers (the request cap). Run it with
+ * {@code bench/jmh.sh KeywordFilter}.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class KeywordFilterBenchmark {
+    private final String shortSql = "SELECT id, body FROM notes WHERE tag = ? ORDER BY id DESC LIMIT 20";
+    private final String longSql = longSql();
+
+    private static String longSql() {
+        StringBuilder sb = new StringBuilder();
+        int n = 0;
+        while (sb.length() < 8192) {
+            sb.append("INSERT INTO notes(id, body, tag) VALUES (").append(n++)
+                    .append(", 'it''s a note /* not a comment */ attach', \"col\") -- trailing detach\n")
+                    .append("SELECT count(*), max(x'00ff'), json_extract(:p, '$.a') FROM [t] /* c */ WHERE edit > 1.5e3;\n");
+        }
+        return sb.substring(0, 8192);
+    }
+
+    @Benchmark
+    public FilterVerdict shortStatement() {
+        return KeywordFilter.check(shortSql);
+    }
+
+    @Benchmark
+    public FilterVerdict eightKilobytes() {
+        return KeywordFilter.check(longSql);
+    }
+}
