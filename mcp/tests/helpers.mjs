@@ -39,10 +39,10 @@ export async function startServer(extraEnv = {}) {
   if (!existsSync(jar)) throw new Error(`walkindb server jar not found at ${jar} (set WALKINDB_SERVER_JAR)`);
   const dataDir = mkdtempSync(join(tmpdir(), "walkindb-mcp-test-"));
   const child = spawn(
-    javaPath(),
-    ["--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-jar", jar],
+    join(REPO_DIR, "scripts", "run-jar"), // the production JVM flags, as ./walkindb uses them
+    [jar],
     {
-      env: { ...process.env, WALKINDB_ADDR: "127.0.0.1:0", WALKINDB_DATA_DIR: dataDir, ...extraEnv },
+      env: { ...process.env, WALKINDB_JAVA: javaPath(), WALKINDB_ADDR: "127.0.0.1:0", WALKINDB_DATA_DIR: dataDir, ...extraEnv },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );

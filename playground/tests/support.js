@@ -51,10 +51,10 @@ function serverJar() {
 export async function startServer(env = {}) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'walkindb-playground-'));
   const child = spawn(
-    javaBinary(),
-    ['--enable-native-access=ALL-UNNAMED', '-XX:+UseSerialGC', '-jar', serverJar()],
+    path.join(REPO, 'scripts', 'run-jar'), // the production JVM flags, as ./walkindb uses them
+    [serverJar()],
     {
-      env: { ...process.env, WALKINDB_ADDR: '127.0.0.1:0', WALKINDB_DATA_DIR: dataDir, ...env },
+      env: { ...process.env, WALKINDB_JAVA: javaBinary(), WALKINDB_ADDR: '127.0.0.1:0', WALKINDB_DATA_DIR: dataDir, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -49,11 +49,12 @@ export async function startServer({ env = {} } = {}) {
   const java = javaBinary();
   const dataDir = mkdtempSync(join(tmpdir(), "walkindb-js-test-"));
   const child = spawn(
-    java,
-    ["--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-jar", jar],
+    join(REPO, "scripts/run-jar"), // the production JVM flags, as ./walkindb uses them
+    [jar],
     {
       env: {
         ...process.env,
+        WALKINDB_JAVA: java,
         ...RELAXED_LIMITS,
         ...env,
         WALKINDB_ADDR: "127.0.0.1:0",

@@ -85,7 +85,9 @@ class ServerProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("WALKINDB_")}
         env.update(WALKINDB_ADDR="127.0.0.1:0", WALKINDB_DATA_DIR=self.data_dir)
         env.update(self.extra_env)
-        command = [java, "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC", "-jar", jar]
+        env["WALKINDB_JAVA"] = java
+        # the production JVM flags, as ./walkindb uses them
+        command = [str(REPO_ROOT / "scripts" / "run-jar"), jar]
         self._process = subprocess.Popen(
             command,
             env=env,
