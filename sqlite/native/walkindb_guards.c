@@ -338,7 +338,7 @@ static int guardFts5Filter(
 ){
   Fts5Config *pConfig = ((Fts5FullTable*)pCursor->pVtab)->p.pConfig;
   GuardQuery q;
-  int i, iIdx = 0;
+  int i, rc, iIdx = 0;
   memset(&q, 0, sizeof(q));
   for(i=0; idxStr && i<nVal; i++){
     char c = idxStr[iIdx++];
@@ -349,7 +349,6 @@ static int guardFts5Filter(
       const char *zText = (const char*)sqlite3_value_text(apVal[i]);
       Fts5Expr *pExpr = 0;
       char *zErr = 0;
-      int rc;
       if( zText==0 || zText[0]=='*' ) continue;   /* '*' asks FTS5 for an internal value */
       q.nText += sqlite3_value_bytes(apVal[i]);
       if( q.nText>GUARD_MATCH_TEXT ) break;
@@ -367,7 +366,13 @@ static int guardFts5Filter(
     pCursor->pVtab->zErrMsg = sqlite3_mprintf("%s", guardTooLarge("MATCH", zMsg, sizeof(zMsg)));
     return SQLITE_ERROR;
   }
-  return fts5FilterMethod(pCursor, idxNum, idxStr, nVal, apVal);
+  rc = fts5FilterMethod(pCursor, idxNum, idxStr, nVal, apVal);
+  if( rc!=SQLITE_OK && rc!=SQLITE_NOMEM && pCursor->pVtab->zErrMsg==0 ){
+    /* ORDER BY rank runs a statement of FTS5's own, whose error (a refused bm25()) would
+    ** otherwise reach the caller as "SQL logic error". */
+    pCursor->pVtab->zErrMsg = sqlite3_mprintf("%s", sqlite3_errmsg(pConfig->db));
+  }
+  return rc;
 }
 
 /* ---------------------------------------------------------------------------------------

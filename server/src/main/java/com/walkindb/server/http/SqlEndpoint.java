@@ -190,6 +190,7 @@ final class SqlEndpoint {
         }
         return switch (attempt) {
             case Walkins.Attempt.Busy b -> throw new Stop(ApiError.instanceBusy());
+            case Walkins.Attempt.NoSlot n -> throw new Stop(ApiError.serverBusy());
             case Walkins.Attempt.Ran ran -> {
                 ApiError error = Outcomes.error(ran.outcome());
                 if (error != null) {

@@ -131,6 +131,11 @@ public final class CallExecutor {
         }
 
         private CallOutcome runStatement(SqliteStatement st) throws SqliteException {
+            if (st.explainMode() == 1) {
+                // EXPLAIN lists the compiled program, whose operands hold native heap addresses
+                // (a virtual table's "vtab:55BC6D3A3C28"). EXPLAIN QUERY PLAN (mode 2) holds none.
+                return new CallOutcome.Forbidden("EXPLAIN", statement);
+            }
             // Read what compiling showed before stepping: stepping may compile nested SQL of its
             // own (FTS5 fills its shadow tables when created), which must not count as the caller's.
             boolean direct = auth.writesRows();
