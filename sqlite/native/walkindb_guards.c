@@ -211,10 +211,12 @@ static void guardLike(sqlite3_context *ctx, int argc, sqlite3_value **argv){
       if( iSeg>=0 ){
         while( iSeg<nPat && (zPat[iSeg]==pInfo->matchAll || zPat[iSeg]==pInfo->matchOne) ) iSeg++;
         for(i=iSeg; i<nPat && zPat[i]!=pInfo->matchAll; i++) nSeg++;
+        const u8 *zEsc = argc==3 ? sqlite3_value_text(argv[2]) : 0;
+        if( zEsc ) nSeg = nPat - iSeg;          /* an escaped star does not end the segment */
         if( iSeg>=nPat ){
           nCand = 0;                            /* a trailing star matches at once */
-        }else if( argc==3 || zPat[iSeg]==pInfo->matchSet ){
-          nCand = nStr;                         /* an escape or a set: any position may do */
+        }else if( zPat[iSeg]==pInfo->matchSet || (zEsc && zPat[iSeg]==zEsc[0]) ){
+          nCand = nStr;                         /* a set or an escape: any position may do */
         }else{
           u8 c = zPat[iSeg];
           u8 cx = pInfo->noCase && sqlite3Isalpha(c) ? (u8)(c ^ 0x20) : c;  /* LIKE folds ASCII only */
@@ -345,18 +347,33 @@ static int guardFts5Filter(
     int iCol = 0;
     if( c!='M' && c!='L' && c!='G' ) continue;
     while( idxStr[iIdx]>='0' && idxStr[iIdx]<='9' ) iCol = iCol*10 + (idxStr[iIdx++]-'0');
-    if( sqlite3_value_type(apVal[i])==SQLITE_TEXT ){
-      const char *zText = (const char*)sqlite3_value_text(apVal[i]);
+    {
+      /* The text as FTS5 itself reads it, whatever the value's type (a BLOB too). */
+      char *zText = 0;
+      int bFree = 0;
       Fts5Expr *pExpr = 0;
       char *zErr = 0;
-      if( zText==0 || zText[0]=='*' ) continue;   /* '*' asks FTS5 for an internal value */
-      q.nText += sqlite3_value_bytes(apVal[i]);
-      if( q.nText>GUARD_MATCH_TEXT ) break;
-      rc = c=='M' ? sqlite3Fts5ExprNew(pConfig, 0, iCol, zText, &pExpr, &zErr)
-                  : sqlite3Fts5ExprPattern(pConfig, c=='G', iCol, zText, &pExpr);
-      if( rc==SQLITE_OK && pExpr ) guardQueryNode(pExpr->pRoot, &q);
+      if( c=='M' ){
+        rc = fts5ExtractExprText(pConfig, apVal[i], &zText, &bFree);
+      }else{
+        zText = (char*)sqlite3_value_text(apVal[i]);
+        rc = SQLITE_OK;
+      }
+      /* MATCH '*...' asks FTS5 for an internal value (cheap); a GLOB pattern may start so. */
+      if( rc==SQLITE_OK && zText && (c!='M' || zText[0]!='*') ){
+        q.nText += strlen(zText);
+        if( q.nText<=GUARD_MATCH_TEXT ){
+          rc = c=='M' ? sqlite3Fts5ExprNew(pConfig, 0, iCol, zText, &pExpr, &zErr)
+                      : sqlite3Fts5ExprPattern(pConfig, c=='G', iCol, zText, &pExpr);
+          if( rc==SQLITE_OK && pExpr ) guardQueryNode(pExpr->pRoot, &q);
+        }
+      }
       sqlite3Fts5ExprFree(pExpr);
       sqlite3_free(zErr);
+      if( bFree ){
+        sqlite3_free(zText);
+        sqlite3Fts5ClearLocale(pConfig);
+      }
       if( rc==SQLITE_NOMEM ) return rc;
     }
   }

@@ -127,6 +127,15 @@ class FunctionGuardsTest {
         refused("SELECT count(*) FROM t WHERE t MATCH 'NEAR(a b c d e, 10)'", "MATCH");
         refused("SELECT count(*) FROM t WHERE t MATCH 'a* OR b* OR c*'", "MATCH");
         refused("SELECT count(*) FROM t WHERE t MATCH 'a" + " ".repeat(5000) + "'", "MATCH");
+        refused("SELECT count(*) FROM t WHERE t MATCH CAST('" + sixtyFive + "' AS BLOB)", "MATCH");
+        // Trigram tables answer LIKE (case-insensitive ones) and GLOB (case-sensitive ones) themselves.
+        db.exec("CREATE VIRTUAL TABLE l USING fts5(x, tokenize='trigram'); INSERT INTO l VALUES ('abcdefghij'); "
+                + "CREATE VIRTUAL TABLE g USING fts5(x, tokenize='trigram case_sensitive 1'); "
+                + "INSERT INTO g VALUES ('abcdefghij')");
+        refused("SELECT count(*) FROM l WHERE x LIKE '%" + "abcdefghij".repeat(10) + "%'", "MATCH");
+        refused("SELECT count(*) FROM g WHERE x GLOB '*" + "abcdefghij".repeat(10) + "*'", "MATCH");
+        assertThat(Rows.single(db, "SELECT count(*) FROM l WHERE x LIKE '%CDEF%'")).isEqualTo("1");
+        assertThat(Rows.single(db, "SELECT count(*) FROM g WHERE x GLOB '*ghij'")).isEqualTo("1");
         assertThat(Rows.single(db, "SELECT count(*) FROM t WHERE t MATCH '" + "a OR ".repeat(63) + "a'")).isEqualTo("1");
         assertThat(Rows.single(db, "SELECT count(*) FROM t WHERE t MATCH '\"a b c d\" AND NEAR(a b, 3)'"))
                 .isEqualTo("1");
@@ -139,6 +148,9 @@ class FunctionGuardsTest {
         refused("SELECT " + mb + " LIKE '%" + "a".repeat(20) + "b'", "like");
         refused("SELECT " + mb + " GLOB '*" + "a".repeat(20) + "b'", "glob");
         refused("SELECT like('%" + "A".repeat(20) + "b', " + mb + ")", "like");
+        // An escaped star does not end the segment that is tried at every candidate.
+        refused("SELECT " + mb + " LIKE '%aaaa!%" + "a".repeat(20) + "b' ESCAPE '!'", "like");
+        assertThat(Rows.single(db, "SELECT " + mb + " LIKE '%foo!_bar%' ESCAPE '!'")).isEqualTo("0");
         // Ordinary patterns over a megabyte, and the plain cases.
         assertThat(Rows.single(db, "SELECT " + mb + " LIKE '%needle in a haystack%'")).isEqualTo("0");
         assertThat(Rows.single(db, "SELECT " + mb + " LIKE '%a%b'")).isEqualTo("0");
