@@ -363,8 +363,13 @@ static int guardFts5Filter(
       if( rc==SQLITE_OK && zText && (c!='M' || zText[0]!='*') ){
         q.nText += strlen(zText);
         if( q.nText<=GUARD_MATCH_TEXT ){
+          /* As in fts5FilterMethod: parse errors go to pConfig->pzErrmsg (ExprPattern uses
+          ** it); here they are dropped, FTS5 reports them itself when it parses again. */
+          char **pzSaved = pConfig->pzErrmsg;
+          pConfig->pzErrmsg = &zErr;
           rc = c=='M' ? sqlite3Fts5ExprNew(pConfig, 0, iCol, zText, &pExpr, &zErr)
                       : sqlite3Fts5ExprPattern(pConfig, c=='G', iCol, zText, &pExpr);
+          pConfig->pzErrmsg = pzSaved;
           if( rc==SQLITE_OK && pExpr ) guardQueryNode(pExpr->pRoot, &q);
         }
       }
