@@ -143,6 +143,26 @@ class FunctionGuardsTest {
     }
 
     @Test
+    void everyKindOfFts5TableStillAnswersThroughTheGuards() throws SqliteException {
+        db.exec("CREATE VIRTUAL TABLE n USING fts5(x, detail=none); CREATE VIRTUAL TABLE k USING fts5(x, detail=column); "
+                + "CREATE VIRTUAL TABLE e USING fts5(x, content=''); CREATE TABLE src(id INTEGER PRIMARY KEY, x); "
+                + "CREATE VIRTUAL TABLE s USING fts5(x, content='src', content_rowid='id'); "
+                + "INSERT INTO n VALUES ('a b a c'); INSERT INTO k VALUES ('a b a c'); "
+                + "INSERT INTO e(rowid, x) VALUES (1, 'a b a c'); INSERT INTO src VALUES (1, 'q r s'); "
+                + "INSERT INTO s(s) VALUES ('rebuild')");
+        for (String t : new String[] {"n", "k", "e"}) {
+            assertThat(Rows.single(db, "SELECT count(*) FROM (SELECT snippet(" + t + ", -1, '[', ']', '..', 4), highlight("
+                    + t + ", 0, '[', ']'), highlight(" + t + ", 7, '[', ']'), bm25(" + t + ") FROM " + t + " WHERE " + t
+                    + " MATCH 'a' ORDER BY rank)")).as(t).isEqualTo("1");
+        }
+        assertThat(Rows.single(db, "SELECT highlight(s, 0, '[', ']') FROM s WHERE s MATCH 'x : (r OR z)' AND "
+                + "rank MATCH 'bm25(10.0)' ORDER BY rank")).isEqualTo("q [r] s");
+        assertThat(Rows.single(db, "SELECT count(*) FROM s WHERE s MATCH '*reads'")).isNotNull();
+        assertThatThrownBy(() -> Rows.single(db, "SELECT count(*) FROM s WHERE s MATCH NULL"))
+                .hasMessage("fts5: syntax error near \"\"");
+    }
+
+    @Test
     void likeAndGlobWithLongSegmentsOverMatchingTextAreRefused() throws SqliteException {
         String mb = run(999_998, 'a');
         refused("SELECT " + mb + " LIKE '%" + "a".repeat(20) + "b'", "like");
