@@ -66,6 +66,12 @@ static int guardAdmit(
   return 1;
 }
 
+/* a*b for non-negative a and b, held at 2^60 (far above any bound, and room to add to it). */
+static sqlite3_int64 guardMul(sqlite3_int64 a, sqlite3_int64 b){
+  const sqlite3_int64 huge = ((sqlite3_int64)1)<<60;
+  return (a>0 && b>huge/a) ? huge : a*b;
+}
+
 /* The bytes of a value as the built-ins see them; a BLOB is read without converting it. */
 static const u8 *guardBytes(sqlite3_value *v, int *pn){
   const u8 *z = sqlite3_value_type(v)==SQLITE_BLOB
@@ -175,7 +181,7 @@ static void guardJsonPatch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
   int ok = 1;
   if( pTarget && pPatch ){
     sqlite3_int64 nT = guardJsonLabels(pTarget), nP = guardJsonLabels(pPatch);
-    sqlite3_int64 nWork = nP*(nT + nP + ((sqlite3_int64)pTarget->nBlob + pPatch->nBlob)/128);
+    sqlite3_int64 nWork = guardMul(nP, nT + nP + ((sqlite3_int64)pTarget->nBlob + pPatch->nBlob)/128);
     ok = guardAdmit(ctx, ctx->pFunc->zName, nWork, GUARD_PATCH_WORK);
   }
   jsonParseFree(pPatch);
@@ -278,7 +284,7 @@ static void guardBm25(
 ){
   GuardFtsRow r;
   if( guardFtsRow(pApi, pFts, 0, &r)==SQLITE_OK
-   && !guardFtsAdmit(ctx, "bm25", r.nInst*(r.nPhrase + 1), 0) ) return;
+   && !guardFtsAdmit(ctx, "bm25", guardMul(r.nInst, r.nPhrase + 1), 0) ) return;
   fts5Bm25Function(pApi, pFts, ctx, nVal, apVal);
 }
 
@@ -290,8 +296,8 @@ static void guardSnippet(
   if( nVal==5 && guardFtsRow(pApi, pFts, 1, &r)==SQLITE_OK ){
     sqlite3_int64 nMark = sqlite3_value_bytes(apVal[1]) + sqlite3_value_bytes(apVal[2]);
     sqlite3_int64 nPieces = 3*(r.nInst<64 ? r.nInst : 64) + 3;
-    sqlite3_int64 nSteps = r.nInst*(r.nInst + r.nPhrase + r.nToken + 1);
-    sqlite3_int64 nCopy = nPieces*(r.nText + 65*nMark + sqlite3_value_bytes(apVal[3]));
+    sqlite3_int64 nSteps = guardMul(r.nInst, r.nInst + r.nPhrase + r.nToken + 1);
+    sqlite3_int64 nCopy = guardMul(nPieces, r.nText + 65*nMark + sqlite3_value_bytes(apVal[3]));
     if( !guardFtsAdmit(ctx, "snippet", nSteps, nCopy) ) return;
   }
   fts5SnippetFunction(pApi, pFts, ctx, nVal, apVal);
@@ -304,8 +310,8 @@ static void guardHighlight(
   GuardFtsRow r;
   if( nVal==3 && guardFtsRow(pApi, pFts, 1, &r)==SQLITE_OK ){
     sqlite3_int64 nMark = sqlite3_value_bytes(apVal[1]) + sqlite3_value_bytes(apVal[2]);
-    sqlite3_int64 nCopy = (3*r.nInst + 3)*(r.nText + (r.nInst + 1)*nMark);
-    if( !guardFtsAdmit(ctx, "highlight", r.nInst*(r.nPhrase + 1), nCopy) ) return;
+    sqlite3_int64 nCopy = guardMul(3*r.nInst + 3, r.nText + guardMul(r.nInst + 1, nMark));
+    if( !guardFtsAdmit(ctx, "highlight", guardMul(r.nInst, r.nPhrase + 1), nCopy) ) return;
   }
   fts5HighlightFunction(pApi, pFts, ctx, nVal, apVal);
 }
