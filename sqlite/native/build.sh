@@ -5,15 +5,18 @@
 #
 # The amalgamation comes from the npm package better-sqlite3 (pinned version, tarball
 # checked against its sha512 integrity before use). The compiled library is cached in
-# sqlite/.native-cache/ under a stamp of (pin, flags, this script), so a rebuild happens
-# only when one of those changes; it is then copied to OUTDIR/native/linux-x86_64/.
+# sqlite/.native-cache/ under a stamp of (pin, flags, this script, walkindb_guards.c), so a
+# rebuild happens only when one of those changes; it is then copied to
+# OUTDIR/native/linux-x86_64/. The library is one translation unit: walkindb_guards.c, which
+# includes the amalgamation and guards the built-in functions whose work grows faster than
+# their arguments (docs/SECURITY.md, "Function guards").
 set -euo pipefail
 
 PKG_VERSION=13.2.0   # better-sqlite3 13.2.0 bundles SQLite 3.54.1
 PKG_INTEGRITY="sha512-Z8Q/9x/uNyKxA1v4FNodyItRVRw1TeKBrmj32JhxhR0ceNcBY+wMobt/Bv7M7TzwPAXjnZRtNaEsATnUZSKWZQ=="
 LIB_NAME=libwalkindb_sqlite.so
 
-# Compile-time hardening (DESIGN §2) and the features callers get. Keep one per line.
+# Compile-time hardening (docs/SECURITY.md, layer 1, says why) and the features callers get. Keep one per line.
 SQLITE_FLAGS=(
   -DSQLITE_OMIT_LOAD_EXTENSION        # no native code loading, at all
   -DSQLITE_MAX_ATTACHED=0             # ATTACH cannot succeed even if everything else failed
@@ -38,8 +41,9 @@ SQLITE_FLAGS=(
   -DHAVE_FDATASYNC=1
   -DSQLITE_DEFAULT_CACHE_SIZE=-1024   # 1 MiB page cache per connection
   -DSQLITE_DEFAULT_PCACHE_INITSZ=0    # pages on demand: a walk-in is a few pages, not the 20 allocated up front
+  -DSQLITE_EXTRA_INIT_MUTEXED=walkindb_guards_init   # installs the function guards (walkindb_guards.c)
 )
-CC_FLAGS=(-O2 -fPIC -shared -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wl,-z,relro,-z,now -Wl,-z,noexecstack)
+CC_FLAGS=(-O2 -fPIC -shared -Werror=implicit-function-declaration -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wl,-z,relro,-z,now -Wl,-z,noexecstack)
 
 OUTDIR=${1:?usage: build.sh OUTDIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -55,7 +59,7 @@ need gcc "Install it with: apt-get install gcc   (or your system's C compiler pa
 need npm "Install Node.js and npm with: apt-get install nodejs npm   (npm fetches the SQLite amalgamation)"
 need node "Install Node.js with: apt-get install nodejs"
 
-STAMP=$( { echo "$PKG_VERSION $PKG_INTEGRITY"; printf '%s\n' "${SQLITE_FLAGS[@]}" "${CC_FLAGS[@]}"; cat "$0"; } | sha256sum | cut -c1-16)
+STAMP=$( { echo "$PKG_VERSION $PKG_INTEGRITY"; printf '%s\n' "${SQLITE_FLAGS[@]}" "${CC_FLAGS[@]}"; cat "$0" "$HERE/walkindb_guards.c"; } | sha256sum | cut -c1-16)
 BUILT="$CACHE/$STAMP/$LIB_NAME"
 
 if [[ ! -f $BUILT ]]; then
@@ -75,7 +79,8 @@ if [[ ! -f $BUILT ]]; then
   trap 'rm -rf "$WORK"' EXIT
   tar -xzf "$TARBALL" -C "$WORK" package/deps/sqlite3/sqlite3.c package/deps/sqlite3/sqlite3.h
   echo "compiling SQLite ($(grep -m1 '#define SQLITE_VERSION ' "$WORK/package/deps/sqlite3/sqlite3.h" | awk '{print $3}')) with walkindb's hardening flags" >&2
-  gcc "${CC_FLAGS[@]}" "${SQLITE_FLAGS[@]}" -o "$WORK/$LIB_NAME" "$WORK/package/deps/sqlite3/sqlite3.c" -lm -lpthread
+  gcc "${CC_FLAGS[@]}" "${SQLITE_FLAGS[@]}" -I"$WORK/package/deps/sqlite3" -o "$WORK/$LIB_NAME" \
+    "$HERE/walkindb_guards.c" -lm -lpthread
   mkdir -p "$CACHE/$STAMP"
   mv "$WORK/$LIB_NAME" "$BUILT"
 fi

@@ -61,6 +61,7 @@ final class Sqlite3 {
     static final MethodHandle changes64 = critical("sqlite3_changes64", JAVA_LONG, ADDRESS);
     static final MethodHandle get_autocommit = critical("sqlite3_get_autocommit", JAVA_INT, ADDRESS);
     static final MethodHandle stmt_readonly = critical("sqlite3_stmt_readonly", JAVA_INT, ADDRESS);
+    static final MethodHandle stmt_isexplain = critical("sqlite3_stmt_isexplain", JAVA_INT, ADDRESS);
     static final MethodHandle bind_parameter_count = critical("sqlite3_bind_parameter_count", JAVA_INT, ADDRESS);
     static final MethodHandle bind_parameter_name = critical("sqlite3_bind_parameter_name", ADDRESS, ADDRESS, JAVA_INT);
     static final MethodHandle bind_int64 = critical("sqlite3_bind_int64", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);

@@ -56,6 +56,18 @@ public final class SqliteStatement implements AutoCloseable {
         }
     }
 
+    /**
+     * 1 for an {@code EXPLAIN} statement (its rows are the compiled program), 2 for
+     * {@code EXPLAIN QUERY PLAN}, 0 for any other statement.
+     */
+    public int explainMode() {
+        try {
+            return (int) Sqlite3.stmt_isexplain.invokeExact(handle());
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+    }
+
     public int parameterCount() {
         try {
             return (int) Sqlite3.bind_parameter_count.invokeExact(handle());

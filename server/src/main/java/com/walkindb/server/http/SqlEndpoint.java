@@ -26,7 +26,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * POST /sql: the order of checks of SPEC §1, one step per method. Each step either lets the
+ * POST /sql: the order of checks of docs/API.md, one step per method. Each step either lets the
  * request through or ends it with an {@link ApiError}; no later step runs after a failure.
  */
 final class SqlEndpoint {
@@ -207,6 +207,7 @@ final class SqlEndpoint {
         }
         return switch (attempt) {
             case Walkins.Attempt.Busy b -> throw new Stop(ApiError.instanceBusy());
+            case Walkins.Attempt.NoSlot n -> throw new Stop(ApiError.serverBusy());
             case Walkins.Attempt.Ran ran -> {
                 ApiError error = Outcomes.error(ran.outcome());
                 if (error != null) {

@@ -1,14 +1,17 @@
 package com.walkindb.server.instance;
 
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Admits at most N calls into SQLite at once. Native SQLite calls pin the carrier thread of the
  * virtual thread that makes them; with no bound, a handful of CPU-heavy calls took every carrier
  * and froze even {@code /healthz}. N stays below the virtual-thread scheduler's parallelism
  * (8, see scripts/jvm-flags), so carriers are always left for everything else. Calls beyond N
- * wait here, parked (their carrier free); the circuit breaker bounds how many may wait.
+ * wait here, parked (their carrier free), but never longer than they are told: a caller that
+ * finds every slot taken for that long is answered busy instead of waiting behind slow calls.
  *
  * <p>A semaphore rather than a pool of platform threads: handing each call to another thread
  * and back cost two futex wake-ups per call, about twice the CPU of a cached {@code SELECT 1}.
@@ -22,9 +25,14 @@ public final class SqlWorkers {
         this.slots = new Semaphore(concurrency, true);
     }
 
-    /** Runs the task on the calling thread once a slot is free. */
-    public <T> T run(Callable<T> task) throws InterruptedException {
-        slots.acquire();
+    /**
+     * Runs the task on the calling thread once a slot is free, waiting at most {@code wait};
+     * null when no slot came free in time (the task must never return null itself).
+     */
+    public <T> T run(Duration wait, Callable<T> task) throws InterruptedException {
+        if (!slots.tryAcquire(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS)) {
+            return null;
+        }
         try {
             return task.call();
         } catch (RuntimeException | Error e) {

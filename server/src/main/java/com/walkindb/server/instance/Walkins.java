@@ -8,17 +8,22 @@ import com.walkindb.server.sql.CallOutcome;
 import com.walkindb.server.sql.WalkinConnection;
 import com.walkindb.sqlite.ResultCodes;
 import com.walkindb.sqlite.SqliteException;
+import java.time.Duration;
 import java.util.UUID;
 
 /**
- * Runs calls on walk-ins: waits at the walk-in's gate (SPEC §1 step 6), then, on a SQL worker
+ * Runs calls on walk-ins: waits at the walk-in's gate (docs/API.md, order of checks step 6), then, on a SQL worker
  * thread, gets a connection (from the cache or freshly opened), executes, resets the connection
  * and parks it or closes it.
  */
 public final class Walkins {
-    /** The result of one attempt to run a call: busy, gone, or the executor's outcome. */
+    /** The result of one attempt to run a call: busy, no SQL slot, or the executor's outcome. */
     public sealed interface Attempt {
+        /** Another call held the walk-in's gate for the whole wait. */
         record Busy() implements Attempt {}
+
+        /** Every SQL worker slot stayed taken for the rest of the wait. */
+        record NoSlot() implements Attempt {}
 
         record Ran(CallOutcome outcome) implements Attempt {}
     }
@@ -38,7 +43,13 @@ public final class Walkins {
         this.workers = workers;
     }
 
+    /**
+     * Waits for the walk-in's gate, then for a SQL slot, then runs the call. Both waits share one
+     * budget of {@link Config#GATE_WAIT}: the gate is held while waiting for a slot, so a call
+     * never holds it (and its circuit-breaker slot) longer than that before it runs.
+     */
     public Attempt run(UUID id, boolean created, String sql, CallArgs args) throws InterruptedException {
+        long waitEnd = System.nanoTime() + Config.GATE_WAIT.toNanos();
         try (InstanceGates.Pass pass = gates.enter(id, Config.GATE_WAIT)) {
             if (pass == null) {
                 return new Attempt.Busy();
@@ -47,7 +58,9 @@ public final class Walkins {
             if (!created && store.isExpired(id)) {
                 return new Attempt.Ran(new CallOutcome.InstanceGone());
             }
-            return new Attempt.Ran(workers.run(() -> execute(id, sql, args)));
+            CallOutcome outcome = workers.run(Duration.ofNanos(waitEnd - System.nanoTime()),
+                    () -> execute(id, sql, args));
+            return outcome == null ? new Attempt.NoSlot() : new Attempt.Ran(outcome);
         }
     }
 
@@ -101,7 +114,7 @@ public final class Walkins {
 
     /** Deletes an expired walk-in unless a call holds it right now (then the next sweep does). */
     public boolean tryDelete(UUID id) throws java.io.IOException, InterruptedException {
-        try (InstanceGates.Pass pass = gates.enter(id, java.time.Duration.ZERO)) {
+        try (InstanceGates.Pass pass = gates.enter(id, Duration.ZERO)) {
             if (pass == null) {
                 return false;
             }

@@ -9,7 +9,7 @@ import com.walkindb.sqlite.SqliteStatement;
 import com.walkindb.sqlite.StatementCursor;
 
 /**
- * Runs one call's SQL on a walk-in connection as one transaction (SPEC §1 "Every call is
+ * Runs one call's SQL on a walk-in connection as one transaction (docs/API.md, "Every call is
  * atomic"): BEGIN, each statement in order with its args, COMMIT; any failure rolls the whole
  * call back. The caller's BEGIN/COMMIT/END are accepted and skipped; SAVEPOINT, RELEASE and
  * ROLLBACK TO run natively; a plain ROLLBACK discards the call so far and a new transaction
@@ -133,6 +133,11 @@ public final class CallExecutor {
         }
 
         private CallOutcome runStatement(SqliteStatement st) throws SqliteException {
+            if (st.explainMode() == 1) {
+                // EXPLAIN lists the compiled program, whose operands hold native heap addresses
+                // (a virtual table's "vtab:55BC6D3A3C28"). EXPLAIN QUERY PLAN (mode 2) holds none.
+                return new CallOutcome.Forbidden("EXPLAIN", statement);
+            }
             // Read what compiling showed before stepping: stepping may compile nested SQL of its
             // own (FTS5 fills its shadow tables when created), which must not count as the caller's.
             boolean direct = auth.writesRows();

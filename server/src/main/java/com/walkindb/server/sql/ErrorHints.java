@@ -8,14 +8,21 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Turns SQLite's most common complaints into something an LLM can act on (SPEC §2 "hint"): the
+ * Turns SQLite's most common complaints into something an LLM can act on (docs/API.md, errors "hint"): the
  * tables that exist for "no such table", the table's columns (closest match first) for "no such
  * column", single quotes for a double-quoted word taken as a column. Runs on the failing call's
  * connection before its transaction is rolled back, so it sees what the statement saw.
+ *
+ * <p>The work is bounded whatever the schema holds: at most {@value #MAX_TABLES} names are read,
+ * the columns of at most {@value #MAX_SCOPE} tables, each distance looks at the first
+ * {@value #MAX_COMPARED} characters of two names and is computed once per name, and the work
+ * stops (the answer goes out without a hint) once the call's deadline has passed — the
+ * walk-in's gate is still held meanwhile.
  */
 final class ErrorHints {
     /** SQLite's message, possibly rewritten (the DQS case), and a hint or null. */
@@ -27,11 +34,25 @@ final class ErrorHints {
     private static final Pattern NO_COLUMN = Pattern.compile("no such column: (.+)");
     private static final Pattern HAS_NO_COLUMN = Pattern.compile("table (\\S+) has no column named (.+)");
     private static final int MAX_HINT = 480;
-    private static final int MAX_TABLES = 200;
+    static final int MAX_TABLES = 200;
+    static final int MAX_SCOPE = 8;
+    static final int MAX_COMPARED = 64;
+
+    /** Thrown when the call's deadline passes while a hint is being worked out. */
+    private static final class OutOfTime extends RuntimeException {
+        OutOfTime() {
+            super(null, null, false, false);
+        }
+    }
 
     private ErrorHints() {}
 
     static Explained explain(SqliteConnection db, String message, String sql) {
+        return explain(db, message, sql, db::deadlinePassed);
+    }
+
+    /** {@code outOfTime} is asked between steps; once it says true, the answer has no hint. */
+    static Explained explain(SqliteConnection db, String message, String sql, BooleanSupplier outOfTime) {
         if (message == null) {
             return new Explained("unknown error", null);
         }
@@ -44,30 +65,35 @@ final class ErrorHints {
             }
             m = NO_TABLE.matcher(message);
             if (m.matches()) {
-                return new Explained(message, tablesHint(db, m.group(1)));
+                return new Explained(message, tablesHint(db, m.group(1), outOfTime));
             }
             m = HAS_NO_COLUMN.matcher(message);
             if (m.matches()) {
-                return new Explained(message, columnsHint(db, List.of(m.group(1)), m.group(2)));
+                return new Explained(message, columnsHint(db, List.of(m.group(1)), m.group(2), outOfTime));
             }
             m = NO_COLUMN.matcher(message);
             if (m.matches()) {
                 String wanted = m.group(1);
                 int dot = wanted.lastIndexOf('.');
-                List<String> tables = tables(db);
+                List<String> tables = tables(db, outOfTime);
                 List<String> scope = new ArrayList<>();
                 if (dot > 0 && contains(tables, wanted.substring(0, dot))) {
                     scope.add(wanted.substring(0, dot));
                 } else {
                     String lowerSql = sql.toLowerCase(Locale.ROOT);
                     for (String t : tables) {
+                        if (scope.size() == MAX_SCOPE) {
+                            break;
+                        }
+                        check(outOfTime);
                         if (Pattern.compile("(?<![\\w$])" + Pattern.quote(t.toLowerCase(Locale.ROOT)) + "(?![\\w$])")
                                 .matcher(lowerSql).find()) {
                             scope.add(t);
                         }
                     }
                 }
-                return new Explained(message, columnsHint(db, scope, dot > 0 ? wanted.substring(dot + 1) : wanted));
+                String column = dot > 0 ? wanted.substring(dot + 1) : wanted;
+                return new Explained(message, columnsHint(db, scope, column, outOfTime));
             }
         } catch (SqliteException | RuntimeException e) {
             return new Explained(message, null); // a hint is a courtesy; never fail the answer for it
@@ -75,29 +101,33 @@ final class ErrorHints {
         return new Explained(message, null);
     }
 
-    private static String tablesHint(SqliteConnection db, String wanted) throws SqliteException {
-        List<String> tables = tables(db);
+    private static String tablesHint(SqliteConnection db, String wanted, BooleanSupplier outOfTime)
+            throws SqliteException {
+        List<String> tables = tables(db, outOfTime);
         if (tables.isEmpty()) {
             return "This walk-in has no tables yet; create one with CREATE TABLE.";
         }
-        return clip("Tables in this walk-in: " + String.join(", ", closestFirst(tables, wanted)));
+        return listed("Tables in this walk-in: ", closestFirst(tables, wanted, outOfTime), ", ");
     }
 
-    private static String columnsHint(SqliteConnection db, List<String> tables, String wanted) throws SqliteException {
+    private static String columnsHint(SqliteConnection db, List<String> tables, String wanted,
+                                      BooleanSupplier outOfTime) throws SqliteException {
         List<String> parts = new ArrayList<>();
         for (String t : tables) {
+            check(outOfTime);
             List<String> cols = columns(db, t);
             if (!cols.isEmpty()) {
-                parts.add(t + "(" + String.join(", ", closestFirst(cols, wanted)) + ")");
+                parts.add(listed(t + "(", closestFirst(cols, wanted, outOfTime), ", ") + ")");
             }
         }
         if (parts.isEmpty()) {
             return null;
         }
-        return clip("Columns, closest match first: " + String.join("; ", parts));
+        return listed("Columns, closest match first: ", parts, "; ");
     }
 
-    private static List<String> tables(SqliteConnection db) throws SqliteException {
+    private static List<String> tables(SqliteConnection db, BooleanSupplier outOfTime) throws SqliteException {
+        check(outOfTime);
         return strings(db, "SELECT name FROM sqlite_schema WHERE type IN ('table','view') "
                 + "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT " + MAX_TABLES, null);
     }
@@ -124,15 +154,32 @@ final class ErrorHints {
         return names.stream().anyMatch(n -> n.equalsIgnoreCase(name));
     }
 
-    static List<String> closestFirst(List<String> names, String wanted) {
-        String w = wanted.toLowerCase(Locale.ROOT);
-        return names.stream()
-                .sorted(Comparator.comparingInt((String n) -> distance(n.toLowerCase(Locale.ROOT), w))
-                        .thenComparing(n -> n))
-                .toList();
+    private static void check(BooleanSupplier outOfTime) {
+        if (outOfTime.getAsBoolean()) {
+            throw new OutOfTime();
+        }
     }
 
-    /** Levenshtein distance; names here are short. */
+    /** The names, closest to {@code wanted} first (ties by name); each distance is computed once. */
+    static List<String> closestFirst(List<String> names, String wanted, BooleanSupplier outOfTime) {
+        record Scored(String name, int distance) {}
+        String w = compared(wanted);
+        List<Scored> scored = new ArrayList<>(names.size());
+        for (String n : names) {
+            check(outOfTime);
+            scored.add(new Scored(n, distance(compared(n), w)));
+        }
+        scored.sort(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name));
+        return scored.stream().map(Scored::name).toList();
+    }
+
+    /** What a distance looks at: the first {@value #MAX_COMPARED} characters, lower case. */
+    private static String compared(String name) {
+        String head = name.length() > MAX_COMPARED ? name.substring(0, MAX_COMPARED) : name;
+        return head.toLowerCase(Locale.ROOT);
+    }
+
+    /** Levenshtein distance, O(|a| x |b|): callers pass {@link #compared} names. */
     static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
@@ -152,7 +199,15 @@ final class ErrorHints {
         return prev[b.length()];
     }
 
-    private static String clip(String hint) {
-        return hint.length() <= MAX_HINT ? hint : hint.substring(0, MAX_HINT - 1) + "…";
+    /** prefix + the items joined, built only up to the hint's size and clipped there. */
+    private static String listed(String prefix, List<String> items, String separator) {
+        StringBuilder b = new StringBuilder(prefix);
+        for (int i = 0; i < items.size() && b.length() <= MAX_HINT; i++) {
+            if (i > 0) {
+                b.append(separator);
+            }
+            b.append(items.get(i), 0, Math.min(items.get(i).length(), MAX_HINT + 1));
+        }
+        return b.length() <= MAX_HINT ? b.toString() : b.substring(0, MAX_HINT - 1) + "…";
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.TestInstance;
  * <p>After <em>every</em> case it checks, whatever the case itself asserted:
  * <ul>
  *   <li>no answer of the case was a 500, and no body spelled the data directory or the
- *       server's working directory (server paths never reach a client);</li>
+ *       server's working directory (server paths never reach a client); no 200 body holds
+ *       something shaped like a native heap address ({@link #NATIVE_ADDRESS});</li>
  *   <li>GET /healthz still answers 200 {"status":"ok"};</li>
  *   <li>the victim's walk-in still returns exactly its rows;</li>
  *   <li>on disk, only the directories of walk-ins the case used or created, {@code logs/} and
@@ -56,6 +58,8 @@ abstract class AbuseSuite {
     static final long ON_DISK_CAP = PAGE_CAP_BYTES + 64 * 1024;
     static final long RSS_CEILING = 1536L * 1024 * 1024;
     static final ObjectMapper JSON = new ObjectMapper();
+    /** How a heap address looks in SQLite's output ("vtab:55BC6D3A3C28") or in C's (0x7f...). */
+    static final Pattern NATIVE_ADDRESS = Pattern.compile("(?i)(?:vtab:|0x)[0-9a-f]{8,16}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The victim: another tenant's walk-in with rows only it knows. */
@@ -139,6 +143,9 @@ abstract class AbuseSuite {
             for (Answer a : h.answers()) {
                 if (a.status() == 500) {
                     problems.add("a 500 answer: " + a);
+                }
+                if (a.status() == 200 && a.body() != null && NATIVE_ADDRESS.matcher(a.body()).find()) {
+                    problems.add("a native address in an answer: " + a);
                 }
             }
         }
