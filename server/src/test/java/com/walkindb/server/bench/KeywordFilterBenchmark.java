@@ -2,6 +2,7 @@ package com.walkindb.server.bench;
 
 import com.walkindb.server.sql.filter.FilterVerdict;
 import com.walkindb.server.sql.filter.KeywordFilter;
+import com.walkindb.server.sql.filter.KeywordFilterLongInputTest;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,18 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class KeywordFilterBenchmark {
     private final String shortSql = "SELECT id, body FROM notes WHERE tag = ? ORDER BY id DESC LIMIT 20";
-    private final String longSql = longSql();
-
-    private static String longSql() {
-        StringBuilder sb = new StringBuilder();
-        int n = 0;
-        while (sb.length() < 8192) {
-            sb.append("INSERT INTO notes(id, body, tag) VALUES (").append(n++)
-                    .append(", 'it''s a note /* not a comment */ attach', \"col\") -- trailing detach\n")
-                    .append("SELECT count(*), max(x'00ff'), json_extract(:p, '$.a') FROM [t] /* c */ WHERE edit > 1.5e3;\n");
-        }
-        return sb.substring(0, 8192);
-    }
+    private final String longSql = KeywordFilterLongInputTest.eightKilobytes();
 
     @Benchmark
     public FilterVerdict shortStatement() {

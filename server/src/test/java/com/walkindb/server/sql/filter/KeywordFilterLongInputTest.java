@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
  * tokenize: keywords inside strings and comments, a column named {@code edit}. Its cost is
  * measured by {@code bench.KeywordFilterBenchmark}, not here.
  */
-class KeywordFilterLongInputTest {
+public class KeywordFilterLongInputTest {
 
     /** 8192 characters of mixed statements, strings, comments and quoted identifiers. */
-    static String eightKilobytes() {
+    public static String eightKilobytes() {
         StringBuilder sb = new StringBuilder();
         int n = 0;
         while (sb.length() < 8192) {
