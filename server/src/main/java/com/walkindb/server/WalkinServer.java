@@ -14,7 +14,7 @@ import com.walkindb.server.instance.InstanceStore;
 import com.walkindb.server.instance.SqlWorkers;
 import com.walkindb.server.instance.Sweeper;
 import com.walkindb.server.instance.Walkins;
-import com.walkindb.server.ratelimit.CircuitBreaker;
+import com.walkindb.server.ratelimit.InFlightLimit;
 import com.walkindb.server.ratelimit.ClientAddress;
 import com.walkindb.server.ratelimit.ClientKey;
 import com.walkindb.server.ratelimit.KeyedBudgets;
@@ -81,7 +81,7 @@ public final class WalkinServer implements AutoCloseable {
     private final DiskGuard disk;
     private final SandboxStatus sandbox;
     private final GracefulHandler graceful;
-    private final CircuitBreaker breaker;
+    private final InFlightLimit inFlight;
 
     /** A server in a process nobody confined (tests run it inside their own JVM). */
     public WalkinServer(Config config, Clock clock) throws IOException {
@@ -110,9 +110,9 @@ public final class WalkinServer implements AutoCloseable {
         this.answerMemory = new AnswerMemory(config.answerMemory());
         Walkins walkins = new Walkins(store, new InstanceGates(), cache, workers, answerMemory);
         this.sweeper = new Sweeper(store, walkins, live, SWEEP_BATCH);
-        this.breaker = new CircuitBreaker(config.maxInflight());
+        this.inFlight = new InFlightLimit(config.maxInflight());
         var parts = new EndpointParts(
-                breaker,
+                inFlight,
                 clients,
                 new KeyedBudgets<ClientKey>(config.requestsPerMinute(), MAX_IPS, clock),
                 new KeyedBudgets<ClientKey>(config.creationsPerMinute(), MAX_IPS, clock),
@@ -228,7 +228,7 @@ public final class WalkinServer implements AutoCloseable {
      * wait on it to know a call is really running, instead of sleeping.
      */
     public int callsInFlight() {
-        return breaker.inFlight();
+        return inFlight.inFlight();
     }
 
     /** Calls running in SQLite now (past their walk-in's gate, holding a SQL slot). */

@@ -2,7 +2,7 @@ package com.walkindb.server.http;
 
 import com.walkindb.server.instance.InstanceStore;
 import com.walkindb.server.instance.Walkins;
-import com.walkindb.server.ratelimit.CircuitBreaker;
+import com.walkindb.server.ratelimit.InFlightLimit;
 import com.walkindb.server.ratelimit.ClientAddress;
 import com.walkindb.server.ratelimit.ClientKey;
 import com.walkindb.server.ratelimit.KeyedBudgets;
@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.UUID;
 
 /** Everything POST /sql needs, built once by the server. */
-public record EndpointParts(CircuitBreaker breaker, ClientAddress clientAddress, KeyedBudgets<ClientKey> ipRequests,
+public record EndpointParts(InFlightLimit inFlight, ClientAddress clientAddress, KeyedBudgets<ClientKey> ipRequests,
                             KeyedBudgets<ClientKey> ipCreations, LiveInstances live,
                             KeyedBudgets<UUID> instanceRequests, SessionTokens tokens, UuidV7 uuids,
                             InstanceStore store, Walkins walkins, AnswerMemory answerMemory,

@@ -3,7 +3,7 @@ package com.walkindb.server.http;
 import com.walkindb.server.instance.Instance;
 import com.walkindb.server.instance.InstanceStore;
 import com.walkindb.server.instance.Walkins;
-import com.walkindb.server.ratelimit.CircuitBreaker;
+import com.walkindb.server.ratelimit.InFlightLimit;
 import com.walkindb.server.ratelimit.ClientAddress;
 import com.walkindb.server.ratelimit.KeyedBudgets;
 import com.walkindb.server.ratelimit.LiveInstances;
@@ -51,8 +51,8 @@ final class SqlEndpoint {
     }
 
     void handle(Request request, Response response, Callback callback, Exchange ex) throws Exception {
-        // Step 2: breaker first, then the caller's request budget.
-        if (p.breaker().isOpen()) {
+        // Step 2: the in-flight limit first, then the caller's request budget.
+        if (p.inFlight().isFull()) {
             Responses.closeConnection(response);
             Responses.error(response, ApiError.serverBusy(), callback);
             return;
@@ -193,9 +193,9 @@ final class SqlEndpoint {
         return new Target(id, true);
     }
 
-    /** Steps 6 and 7: the walk-in's gate, then the call itself; a breaker slot is held meanwhile. */
+    /** Steps 6 and 7: the walk-in's gate, then the call itself; an in-flight slot is held meanwhile. */
     private CallOutcome.Success execute(UUID id, boolean created, SqlRequest call) throws Stop, InterruptedException {
-        if (!p.breaker().tryEnter()) {
+        if (!p.inFlight().tryEnter()) {
             throw new Stop(ApiError.serverBusy());
         }
         Walkins.Attempt attempt;
@@ -203,7 +203,7 @@ final class SqlEndpoint {
             attempt = p.walkins().run(id, created, call.sql(), call.args());
         } finally {
             // Before the answer goes out: a caller that has its answer must find its slot free.
-            p.breaker().exit();
+            p.inFlight().exit();
         }
         return switch (attempt) {
             case Walkins.Attempt.Busy b -> throw new Stop(ApiError.instanceBusy());

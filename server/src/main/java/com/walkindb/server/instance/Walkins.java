@@ -46,7 +46,7 @@ public final class Walkins {
     /**
      * Waits for the walk-in's gate, then for a SQL slot, then runs the call. Both waits share one
      * budget of {@link Config#GATE_WAIT}: the gate is held while waiting for a slot, so a call
-     * never holds it (and its circuit-breaker slot) longer than that before it runs.
+     * never holds it (and its in-flight slot) longer than that before it runs.
      */
     public Attempt run(UUID id, boolean created, String sql, CallArgs args) throws InterruptedException {
         long waitEnd = System.nanoTime() + Config.GATE_WAIT.toNanos();

@@ -22,14 +22,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * connection's settings with a PRAGMA (page cap, journal, checkpointing, busy timeout, caches,
  * heap limits, schema trust), read the build's options to find a weakness, spoof
  * {@code X-Forwarded-For} to get a fresh per-IP budget, or outrun the per-walk-in gate, the
- * request, creation, live-instance and per-walk-in budgets, or the circuit breaker.
+ * request, creation, live-instance and per-walk-in budgets, or the in-flight limit.
  *
  * <p>What stops it: the authorizer's PRAGMA allowlist (introspection only — every settings
  * PRAGMA, in assignment, call and {@code pragma_*} table-valued form, is 400
  * {@code forbidden sql: PRAGMA <name>}) and function allowlist; limits and switches re-applied
  * after every call; the rate limits of docs/SECURITY.md, layer 7 keyed by the socket's peer address (no
  * trusted proxies configured, so {@code X-Forwarded-For} is ignored); the gate (one call at a
- * time per walk-in, 503 {@code instance busy} after 2 s); the circuit breaker (503
+ * time per walk-in, 503 {@code instance busy} after 2 s); the in-flight limit (503
  * {@code server busy}).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -220,7 +220,7 @@ class AbuseCapBypassTest extends AbuseSuite {
     }
 
     @Test
-    void circuitBreakerRefusesWhenCallsInFlightPassTheBound() throws Exception {
+    void theInFlightLimitRefusesWhenCallsInFlightPassTheBound() throws Exception {
         try (OwnServer own = ownServer(Map.of("WALKINDB_MAX_INFLIGHT", "1"))) {
             ExecutorService pool = Executors.newSingleThreadExecutor();
             try {

@@ -19,12 +19,12 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Goal: <b>protocol abuse</b> at the connection level — exhaust or confuse the HTTP layer with
  * the way requests arrive: HTTP/1.0, pipelining, a body that stalls half-way, uploads that never
- * finish holding the circuit breaker, hundreds of idle keep-alive connections, bursts of
+ * finish holding the in-flight limit, hundreds of idle keep-alive connections, bursts of
  * concurrent requests, TLS or HTTP/2 bytes on the plain port, h2c upgrades.
  *
  * <p>What stops it: Jetty's connection handling (idle timeout, one virtual thread per request,
  * so a stalled client holds no platform thread), the per-address and total connection caps, the
- * parser refusing foreign protocols with a 4xx, and the circuit breaker. Every connection here is
+ * parser refusing foreign protocols with a 4xx, and the in-flight limit. Every connection here is
  * loopback (a second caller is simulated from 127.0.0.2), bounded in number and closed by the
  * case.
  */
@@ -263,11 +263,11 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
 
     /**
      * Clients still uploading their body should not count as calls in flight: otherwise a few
-     * stalled uploads open the circuit breaker for everyone until the idle timeout ends them (or
+     * stalled uploads open the in-flight limit for everyone until the idle timeout ends them (or
      * forever, if they trickle).
      */
     @Test
-    void stalledUploadsDoNotOpenTheCircuitBreakerForEveryoneElse() throws Exception {
+    void stalledUploadsDoNotOpenTheInFlightLimitForEveryoneElse() throws Exception {
         try (OwnServer own = ownServer(Map.of("WALKINDB_MAX_INFLIGHT", "4"))) {
             List<Socket> stalled = new ArrayList<>();
             try {

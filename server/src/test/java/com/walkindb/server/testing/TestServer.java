@@ -164,7 +164,7 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * Waits until at least {@code n} calls are in flight (counted from the circuit breaker, before
+     * Waits until at least {@code n} calls are in flight (counted from the in-flight limit, before
      * their walk-in's gate): the way a test knows that calls it sent in the background reached the
      * server, on a machine of any speed. Fails after 30 s.
      */
