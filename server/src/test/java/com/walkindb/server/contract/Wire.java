@@ -164,15 +164,6 @@ public final class Wire {
         }
     }
 
-    public static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
-    }
-
     /** The body bytes of a JSON request padded (inside a trailing SQL comment) to exactly {@code size} bytes. */
     public static byte[] paddedBody(String sql, int size) {
         String head = "{\"sql\":\"" + sql + " --";
