@@ -143,7 +143,7 @@ final class Http implements AutoCloseable {
             return a;
         } catch (IOException e) {
             throw new AssertionError("no answer to a well-formed request (dropped connection or timeout after "
-                    + (System.nanoTime() - start) / 1_000_000 + " ms): " + request, e);
+                    + (System.nanoTime() - start) / 1_000_000 + " ms): " + request + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
