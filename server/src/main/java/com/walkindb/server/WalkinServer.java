@@ -1,8 +1,11 @@
 package com.walkindb.server;
 
 import com.walkindb.server.accesslog.AccessLog;
+import com.walkindb.server.call.Admission;
+import com.walkindb.server.call.CallCore;
+import com.walkindb.server.call.Execution;
+import com.walkindb.server.call.WalkinResolver;
 import com.walkindb.server.config.Config;
-import com.walkindb.server.http.EndpointParts;
 import com.walkindb.server.http.JsonErrorHandler;
 import com.walkindb.server.http.PerIpConnectionLimit;
 import com.walkindb.server.http.RequestHeadDeadline;
@@ -111,16 +114,17 @@ public final class WalkinServer implements AutoCloseable {
         Walkins walkins = new Walkins(store, new InstanceGates(), cache, workers, answerMemory);
         this.sweeper = new Sweeper(store, walkins, live, SWEEP_BATCH);
         this.inFlight = new InFlightLimit(config.maxInflight());
-        var parts = new EndpointParts(
-                inFlight,
-                clients,
-                new KeyedBudgets<ClientKey>(config.requestsPerMinute(), MAX_IPS, clock),
-                new KeyedBudgets<ClientKey>(config.creationsPerMinute(), MAX_IPS, clock),
-                live,
-                new KeyedBudgets<UUID>(config.instanceRequestsPerMinute(), MAX_TRACKED_INSTANCES, clock),
-                new SessionTokens(SecretStore.open(config.dataDir(), clock), random),
-                new UuidV7(clock, random),
-                store, walkins, answerMemory, config.ttl());
+        CallCore calls = new CallCore(
+                new Admission(inFlight, new KeyedBudgets<ClientKey>(config.requestsPerMinute(), MAX_IPS, clock)),
+                new WalkinResolver(
+                        new SessionTokens(SecretStore.open(config.dataDir(), clock), random),
+                        store,
+                        new KeyedBudgets<UUID>(config.instanceRequestsPerMinute(), MAX_TRACKED_INSTANCES, clock),
+                        new KeyedBudgets<ClientKey>(config.creationsPerMinute(), MAX_IPS, clock),
+                        live,
+                        new UuidV7(clock, random),
+                        config.ttl()),
+                new Execution(inFlight, walkins, answerMemory));
         this.accessLog = config.accessLog() ? AccessLog.open(config.dataDir(), Config.ACCESS_LOG_DAYS,
                 config.accessLogMaxBytes(), config.accessLogEdgeLinesPerMinute(), config.ipv6PrefixBits(), clock) : null;
 
@@ -149,7 +153,7 @@ public final class WalkinServer implements AutoCloseable {
         // of all requests ever read by this request's time, so it stopped cutting anything).
         RequestHeadDeadline heads = new RequestHeadDeadline(connector.getScheduler(), HEAD_DEADLINE_MS);
         connector.addBean(heads);
-        this.graceful = new GracefulHandler(heads.around(new WalkinHandler(parts, accessLog, clock)));
+        this.graceful = new GracefulHandler(heads.around(new WalkinHandler(calls, clients, accessLog, clock)));
         jetty.setHandler(graceful);
         jetty.setErrorHandler(new JsonErrorHandler());
         jetty.setStopTimeout(STOP_WAIT.toMillis());

@@ -1,24 +1,37 @@
 package com.walkindb.server.http;
 
-import com.walkindb.server.sql.CallOutcome;
+import com.walkindb.server.call.Outcome;
 
-/** The one place where an executor outcome becomes an HTTP answer (docs/API.md, errors). */
+/** The one place where a call's {@link Outcome} becomes an HTTP error (docs/API.md, errors). */
 final class Outcomes {
     private Outcomes() {}
 
-    /** Null for success (the body is in the outcome), else the error. */
-    static ApiError error(CallOutcome outcome) {
+    /**
+     * The error row for every outcome but {@link Outcome.Answered} (which has no error: null). An
+     * {@link Outcome.InternalError} rethrows its cause, for the handler to log and answer 500.
+     */
+    static ApiError error(Outcome outcome) {
         return switch (outcome) {
-            case CallOutcome.Success s -> null;
-            case CallOutcome.InvalidSql e -> ApiError.invalidSql(e.message(), e.hint(), e.statement());
-            case CallOutcome.Forbidden f -> ApiError.forbiddenSql(f.what(), f.statement());
-            case CallOutcome.InvalidArgs a -> ApiError.invalidArgs(a.why());
-            case CallOutcome.RowTooLarge r -> ApiError.rowTooLarge(r.statement());
-            case CallOutcome.Timeout t -> ApiError.TIMEOUT;
-            case CallOutcome.StorageFull f -> ApiError.STORAGE_FULL;
-            case CallOutcome.ServerStorageFull f -> ApiError.serverStorageFull();
-            case CallOutcome.OutOfMemory m -> ApiError.serverBusy();
-            case CallOutcome.InstanceGone g -> ApiError.INSTANCE_NOT_FOUND;
+            case Outcome.Answered a -> null;
+            case Outcome.Refused r -> switch (r.budget()) {
+                case REQUESTS -> ApiError.rateLimited(r.retryAfterSeconds());
+                case WALKIN_REQUESTS -> ApiError.instanceRateLimited(r.retryAfterSeconds());
+                case NEW_WALKINS -> ApiError.newInstanceRateLimited(r.retryAfterSeconds());
+                case LIVE_WALKINS -> ApiError.tooManyLiveInstances(r.retryAfterSeconds());
+            };
+            case Outcome.ServerBusy b -> ApiError.serverBusy();
+            case Outcome.WalkinBusy b -> ApiError.instanceBusy();
+            case Outcome.ServerStorageFull f -> ApiError.serverStorageFull();
+            case Outcome.WalkinNotFound n -> ApiError.INSTANCE_NOT_FOUND;
+            case Outcome.MissingSql m -> ApiError.MISSING_SQL;
+            case Outcome.InvalidArgs a -> ApiError.invalidArgs(a.why());
+            case Outcome.ForbiddenKeyword f -> ApiError.forbiddenKeyword(f.keyword());
+            case Outcome.InvalidSql e -> ApiError.invalidSql(e.message(), e.hint(), e.statement());
+            case Outcome.ForbiddenSql f -> ApiError.forbiddenSql(f.what(), f.statement());
+            case Outcome.RowTooLarge r -> ApiError.rowTooLarge(r.statement());
+            case Outcome.Timeout t -> ApiError.TIMEOUT;
+            case Outcome.StorageQuotaExceeded q -> ApiError.STORAGE_FULL;
+            case Outcome.InternalError e -> throw e.cause();
         };
     }
 }

@@ -1,6 +1,7 @@
 package com.walkindb.server.http;
 
 import com.walkindb.server.accesslog.AccessLog;
+import com.walkindb.server.call.CallCore;
 import com.walkindb.server.ratelimit.ClientAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -29,9 +30,9 @@ public final class WalkinHandler extends Handler.Abstract {
     private final AccessLog accessLog;
     private final Clock clock;
 
-    public WalkinHandler(EndpointParts parts, AccessLog accessLog, Clock clock) {
-        this.sql = new SqlEndpoint(parts);
-        this.clientAddress = parts.clientAddress();
+    public WalkinHandler(CallCore calls, ClientAddress clientAddress, AccessLog accessLog, Clock clock) {
+        this.sql = new SqlEndpoint(calls, clientAddress);
+        this.clientAddress = clientAddress;
         this.accessLog = accessLog;
         this.clock = clock;
     }

@@ -1,4 +1,4 @@
-package com.walkindb.server.http;
+package com.walkindb.server.call;
 
 import com.walkindb.server.config.Config;
 import com.walkindb.server.sql.CallArgs;

@@ -1,0 +1,58 @@
+package com.walkindb.server.call;
+
+import com.walkindb.server.instance.Walkins;
+import com.walkindb.server.ratelimit.InFlightLimit;
+import com.walkindb.server.sql.AnswerMemory;
+import com.walkindb.server.sql.CallArgs;
+import com.walkindb.server.sql.CallOutcome;
+
+/**
+ * Steps 6 and 7 of the order of checks (docs/API.md): an in-flight slot, the walk-in's gate, then
+ * the statements; and what the executor reported, as an {@link Outcome}.
+ */
+public final class Execution {
+    private final InFlightLimit inFlight;
+    private final Walkins walkins;
+    private final AnswerMemory answerMemory;
+
+    public Execution(InFlightLimit inFlight, Walkins walkins, AnswerMemory answerMemory) {
+        this.inFlight = inFlight;
+        this.walkins = walkins;
+        this.answerMemory = answerMemory;
+    }
+
+    /** The in-flight slot is held from before the gate until the statements are done. */
+    Outcome run(Session session, String sql, CallArgs args) throws InterruptedException {
+        if (!inFlight.tryEnter()) {
+            return new Outcome.ServerBusy();
+        }
+        Walkins.Attempt attempt;
+        try {
+            attempt = walkins.run(session.walkinId(), session.created(), sql, args);
+        } finally {
+            // Before the answer goes out: a caller that has its answer must find its slot free.
+            inFlight.exit();
+        }
+        return switch (attempt) {
+            case Walkins.Attempt.Busy b -> new Outcome.WalkinBusy();
+            case Walkins.Attempt.NoSlot n -> new Outcome.ServerBusy();
+            case Walkins.Attempt.Ran ran -> outcome(ran.outcome());
+        };
+    }
+
+    private Outcome outcome(CallOutcome executed) {
+        return switch (executed) {
+            case CallOutcome.Success s -> new Outcome.Answered(new Answer(s.body(), answerMemory, s.answerMemory()));
+            case CallOutcome.InvalidSql e -> new Outcome.InvalidSql(e.message(), e.hint(), e.statement());
+            case CallOutcome.Forbidden f -> new Outcome.ForbiddenSql(f.what(), f.statement());
+            case CallOutcome.InvalidArgs a -> new Outcome.InvalidArgs(a.why());
+            case CallOutcome.RowTooLarge r -> new Outcome.RowTooLarge(r.statement());
+            case CallOutcome.Timeout t -> new Outcome.Timeout();
+            case CallOutcome.StorageFull f -> new Outcome.StorageQuotaExceeded();
+            case CallOutcome.ServerStorageFull f -> new Outcome.ServerStorageFull();
+            // SQLite's heap or the answer budget is held by other callers: busy, not broken.
+            case CallOutcome.OutOfMemory m -> new Outcome.ServerBusy();
+            case CallOutcome.InstanceGone g -> new Outcome.WalkinNotFound();
+        };
+    }
+}
