@@ -3,6 +3,7 @@ package com.walkindb.server;
 import com.walkindb.server.config.Config;
 import com.walkindb.server.config.ConfigException;
 import com.walkindb.server.config.EnvConfigReader;
+import com.walkindb.server.config.Limits;
 import com.walkindb.server.sandbox.Sandbox;
 import com.walkindb.server.sandbox.SandboxException;
 import com.walkindb.server.sandbox.SandboxStatus;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts walkindb from the environment (docs/CONFIGURATION.md). Prints {@code walkindb listening on <url>} on
- * stdout once it accepts requests; SIGTERM / Ctrl-C stop it within {@link #STOP_LIMIT}: no new
+ * stdout once it accepts requests; SIGTERM / Ctrl-C stop it within {@link Limits#stopLimit()}: no new
  * calls, calls in flight finish (or, stuck past their deadline, are left uncommitted), then exit 0.
  *
  * <p>Before anything else the process confines itself ({@link Sandbox}, WALKINDB_SANDBOX); below
@@ -22,8 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
     private static final String JETTY_REFS_PER_CACHE_LINE = "org.eclipse.jetty.util.referencesPerCacheLine";
-    /** The most a stop may take from the signal to the exit: the calls' wait and a second for the rest. */
-    static final Duration STOP_LIMIT = WalkinServer.STOP_WAIT.plusSeconds(1);
 
     private Main() {}
 
@@ -54,7 +53,7 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server), "walkindb-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, config.limits()), "walkindb-shutdown"));
         System.out.println("walkindb listening on " + server.baseUrl() + " (data in " + config.dataDir() + ")");
         System.out.flush();
         new CountDownLatch(1).await(); // until a signal runs the hook, which ends the process
@@ -62,27 +61,28 @@ public final class Main {
 
     /**
      * SIGTERM / Ctrl-C: a bounded stop (docs/DEPLOY.md). Calls in flight get their deadline and a
-     * grace ({@link WalkinServer#STOP_WAIT}); one still in native code after that (SQLite does not
+     * grace ({@link Limits#stopWait()}); one still in native code after that (SQLite does not
      * leave a native function early) is left behind, its transaction uncommitted, and the process
      * exits anyway: the JVM would otherwise wait for it. A watchdog halts the process if stopping
-     * itself hangs. Exit status 0 either way, as for any stop that was asked for.
+     * itself hangs ({@link Limits#stopLimit()}). Exit status 0 either way, as for any stop that was asked for.
      */
-    private static void stop(WalkinServer server) {
+    private static void stop(WalkinServer server, Limits limits) {
         Logger log = LoggerFactory.getLogger(Main.class);
-        log.info("stopping: no new calls; calls in flight get up to {} s", WalkinServer.STOP_WAIT.toSeconds());
+        Duration stopLimit = limits.stopLimit();
+        log.info("stopping: no new calls; calls in flight get up to {} s", limits.stopWait().toSeconds());
         Thread.ofPlatform().daemon().name("walkindb-stop-watchdog").start(() -> {
             try {
-                Thread.sleep(STOP_LIMIT);
+                Thread.sleep(stopLimit);
             } catch (InterruptedException e) {
                 return;
             }
-            log.error("stopping took over {} s; exiting without finishing", STOP_LIMIT.toSeconds());
+            log.error("stopping took over {} s; exiting without finishing", stopLimit.toSeconds());
             Runtime.getRuntime().halt(0);
         });
         long left = server.stop();
         if (left > 0) {
             log.warn("stopped; {} call(s) still in native code after {} s left behind, their transactions uncommitted",
-                    left, WalkinServer.STOP_WAIT.toSeconds());
+                    left, limits.stopWait().toSeconds());
         } else {
             log.info("stopped");
         }

@@ -6,6 +6,7 @@ import com.walkindb.server.call.CallCore;
 import com.walkindb.server.call.Execution;
 import com.walkindb.server.call.WalkinResolver;
 import com.walkindb.server.config.Config;
+import com.walkindb.server.config.Limits;
 import com.walkindb.server.http.JsonErrorHandler;
 import com.walkindb.server.http.PerIpConnectionLimit;
 import com.walkindb.server.http.RequestHeadDeadline;
@@ -28,13 +29,13 @@ import com.walkindb.server.session.SessionTokens;
 import com.walkindb.server.session.UuidV7;
 import com.walkindb.server.sql.AnswerMemory;
 import com.walkindb.server.sql.DatabaseTemplate;
+import com.walkindb.server.time.Ticker;
 import com.walkindb.sqlite.Sqlite;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -57,20 +58,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class WalkinServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WalkinServer.class);
-    private static final int MAX_IPS = 10_000;
-    private static final int MAX_TRACKED_INSTANCES = 100_000;
-    private static final int SWEEP_BATCH = 10_000;
-    private static final long IDLE_TIMEOUT_MS = 15_000;
-    /** A request head must be complete this long after the connection opened or its last answer. */
-    private static final long HEAD_DEADLINE_MS = 20_000;
+    /** Jetty's own selector and I/O threads: sizing of a pool, not a limit anyone meets. */
     private static final int PLATFORM_THREADS_MAX = 32;
     private static final int PLATFORM_THREADS_MIN = 4;
-    /**
-     * How long calls in flight get to finish once a stop begins: their deadline, and a grace for
-     * the wait before it starts (the walk-in's gate, a SQL slot), rolling back and writing the
-     * answer. A call still in native code after that is left behind.
-     */
-    public static final Duration STOP_WAIT = Config.QUERY_DEADLINE.plusSeconds(2);
 
     private final Config config;
     private final Server jetty;
@@ -88,18 +78,33 @@ public final class WalkinServer implements AutoCloseable {
 
     /** A server in a process nobody confined (tests run it inside their own JVM). */
     public WalkinServer(Config config, Clock clock) throws IOException {
-        this(config, clock, null);
+        this(config, clock, Ticker.SYSTEM, null);
+    }
+
+    /** An unconfined server whose intervals (deadline, waits, idle time) are measured on {@code ticker}. */
+    public WalkinServer(Config config, Clock clock, Ticker ticker) throws IOException {
+        this(config, clock, ticker, null);
     }
 
     /** {@code sandbox}: the confinement {@code Main} applied to this process, logged once the server listens. */
     public WalkinServer(Config config, Clock clock, SandboxStatus sandbox) throws IOException {
+        this(config, clock, Ticker.SYSTEM, sandbox);
+    }
+
+    /**
+     * {@code clock}: wall time (expiry, budgets, log dates); {@code ticker}: intervals (the query
+     * deadline, the gate and SQL-slot wait, the connection cache's idle time); {@code sandbox}:
+     * the confinement {@code Main} applied to this process, or null.
+     */
+    public WalkinServer(Config config, Clock clock, Ticker ticker, SandboxStatus sandbox) throws IOException {
+        Limits limits = config.limits();
         this.config = config;
         this.sandbox = sandbox;
         Sqlite.hardHeapLimit(config.sqliteHeapLimit());
         SecureRandom random = new SecureRandom();
         Files.createDirectories(config.dataDir());
         this.disk = new DiskGuard(DiskGuard.Space.of(config.dataDir()), config.diskMinFreeBytes(),
-                config.diskMinFreePercent());
+                config.diskMinFreePercent(), limits.nearlyFullBytes());
         InstanceStore store = new InstanceStore(config.dataDir(), clock, config.ttl(),
                 warmTemplate(new DatabaseTemplate(config.dataDir())), disk);
         LiveInstances live = new LiveInstances(config.maxInstancesPerIp(), clock);
@@ -107,25 +112,26 @@ public final class WalkinServer implements AutoCloseable {
         store.forEach(i -> live.restore(i.creator() == null ? null
                 : ClientKey.ofText(i.creator(), config.ipv6PrefixBits()), i.expiresAt().toEpochMilli()));
         ClientAddress clients = new ClientAddress(config.trustedProxies(), config.ipv6PrefixBits());
-        this.cache = new ConnectionCache(config.connectionCacheSize(), config.connectionIdle());
-        this.workers = new SqlWorkers(config.sqlWorkers());
+        this.cache = new ConnectionCache(config.connectionCacheSize(), config.connectionIdle(), ticker);
+        this.workers = new SqlWorkers(config.sqlWorkers(), ticker);
         warnIfCarriersRunShort(config.sqlWorkers());
         this.answerMemory = new AnswerMemory(config.answerMemory());
-        Walkins walkins = new Walkins(store, new InstanceGates(), cache, workers, answerMemory);
-        this.sweeper = new Sweeper(store, walkins, live, SWEEP_BATCH);
+        Walkins walkins = new Walkins(store, new InstanceGates(), cache, workers, answerMemory, limits, ticker);
+        this.sweeper = new Sweeper(store, walkins, live, limits.sweepBatch());
         this.inFlight = new InFlightLimit(config.maxInflight());
         CallCore calls = new CallCore(
-                new Admission(inFlight, new KeyedBudgets<ClientKey>(config.requestsPerMinute(), MAX_IPS, clock)),
+                new Admission(inFlight, new KeyedBudgets<ClientKey>(config.requestsPerMinute(), limits.maxTrackedIps(), clock)),
                 new WalkinResolver(
                         new SessionTokens(SecretStore.open(config.dataDir(), clock), random),
                         store,
-                        new KeyedBudgets<UUID>(config.instanceRequestsPerMinute(), MAX_TRACKED_INSTANCES, clock),
-                        new KeyedBudgets<ClientKey>(config.creationsPerMinute(), MAX_IPS, clock),
+                        new KeyedBudgets<UUID>(config.instanceRequestsPerMinute(), limits.maxTrackedInstances(), clock),
+                        new KeyedBudgets<ClientKey>(config.creationsPerMinute(), limits.maxTrackedIps(), clock),
                         live,
                         new UuidV7(clock, random),
                         config.ttl()),
-                new Execution(inFlight, walkins, answerMemory));
-        this.accessLog = config.accessLog() ? AccessLog.open(config.dataDir(), Config.ACCESS_LOG_DAYS,
+                new Execution(inFlight, walkins, answerMemory),
+                limits);
+        this.accessLog = config.accessLog() ? AccessLog.open(config.dataDir(), limits.accessLogDays(),
                 config.accessLogMaxBytes(), config.accessLogEdgeLinesPerMinute(), config.ipv6PrefixBits(), clock) : null;
 
         // Requests run on virtual threads; this pool only runs Jetty's own selector and I/O tasks.
@@ -136,7 +142,7 @@ public final class WalkinServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        http.setRequestHeaderSize(Config.MAX_HEADER_BYTES);
+        http.setRequestHeaderSize(limits.maxHeaderBytes());
         // Jetty's header cache builds a 96 KiB trie per keep-alive connection on its second request:
         // 512 connections from one address held 50 MB of heap. Parsing headers afresh costs little.
         http.setHeaderCacheSize(0);
@@ -146,17 +152,17 @@ public final class WalkinServer implements AutoCloseable {
         InetSocketAddress listen = config.listen();
         connector.setHost(listen.getHostString());
         connector.setPort(listen.getPort());
-        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        connector.setIdleTimeout(limits.connectionIdleTimeout().toMillis());
         jetty.addConnector(connector);
         // Each byte resets the idle timeout, so trickles are bounded per request: the head here, the
         // body by RequestBody's minimum rate (Jetty 12.1's MinimumDataRateHandler divided the bytes
         // of all requests ever read by this request's time, so it stopped cutting anything).
-        RequestHeadDeadline heads = new RequestHeadDeadline(connector.getScheduler(), HEAD_DEADLINE_MS);
+        RequestHeadDeadline heads = new RequestHeadDeadline(connector.getScheduler(), limits.headDeadline().toMillis());
         connector.addBean(heads);
-        this.graceful = new GracefulHandler(heads.around(new WalkinHandler(calls, clients, accessLog, clock)));
+        this.graceful = new GracefulHandler(heads.around(new WalkinHandler(calls, clients, limits, accessLog, clock)));
         jetty.setHandler(graceful);
-        jetty.setErrorHandler(new JsonErrorHandler());
-        jetty.setStopTimeout(STOP_WAIT.toMillis());
+        jetty.setErrorHandler(new JsonErrorHandler(limits));
+        jetty.setStopTimeout(limits.stopWait().toMillis());
         jetty.setStopAtShutdown(false);
 
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -246,7 +252,7 @@ public final class WalkinServer implements AutoCloseable {
     }
 
     /**
-     * Stops accepting, lets calls in flight finish (for at most {@link #STOP_WAIT}), then closes
+     * Stops accepting, lets calls in flight finish (for at most {@link Limits#stopWait()}), then closes
      * every connection and the idle walk-in connections. Returns how many calls were still
      * running: stuck in native code past their deadline, with their walk-in's transaction not
      * committed (SQLite rolls it back when the walk-in is next opened). Never waits on them.

@@ -3,6 +3,7 @@ package com.walkindb.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.walkindb.server.config.Limits;
 import com.walkindb.server.testing.ChildJvm;
 import com.walkindb.server.testing.StallingServerMain;
 import java.io.IOException;
@@ -26,12 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Real server processes and SIGTERM (docs/DEPLOY.md, "Stopping"): calls in flight finish and the
  * process exits 0; a call stuck in native code past its deadline does not hold the process, which
- * exits within {@link Main#STOP_LIMIT}, and the walk-in it was writing is intact on the next start.
+ * exits within {@link Limits#stopLimit()}, and the walk-in it was writing is intact on the next start.
  */
 class ShutdownTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Generous on a loaded machine; a stop that waited on the stuck call would take a minute. */
-    private static final Duration EXIT_BOUND = Main.STOP_LIMIT.plusSeconds(5);
+    private static final Duration EXIT_BOUND = Limits.DEFAULTS.stopLimit().plusSeconds(5);
     private static final Duration STALL = Duration.ofSeconds(60);
 
     @TempDir Path data;

@@ -6,6 +6,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * One open SQLite database connection.
@@ -26,6 +28,8 @@ public final class SqliteConnection implements AutoCloseable {
     private volatile Authorizer authorizer;
     private volatile long deadline = Long.MAX_VALUE;
     private volatile boolean deadlineHit;
+    /** What deadlines are measured on; read by the progress handler, so a plain field read and call. */
+    private volatile LongSupplier nanoTime = System::nanoTime;
 
     private SqliteConnection(MemorySegment db) {
         this.db = db;
@@ -204,7 +208,15 @@ public final class SqliteConnection implements AutoCloseable {
         }
     }
 
-    /** Sets the {@link System#nanoTime()} after which running statements are interrupted. */
+    /**
+     * The monotonic time {@link #deadline(long)} is measured on ({@link System#nanoTime()} unless
+     * set): tests pass a clock they move, so a deadline passes without waiting for it.
+     */
+    public void deadlineClock(LongSupplier nanoTime) {
+        this.nanoTime = Objects.requireNonNull(nanoTime);
+    }
+
+    /** Sets the time, on the {@link #deadlineClock}, after which running statements are interrupted. */
     public void deadline(long nanoTime) {
         deadlineHit = false;
         deadline = nanoTime;
@@ -221,7 +233,7 @@ public final class SqliteConnection implements AutoCloseable {
 
     /** True once the {@link #deadline(long)} has passed (and remembers it in {@link #deadlineHit()}). */
     public boolean deadlinePassed() {
-        if (deadline != Long.MAX_VALUE && System.nanoTime() - deadline > 0) {
+        if (deadline != Long.MAX_VALUE && nanoTime.getAsLong() - deadline > 0) {
             deadlineHit = true;
             return true;
         }

@@ -1,6 +1,5 @@
 package com.walkindb.server.call;
 
-import com.walkindb.server.config.Config;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.SqlValue;
 import java.math.BigInteger;
@@ -24,12 +23,13 @@ final class ArgsReader {
 
     private ArgsReader() {}
 
-    static CallArgs read(boolean present, Object tree) throws InvalidArgs {
+    /** The args, at most {@code maxArgs} values, or why they are not acceptable. */
+    static CallArgs read(boolean present, Object tree, int maxArgs) throws InvalidArgs {
         if (!present) {
             return CallArgs.None.INSTANCE;
         }
         if (tree instanceof List<?> list) {
-            checkCount(list.size());
+            checkCount(list.size(), maxArgs);
             List<SqlValue> values = new ArrayList<>(list.size());
             for (int i = 0; i < list.size(); i++) {
                 values.add(value(list.get(i), "args[" + i + "]"));
@@ -37,7 +37,7 @@ final class ArgsReader {
             return new CallArgs.Positional(List.copyOf(values));
         }
         if (tree instanceof Map<?, ?> map) {
-            checkCount(map.size());
+            checkCount(map.size(), maxArgs);
             Map<String, SqlValue> values = new LinkedHashMap<>();
             for (var e : map.entrySet()) {
                 String key = (String) e.getKey();
@@ -49,9 +49,9 @@ final class ArgsReader {
         throw new InvalidArgs("args must be an array (positional) or an object (named)");
     }
 
-    private static void checkCount(int n) throws InvalidArgs {
-        if (n > Config.MAX_ARGS) {
-            throw new InvalidArgs("at most " + Config.MAX_ARGS + " values, got " + n);
+    private static void checkCount(int n, int maxArgs) throws InvalidArgs {
+        if (n > maxArgs) {
+            throw new InvalidArgs("at most " + maxArgs + " values, got " + n);
         }
     }
 

@@ -1,5 +1,6 @@
 package com.walkindb.server.call;
 
+import com.walkindb.server.config.Limits;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.filter.FilterVerdict;
 import com.walkindb.server.sql.filter.KeywordFilter;
@@ -16,11 +17,13 @@ public final class CallCore {
     private final Admission admission;
     private final WalkinResolver walkins;
     private final Execution execution;
+    private final int maxArgs;
 
-    public CallCore(Admission admission, WalkinResolver walkins, Execution execution) {
+    public CallCore(Admission admission, WalkinResolver walkins, Execution execution, Limits limits) {
         this.admission = admission;
         this.walkins = walkins;
         this.execution = execution;
+        this.maxArgs = limits.maxArgs();
     }
 
     /** Step 2. Empty when the call may go on (its request budget is then charged); else the refusal. */
@@ -41,7 +44,7 @@ public final class CallCore {
         }
         CallArgs args;
         try {
-            args = ArgsReader.read(request.argsPresent(), request.args());
+            args = ArgsReader.read(request.argsPresent(), request.args(), maxArgs);
         } catch (ArgsReader.InvalidArgs e) {
             return CallResult.before(new Outcome.InvalidArgs(e.getMessage()));
         }

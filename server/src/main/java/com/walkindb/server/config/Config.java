@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Every limit and knob of the server, read once at start-up (see {@link EnvConfigReader}) and
- * never changed afterwards. Defaults are those of docs/CONFIGURATION.md; tests and benchmarks lift them through the
- * same environment variables production uses.
+ * Every knob of the server, read once at start-up (see {@link EnvConfigReader}) and never
+ * changed afterwards, plus the fixed limits of the contract ({@link Limits}). Defaults are those
+ * of docs/CONFIGURATION.md; tests and benchmarks lift them through the same environment variables
+ * production uses.
  *
  * @param listen              WALKINDB_ADDR, host:port (port 0 picks a free one)
  * @param dataDir             WALKINDB_DATA_DIR
@@ -36,6 +37,8 @@ import java.util.List;
  * @param accessLogEdgeLinesPerMinute WALKINDB_ACCESS_LOG_EDGE_LINES, per source IP, lines for requests that no
  *                            request budget charges (404, 405, OPTIONS, errors of the HTTP layer); more are dropped
  * @param sandbox             WALKINDB_SANDBOX and its test-only companions (see {@link SandboxSettings})
+ * @param limits              the fixed limits of the contract: no environment variable, always
+ *                            {@link Limits#DEFAULTS} outside tests (see {@link #withLimits})
  */
 public record Config(
         InetSocketAddress listen,
@@ -61,17 +64,15 @@ public record Config(
         int diskMinFreePercent,
         long accessLogMaxBytes,
         int accessLogEdgeLinesPerMinute,
-        SandboxSettings sandbox) {
+        SandboxSettings sandbox,
+        Limits limits) {
 
-    /** Fixed by the contract, not configurable. */
-    public static final int MAX_BODY_BYTES = 8192;
-    public static final Duration QUERY_DEADLINE = Duration.ofSeconds(2);
-    public static final Duration GATE_WAIT = Duration.ofSeconds(2);
-    public static final int MAX_ROWS = 10_000;
-    public static final int MAX_RESULT_BYTES = 1 << 20;
-    public static final int MAX_PAGE_COUNT = 2560;
-    public static final int BUSY_TIMEOUT_MS = 1000;
-    public static final int MAX_ARGS = 100;
-    public static final int MAX_HEADER_BYTES = 8192;
-    public static final int ACCESS_LOG_DAYS = 7;
+    /** The same configuration with other fixed limits: tests shrink e.g. the query deadline. */
+    public Config withLimits(Limits other) {
+        return new Config(listen, dataDir, ttl, requestsPerMinute, creationsPerMinute, maxInstancesPerIp,
+                instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
+                sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
+                sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
+                accessLogEdgeLinesPerMinute, sandbox, other);
+    }
 }

@@ -45,7 +45,8 @@ public final class EnvConfigReader {
                 r.integer("WALKINDB_DISK_MIN_FREE_PERCENT", 5, 0, 50),
                 r.integer("WALKINDB_ACCESS_LOG_MAX_MB", 1024, 1, Integer.MAX_VALUE) * 1024L * 1024L,
                 r.integer("WALKINDB_ACCESS_LOG_EDGE_LINES", 60, 0, Integer.MAX_VALUE),
-                r.sandbox());
+                r.sandbox(),
+                Limits.DEFAULTS); // the contract: never read from the environment
     }
 
     private String string(String name, String fallback) {

@@ -1,5 +1,8 @@
 package com.walkindb.server.http;
 
+import com.walkindb.server.config.Limits;
+import java.time.Duration;
+
 /**
  * An error answer of the error table in docs/API.md as a value: status, the exact message, a
  * stable machine-readable {@code code} (snake_case, one per row of the table; clients branch
@@ -22,14 +25,29 @@ public record ApiError(int status, String code, String message, long retryAfter,
     static final ApiError BAD_REQUEST = of(400, "bad_request", "bad request");
     static final ApiError NOT_FOUND = of(404, "not_found", "not found");
     static final ApiError INSTANCE_NOT_FOUND = of(404, "instance_not_found", "instance not found");
-    static final ApiError TIMEOUT = of(408, "timeout", "query exceeded 2s timeout");
     static final ApiError BODY_TIMEOUT = of(408, "request_body_timeout", "request body timeout");
-    static final ApiError PAYLOAD_TOO_LARGE = of(413, "payload_too_large", "sql payload exceeds 8 KB");
     static final ApiError UNSUPPORTED_MEDIA_TYPE =
             of(415, "unsupported_media_type", "content-type must be application/json");
     static final ApiError HEADERS_TOO_LARGE = of(431, "headers_too_large", "request headers too large");
     static final ApiError STORAGE_FULL = of(507, "storage_quota_exceeded", "instance storage quota exceeded");
     static final ApiError INTERNAL = of(500, "internal_error", "internal error");
+
+    /** "query exceeded 2s timeout", with the deadline in force. */
+    static ApiError timeout(Limits limits) {
+        return of(408, "timeout", "query exceeded " + shortText(limits.queryDeadline()) + " timeout");
+    }
+
+    /** "sql payload exceeds 8 KB", with the body cap in force. */
+    static ApiError payloadTooLarge(Limits limits) {
+        int bytes = limits.maxBodyBytes();
+        return of(413, "payload_too_large", "sql payload exceeds "
+                + (bytes % 1024 == 0 ? bytes / 1024 + " KB" : bytes + " bytes"));
+    }
+
+    /** Whole seconds as "2s", anything else in milliseconds ("500ms"). */
+    private static String shortText(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    }
 
     static ApiError invalidArgs(String why) {
         return of(400, "invalid_args", "invalid args: " + why);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.walkindb.server.config.Limits;
 import com.walkindb.server.json.JsonFactories;
 import com.walkindb.server.json.StrictText;
 import java.io.IOException;
@@ -32,21 +33,24 @@ final class BodyParser {
         }
     }
 
-    static final int MAX_DEPTH = 32;
-    static final int MAX_NUMBER_CHARS = 100;
+    private final JsonFactory json;
+    private final int maxNumberChars;
 
-    private static final JsonFactory JSON = JsonFactories.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(MAX_DEPTH)
-                    .maxNumberLength(MAX_NUMBER_CHARS)
-                    .maxStringLength(64 * 1024)
-                    .build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build();
+    /** A parser for bodies within {@link Limits#maxJsonDepth()} and {@link Limits#maxNumberChars()}. */
+    BodyParser(Limits limits) {
+        this.maxNumberChars = limits.maxNumberChars();
+        this.json = JsonFactories.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(limits.maxJsonDepth())
+                        .maxNumberLength(maxNumberChars)
+                        .maxStringLength(64 * 1024) // a body is far smaller; Jackson needs some bound
+                        .build())
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .build();
+    }
 
-    private BodyParser() {}
-
-    static Body parse(byte[] bytes) throws InvalidJson {
+    /** The body's fields, or why it is not acceptable JSON. */
+    Body read(byte[] bytes) throws InvalidJson {
         // Jackson's byte parser decodes leniently (overlong forms, CESU-8 surrogates and code
         // points past U+10FFFF come out as characters), so the bytes are checked first; that also
         // spares decoding the body into a String before parsing it. A byte-order mark, which
@@ -57,7 +61,7 @@ final class BodyParser {
         }
         // Well-formed bytes decode to whole surrogate pairs; only an escape can leave half of one.
         boolean escapes = scan == StrictText.Bytes.SURROGATE_ESCAPES;
-        try (JsonParser p = JSON.createParser(bytes)) {
+        try (JsonParser p = json.createParser(bytes)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InvalidJson("not an object");
             }
@@ -89,7 +93,7 @@ final class BodyParser {
     }
 
     /** The value starting at {@code t}; {@code escapes}: strings may hold a surrogate escape. */
-    private static Object tree(JsonParser p, JsonToken t, boolean escapes) throws IOException, InvalidJson {
+    private Object tree(JsonParser p, JsonToken t, boolean escapes) throws IOException, InvalidJson {
         return switch (t) {
             case START_OBJECT -> {
                 Map<String, Object> map = new LinkedHashMap<>();
@@ -125,9 +129,9 @@ final class BodyParser {
         };
     }
 
-    private static void checkNumberLength(JsonParser p) throws IOException, InvalidJson {
-        if (p.getTextLength() > MAX_NUMBER_CHARS) {
-            throw new InvalidJson("number literal over " + MAX_NUMBER_CHARS + " characters");
+    private void checkNumberLength(JsonParser p) throws IOException, InvalidJson {
+        if (p.getTextLength() > maxNumberChars) {
+            throw new InvalidJson("number literal over " + maxNumberChars + " characters");
         }
     }
 

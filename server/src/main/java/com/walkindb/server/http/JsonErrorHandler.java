@@ -1,5 +1,7 @@
 package com.walkindb.server.http;
 
+import com.walkindb.server.config.Limits;
+
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -13,12 +15,18 @@ import org.eclipse.jetty.util.Callback;
  * escape) come out as the same JSON shape, with CORS, as everything else.
  */
 public final class JsonErrorHandler extends ErrorHandler {
+    private final ApiError payloadTooLarge;
+
+    public JsonErrorHandler(Limits limits) {
+        this.payloadTooLarge = ApiError.payloadTooLarge(limits);
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message,
                                     Throwable cause, Callback callback) {
         ApiError error = switch (code) {
             case 431 -> ApiError.HEADERS_TOO_LARGE;
-            case 413 -> ApiError.PAYLOAD_TOO_LARGE;
+            case 413 -> payloadTooLarge;
             case 404 -> ApiError.NOT_FOUND;
             case 500 -> ApiError.INTERNAL;
             case 400 -> ApiError.BAD_REQUEST;

@@ -1,16 +1,21 @@
 package com.walkindb.server.http;
 
 import com.walkindb.server.call.Outcome;
+import com.walkindb.server.config.Limits;
 
 /** The one place where a call's {@link Outcome} becomes an HTTP error (docs/API.md, errors). */
 final class Outcomes {
-    private Outcomes() {}
+    private final ApiError timeout;
+
+    Outcomes(Limits limits) {
+        this.timeout = ApiError.timeout(limits);
+    }
 
     /**
      * The error row for every outcome but {@link Outcome.Answered} (which has no error: null). An
      * {@link Outcome.InternalError} rethrows its cause, for the handler to log and answer 500.
      */
-    static ApiError error(Outcome outcome) {
+    ApiError error(Outcome outcome) {
         return switch (outcome) {
             case Outcome.Answered a -> null;
             case Outcome.Refused r -> switch (r.budget()) {
@@ -29,7 +34,7 @@ final class Outcomes {
             case Outcome.InvalidSql e -> ApiError.invalidSql(e.message(), e.hint(), e.statement());
             case Outcome.ForbiddenSql f -> ApiError.forbiddenSql(f.what(), f.statement());
             case Outcome.RowTooLarge r -> ApiError.rowTooLarge(r.statement());
-            case Outcome.Timeout t -> ApiError.TIMEOUT;
+            case Outcome.Timeout t -> timeout;
             case Outcome.StorageQuotaExceeded q -> ApiError.STORAGE_FULL;
             case Outcome.InternalError e -> throw e.cause();
         };

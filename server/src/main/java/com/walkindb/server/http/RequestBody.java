@@ -1,6 +1,6 @@
 package com.walkindb.server.http;
 
-import com.walkindb.server.config.Config;
+import com.walkindb.server.config.Limits;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -18,9 +18,6 @@ import org.eclipse.jetty.server.Request;
  * cuts a body that arrives too slowly (docs/API.md, "Slow request bodies").
  */
 final class RequestBody {
-    /** After the grace, a body must keep up with this rate, counting only its own bytes. */
-    static final long MIN_BYTES_PER_SECOND = 512;
-    static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
 
     /** The body fell behind the minimum rate, or Jetty's idle timeout ended it: 408. */
     static final class TooSlow extends IOException {
@@ -38,19 +35,20 @@ final class RequestBody {
      * cut once the grace is over, and 8 KB takes at most the grace plus 16 s whatever the
      * server has read for others before.
      */
-    static byte[] read(Request request) throws IOException {
+    static byte[] read(Request request, Limits limits) throws IOException {
+        int maxBytes = limits.maxBodyBytes();
         long declared = request.getLength();
-        if (declared > Config.MAX_BODY_BYTES) {
+        if (declared > maxBytes) {
             return null;
         }
-        byte[] buf = new byte[Config.MAX_BODY_BYTES + 1];
+        byte[] buf = new byte[maxBytes + 1];
         int n = 0;
         long start = System.nanoTime();
         Semaphore arrived = new Semaphore(0);
         while (true) {
             Content.Chunk chunk = request.read();
             if (chunk == null) {
-                awaitMore(request, arrived, start + allowanceNanos(n), n);
+                awaitMore(request, arrived, start + allowanceNanos(n, limits), n, limits);
                 continue;
             }
             try {
@@ -61,7 +59,7 @@ final class RequestBody {
                 int take = Math.min(bytes.remaining(), buf.length - n);
                 bytes.get(buf, n, take);
                 n += take;
-                if (n > Config.MAX_BODY_BYTES) {
+                if (n > maxBytes) {
                     return null; // the rest stays unread
                 }
                 if (chunk.isLast()) {
@@ -73,13 +71,16 @@ final class RequestBody {
         }
     }
 
-    /** How long after the read began a body of which {@code bytes} arrived may wait for more. */
-    static long allowanceNanos(long bytes) {
-        return GRACE_NANOS + bytes * TimeUnit.SECONDS.toNanos(1) / MIN_BYTES_PER_SECOND;
+    /**
+     * How long after the read began a body of which {@code bytes} arrived may wait for more: the
+     * grace, then {@link Limits#minBodyBytesPerSecond()} counting only this body's own bytes.
+     */
+    static long allowanceNanos(long bytes, Limits limits) {
+        return limits.bodyGrace().toNanos() + bytes * TimeUnit.SECONDS.toNanos(1) / limits.minBodyBytesPerSecond();
     }
 
     /** Waits until Jetty has more of the body or the deadline passes. */
-    private static void awaitMore(Request request, Semaphore arrived, long deadline, int received)
+    private static void awaitMore(Request request, Semaphore arrived, long deadline, int received, Limits limits)
             throws IOException {
         long wait = deadline - System.nanoTime();
         if (wait > 0) {
@@ -93,7 +94,7 @@ final class RequestBody {
                 throw new InterruptedIOException("interrupted while reading the request body");
             }
         }
-        throw new TooSlow("request body under " + MIN_BYTES_PER_SECOND + " bytes/s (" + received
+        throw new TooSlow("request body under " + limits.minBodyBytesPerSecond() + " bytes/s (" + received
                 + " bytes arrived)", null);
     }
 

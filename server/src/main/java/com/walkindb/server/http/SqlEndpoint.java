@@ -6,6 +6,7 @@ import com.walkindb.server.call.CallResult;
 import com.walkindb.server.call.Caller;
 import com.walkindb.server.call.Outcome;
 import com.walkindb.server.call.Session;
+import com.walkindb.server.config.Limits;
 import com.walkindb.server.ratelimit.ClientAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -33,10 +34,18 @@ final class SqlEndpoint {
 
     private final CallCore core;
     private final ClientAddress clients;
+    private final Limits limits;
+    private final BodyParser parser;
+    private final Outcomes outcomes;
+    private final ApiError payloadTooLarge;
 
-    SqlEndpoint(CallCore core, ClientAddress clients) {
+    SqlEndpoint(CallCore core, ClientAddress clients, Limits limits) {
         this.core = core;
         this.clients = clients;
+        this.limits = limits;
+        this.parser = new BodyParser(limits);
+        this.outcomes = new Outcomes(limits);
+        this.payloadTooLarge = ApiError.payloadTooLarge(limits);
     }
 
     void handle(Request request, Response response, Callback callback, Exchange ex) throws InterruptedException {
@@ -66,7 +75,7 @@ final class SqlEndpoint {
     }
 
     /** Step 3: repeated headers, media type, size, JSON, a {@code sql} string. */
-    private static BodyRead readCall(Request request, Exchange ex) {
+    private BodyRead readCall(Request request, Exchange ex) {
         String repeated = RepeatedHeaders.find(request.getHeaders());
         if (repeated != null) {
             return BodyRead.refused(ApiError.duplicateHeader(repeated));
@@ -76,7 +85,7 @@ final class SqlEndpoint {
         }
         byte[] bytes;
         try {
-            bytes = RequestBody.read(request);
+            bytes = RequestBody.read(request, limits);
         } catch (RequestBody.TooSlow e) {
             return BodyRead.refused(ApiError.BODY_TIMEOUT);
         } catch (IOException | RuntimeException e) {
@@ -86,12 +95,12 @@ final class SqlEndpoint {
             return BodyRead.refused(code == 408 ? ApiError.BODY_TIMEOUT : ApiError.BAD_REQUEST);
         }
         if (bytes == null) {
-            return BodyRead.refused(ApiError.PAYLOAD_TOO_LARGE); // the rest stays unread: bodyRead stays false
+            return BodyRead.refused(payloadTooLarge); // the rest stays unread: bodyRead stays false
         }
         ex.bodyRead = true;
         BodyParser.Body body;
         try {
-            body = BodyParser.parse(bytes);
+            body = parser.read(bytes);
         } catch (BodyParser.InvalidJson e) {
             return BodyRead.refused(ApiError.INVALID_JSON);
         }
@@ -118,7 +127,7 @@ final class SqlEndpoint {
             Callback done = answer.holdsMemory() ? Callback.from(callback, answer::release) : callback;
             Responses.json(response, 200, answer.body(), done);
         } else {
-            fail(Outcomes.error(result.outcome()), response, callback, ex);
+            fail(outcomes.error(result.outcome()), response, callback, ex);
         }
     }
 

@@ -2,6 +2,7 @@ package com.walkindb.server.http;
 
 import com.walkindb.server.accesslog.AccessLog;
 import com.walkindb.server.call.CallCore;
+import com.walkindb.server.config.Limits;
 import com.walkindb.server.ratelimit.ClientAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,8 @@ public final class WalkinHandler extends Handler.Abstract {
     private final AccessLog accessLog;
     private final Clock clock;
 
-    public WalkinHandler(CallCore calls, ClientAddress clientAddress, AccessLog accessLog, Clock clock) {
-        this.sql = new SqlEndpoint(calls, clientAddress);
+    public WalkinHandler(CallCore calls, ClientAddress clientAddress, Limits limits, AccessLog accessLog, Clock clock) {
+        this.sql = new SqlEndpoint(calls, clientAddress, limits);
         this.clientAddress = clientAddress;
         this.accessLog = accessLog;
         this.clock = clock;

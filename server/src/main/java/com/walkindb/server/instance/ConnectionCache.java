@@ -1,6 +1,7 @@
 package com.walkindb.server.instance;
 
 import com.walkindb.server.sql.WalkinConnection;
+import com.walkindb.server.time.Ticker;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
@@ -21,11 +22,14 @@ public final class ConnectionCache {
     private final AtomicInteger size = new AtomicInteger();
     private final int capacity;
     private final long idleNanos;
+    /** Stamps and ages idle connections: tests move it to age them without waiting. */
+    private final Ticker ticker;
     private volatile boolean closed;
 
-    public ConnectionCache(int capacity, Duration idleTime) {
+    public ConnectionCache(int capacity, Duration idleTime, Ticker ticker) {
         this.capacity = capacity;
         this.idleNanos = idleTime.toNanos();
+        this.ticker = ticker;
     }
 
     /** Removes and returns the walk-in's idle connection, claimed by the calling thread; or null. */
@@ -56,7 +60,7 @@ public final class ConnectionCache {
             }
         }
         connection.release();
-        Idle previous = idle.put(id, new Idle(connection, System.nanoTime()));
+        Idle previous = idle.put(id, new Idle(connection, ticker.nanoTime()));
         if (previous != null) { // cannot happen under the gate; never leak if it does
             size.decrementAndGet();
             previous.connection().claim();
@@ -90,7 +94,7 @@ public final class ConnectionCache {
 
     /** Closes connections idle past the idle time; returns how many. */
     public int closeIdle() {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         int closed = 0;
         for (var e : idle.entrySet()) {
             if (now - e.getValue().since() > idleNanos && idle.remove(e.getKey(), e.getValue())) {

@@ -1,6 +1,6 @@
 package com.walkindb.server.instance;
 
-import com.walkindb.server.config.Config;
+import com.walkindb.server.config.Limits;
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
@@ -57,18 +57,14 @@ public final class DiskGuard {
         }
     }
 
-    /**
-     * Below this much free space a failed write is blamed on the disk, not on the caller's 10 MB
-     * cap: SQLite says "database or disk is full" for both, and right after a write ran out of
-     * space other calls may already have freed up to one walk-in's worth (their WAL) again.
-     */
-    static final long NEARLY_FULL_BYTES = Config.MAX_PAGE_COUNT * 4096L + (1 << 20);
     private static final Logger LOG = LoggerFactory.getLogger(DiskGuard.class);
     private static final long MIB = 1024 * 1024;
 
     private final Space volume;
     private final long minFreeBytes;
     private final int minFreePercent;
+    /** See {@link Limits#nearlyFullBytes()}. */
+    private final long nearlyFullBytes;
     private final Object lock = new Object();
     private volatile Space space;
     private volatile boolean tripped;
@@ -76,8 +72,10 @@ public final class DiskGuard {
     private volatile long threshold;
     private boolean readFailed; // guarded by lock
 
-    public DiskGuard(Space volume, long minFreeBytes, int minFreePercent) {
+    /** {@code nearlyFullBytes}: {@link Limits#nearlyFullBytes()}, below which a failed write is the disk's doing. */
+    public DiskGuard(Space volume, long minFreeBytes, int minFreePercent, long nearlyFullBytes) {
         this.volume = volume;
+        this.nearlyFullBytes = nearlyFullBytes;
         this.space = volume;
         this.minFreeBytes = minFreeBytes;
         this.minFreePercent = minFreePercent;
@@ -92,11 +90,11 @@ public final class DiskGuard {
     /**
      * Whether a write that just failed for lack of space (SQLITE_FULL, an I/O error, ENOSPC) is the
      * volume's doing: reads the figures afresh, then answers true when the guard is tripped or less
-     * than {@link #NEARLY_FULL_BYTES} are free. Only on failure paths.
+     * than {@link Limits#nearlyFullBytes()} are free. Only on failure paths.
      */
     public boolean nearlyFullNow() {
         refresh();
-        return tripped || usable < Math.max(threshold, NEARLY_FULL_BYTES);
+        return tripped || usable < Math.max(threshold, nearlyFullBytes);
     }
 
     /** Replaces where the figures come from (tests simulate a full volume; null: the real one again) and reads them now. */

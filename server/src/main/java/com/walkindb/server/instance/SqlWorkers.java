@@ -1,5 +1,6 @@
 package com.walkindb.server.instance;
 
+import com.walkindb.server.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
@@ -19,10 +20,18 @@ import java.util.concurrent.TimeUnit;
 public final class SqlWorkers {
     private final Semaphore slots;
     private final int capacity;
+    private final Ticker ticker;
 
+    /** Wait budgets measured on {@link Ticker#SYSTEM}. */
     public SqlWorkers(int concurrency) {
+        this(concurrency, Ticker.SYSTEM);
+    }
+
+    /** Wait budgets ({@link #runBy}) measured on {@code ticker}. */
+    public SqlWorkers(int concurrency, Ticker ticker) {
         this.capacity = concurrency;
         this.slots = new Semaphore(concurrency, true);
+        this.ticker = ticker;
     }
 
     /**
@@ -30,7 +39,16 @@ public final class SqlWorkers {
      * null when no slot came free in time (the task must never return null itself).
      */
     public <T> T run(Duration wait, Callable<T> task) throws InterruptedException {
-        if (!slots.tryAcquire(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS)) {
+        return runBy(ticker.nanoTime() + wait.toNanos(), task);
+    }
+
+    /**
+     * {@link #run}, waiting until the ticker reads {@code waitEnd} at most (a budget shared with
+     * an earlier wait). The semaphore blocks in real time; only the budget left is read from the
+     * ticker, so a ticker moved past {@code waitEnd} leaves no wait at all.
+     */
+    public <T> T runBy(long waitEnd, Callable<T> task) throws InterruptedException {
+        if (!slots.tryAcquire(Math.max(0, waitEnd - ticker.nanoTime()), TimeUnit.NANOSECONDS)) {
             return null;
         }
         try {

@@ -1,11 +1,12 @@
 package com.walkindb.server.instance;
 
-import com.walkindb.server.config.Config;
+import com.walkindb.server.config.Limits;
 import com.walkindb.server.sql.AnswerMemory;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallExecutor;
 import com.walkindb.server.sql.CallOutcome;
 import com.walkindb.server.sql.WalkinConnection;
+import com.walkindb.server.time.Ticker;
 import com.walkindb.sqlite.ResultCodes;
 import com.walkindb.sqlite.SqliteException;
 import java.time.Duration;
@@ -33,10 +34,15 @@ public final class Walkins {
     private final ConnectionCache cache;
     private final SqlWorkers workers;
     private final AnswerMemory answerMemory;
+    private final Limits limits;
+    private final Ticker ticker;
 
+    /** {@code workers} must measure on the same {@code ticker}: the two waits share one budget. */
     public Walkins(InstanceStore store, InstanceGates gates, ConnectionCache cache, SqlWorkers workers,
-                   AnswerMemory answerMemory) {
+                   AnswerMemory answerMemory, Limits limits, Ticker ticker) {
         this.answerMemory = answerMemory;
+        this.limits = limits;
+        this.ticker = ticker;
         this.store = store;
         this.gates = gates;
         this.cache = cache;
@@ -45,12 +51,14 @@ public final class Walkins {
 
     /**
      * Waits for the walk-in's gate, then for a SQL slot, then runs the call. Both waits share one
-     * budget of {@link Config#GATE_WAIT}: the gate is held while waiting for a slot, so a call
-     * never holds it (and its in-flight slot) longer than that before it runs.
+     * budget of {@link Limits#gateWait()}: the gate is held while waiting for a slot, so a call
+     * never holds it (and its in-flight slot) longer than that before it runs. The budget is
+     * measured on the ticker; the semaphores underneath still block in real time, each for what
+     * the ticker says is left of it.
      */
     public Attempt run(UUID id, boolean created, String sql, CallArgs args) throws InterruptedException {
-        long waitEnd = System.nanoTime() + Config.GATE_WAIT.toNanos();
-        try (InstanceGates.Pass pass = gates.enter(id, Config.GATE_WAIT)) {
+        long waitEnd = ticker.nanoTime() + limits.gateWait().toNanos();
+        try (InstanceGates.Pass pass = gates.enter(id, limits.gateWait())) {
             if (pass == null) {
                 return new Attempt.Busy();
             }
@@ -58,8 +66,7 @@ public final class Walkins {
             if (!created && store.isExpired(id)) {
                 return new Attempt.Ran(new CallOutcome.InstanceGone());
             }
-            CallOutcome outcome = workers.run(Duration.ofNanos(waitEnd - System.nanoTime()),
-                    () -> execute(id, sql, args));
+            CallOutcome outcome = workers.runBy(waitEnd, () -> execute(id, sql, args));
             return outcome == null ? new Attempt.NoSlot() : new Attempt.Ran(outcome);
         }
     }
@@ -69,7 +76,7 @@ public final class Walkins {
         WalkinConnection connection = cache.take(id);
         if (connection == null) {
             try {
-                connection = WalkinConnection.open(store.databaseFile(id));
+                connection = WalkinConnection.open(store.databaseFile(id), limits, ticker);
                 connection.diskCheck(store.disk()::nearlyFullNow);
             } catch (SqliteException e) {
                 if (e.primaryCode() != ResultCodes.NOMEM && store.disk().nearlyFullNow()) {

@@ -1,6 +1,5 @@
 package com.walkindb.server.sql;
 
-import com.walkindb.server.config.Config;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -13,13 +12,15 @@ import java.util.Arrays;
  */
 final class AnswerBuffer extends OutputStream {
     /** Never grown past this by doubling: the most an answer ever needs is a full body plus one over-long row. */
-    private static final int DOUBLING_LIMIT = 2 * Config.MAX_RESULT_BYTES + 64 * 1024;
+    private final int doublingLimit;
 
     private byte[] buf;
     private int size;
 
-    AnswerBuffer(int initialCapacity) {
+    /** {@code maxResultBytes}: the cap on an answer's rows and on one row (see {@code Limits}). */
+    AnswerBuffer(int initialCapacity, int maxResultBytes) {
         buf = new byte[initialCapacity];
+        doublingLimit = 2 * maxResultBytes + 64 * 1024;
     }
 
     int size() {
@@ -65,7 +66,7 @@ final class AnswerBuffer extends OutputStream {
 
     private void ensure(int needed) {
         if (needed > buf.length) {
-            int doubled = buf.length >= DOUBLING_LIMIT ? needed : Math.min(2 * buf.length, DOUBLING_LIMIT);
+            int doubled = buf.length >= doublingLimit ? needed : Math.min(2 * buf.length, doublingLimit);
             buf = Arrays.copyOf(buf, Math.max(needed, doubled));
         }
     }

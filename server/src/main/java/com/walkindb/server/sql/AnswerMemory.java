@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Java heap that large answers may hold at once, process-wide (WALKINDB_ANSWER_MEMORY_MB).
- * An answer holds its share from the moment its rows pass {@link #FREE_BYTES} until its last
+ * An answer holds its share from the moment its rows pass {@code Limits.answerFreeBytes} until its last
  * byte is written to the socket: a caller that reads slowly keeps its answer in memory, and
  * without a bound a few hundred such callers with 1 MiB answers would exhaust the heap.
  *
@@ -13,11 +13,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * write. Small answers never wait: they are written to the socket buffer at once.
  */
 public final class AnswerMemory {
-    /** Rows up to this many bytes need no share of the budget. */
-    public static final int FREE_BYTES = 64 * 1024;
-    /** Shares are taken in steps of this size, so a growing answer asks a few times, not per row. */
-    static final int STEP_BYTES = 256 * 1024;
-
     private final long capacity;
     private final AtomicLong held = new AtomicLong();
 

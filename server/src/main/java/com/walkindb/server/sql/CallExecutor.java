@@ -1,6 +1,5 @@
 package com.walkindb.server.sql;
 
-import com.walkindb.server.config.Config;
 import com.walkindb.sqlite.ResultCodes;
 import com.walkindb.sqlite.Sqlite;
 import com.walkindb.sqlite.SqliteConnection;
@@ -23,8 +22,6 @@ public final class CallExecutor {
         return new Run(connection, sql, args, memory).run();
     }
 
-    private static final int HEAP_ROOM_WAIT_MS = 100;
-
     /** The state of one call. */
     private static final class Run {
         private final WalkinConnection connection;
@@ -40,7 +37,7 @@ public final class CallExecutor {
         private boolean heapStayedFull;
 
         Run(WalkinConnection connection, String sql, CallArgs args, AnswerMemory memory) {
-            this.result = new ResultBuilder(memory);
+            this.result = new ResultBuilder(memory, connection.limits());
             this.connection = connection;
             this.db = connection.sqlite();
             this.auth = connection.authorizer();
@@ -49,7 +46,7 @@ public final class CallExecutor {
         }
 
         CallOutcome run() {
-            db.deadline(System.nanoTime() + Config.QUERY_DEADLINE.toNanos());
+            connection.startDeadline();
             try {
                 db.exec("BEGIN");
                 CallOutcome failure = runStatements();
@@ -106,7 +103,7 @@ public final class CallExecutor {
                 if (e.primaryCode() != ResultCodes.NOMEM || auth.timedOut()) {
                     throw e;
                 }
-                if (!awaitHeapRoom()) {
+                if (!awaitHeapRoom(connection.limits().heapRoomWait().toMillis())) {
                     heapStayedFull = true;
                     throw e;
                 }
@@ -115,11 +112,14 @@ public final class CallExecutor {
             }
         }
 
-        /** Waits up to {@value #HEAP_ROOM_WAIT_MS} ms for SQLite's heap to be at most half full. */
-        private static boolean awaitHeapRoom() {
+        /**
+         * Waits up to {@code waitMs} ms for SQLite's heap to be at most half full. Counted in
+         * sleeps, not read from a ticker: the wait is for other threads to free real memory.
+         */
+        private static boolean awaitHeapRoom(long waitMs) {
             long limit = Sqlite.hardHeapLimit();
             for (int waited = 0; limit > 0 && Sqlite.memoryUsed() > limit / 2; waited++) {
-                if (waited == HEAP_ROOM_WAIT_MS) {
+                if (waited >= waitMs) {
                     return false;
                 }
                 try {
@@ -212,7 +212,7 @@ public final class CallExecutor {
                         ? new CallOutcome.InvalidSql("statement too complex", null, statement)
                         : new CallOutcome.OutOfMemory();
                 default -> {
-                    ErrorHints.Explained x = ErrorHints.explain(db, e.getMessage(), sql);
+                    ErrorHints.Explained x = new ErrorHints(connection.limits()).explain(db, e.getMessage(), sql);
                     yield new CallOutcome.InvalidSql(x.message(), x.hint(), statement);
                 }
             };

@@ -1,5 +1,6 @@
 package com.walkindb.server.sql;
 
+import com.walkindb.server.config.Limits;
 import com.walkindb.sqlite.SqliteConnection;
 import com.walkindb.sqlite.SqliteException;
 import com.walkindb.sqlite.SqliteStatement;
@@ -18,9 +19,9 @@ import java.util.regex.Pattern;
  * column", single quotes for a double-quoted word taken as a column. Runs on the failing call's
  * connection before its transaction is rolled back, so it sees what the statement saw.
  *
- * <p>The work is bounded whatever the schema holds: at most {@value #MAX_TABLES} names are read,
- * the columns of at most {@value #MAX_SCOPE} tables, each distance looks at the first
- * {@value #MAX_COMPARED} characters of two names and is computed once per name, and the work
+ * <p>The work is bounded whatever the schema holds ({@link Limits}): at most 200 names are read,
+ * the columns of at most 8 tables, each distance looks at the first 64 characters of two names
+ * and is computed once per name, and the work
  * stops (the answer goes out without a hint) once the call's deadline has passed — the
  * walk-in's gate is still held meanwhile.
  */
@@ -33,10 +34,10 @@ final class ErrorHints {
     private static final Pattern NO_TABLE = Pattern.compile("no such table: (?:main\\.)?(.+)");
     private static final Pattern NO_COLUMN = Pattern.compile("no such column: (.+)");
     private static final Pattern HAS_NO_COLUMN = Pattern.compile("table (\\S+) has no column named (.+)");
-    private static final int MAX_HINT = 480;
-    static final int MAX_TABLES = 200;
-    static final int MAX_SCOPE = 8;
-    static final int MAX_COMPARED = 64;
+    private final int maxHint;
+    private final int maxTables;
+    private final int maxScope;
+    private final int maxCompared;
 
     /** Thrown when the call's deadline passes while a hint is being worked out. */
     private static final class OutOfTime extends RuntimeException {
@@ -45,14 +46,20 @@ final class ErrorHints {
         }
     }
 
-    private ErrorHints() {}
+    /** The hint bounds of {@code limits} ({@link Limits#maxHintChars()} and the {@code hintMax...} values). */
+    ErrorHints(Limits limits) {
+        this.maxHint = limits.maxHintChars();
+        this.maxTables = limits.hintMaxTables();
+        this.maxScope = limits.hintMaxScope();
+        this.maxCompared = limits.hintMaxCompared();
+    }
 
-    static Explained explain(SqliteConnection db, String message, String sql) {
+    Explained explain(SqliteConnection db, String message, String sql) {
         return explain(db, message, sql, db::deadlinePassed);
     }
 
     /** {@code outOfTime} is asked between steps; once it says true, the answer has no hint. */
-    static Explained explain(SqliteConnection db, String message, String sql, BooleanSupplier outOfTime) {
+    Explained explain(SqliteConnection db, String message, String sql, BooleanSupplier outOfTime) {
         if (message == null) {
             return new Explained("unknown error", null);
         }
@@ -82,7 +89,7 @@ final class ErrorHints {
                 } else {
                     String lowerSql = sql.toLowerCase(Locale.ROOT);
                     for (String t : tables) {
-                        if (scope.size() == MAX_SCOPE) {
+                        if (scope.size() == maxScope) {
                             break;
                         }
                         check(outOfTime);
@@ -101,7 +108,7 @@ final class ErrorHints {
         return new Explained(message, null);
     }
 
-    private static String tablesHint(SqliteConnection db, String wanted, BooleanSupplier outOfTime)
+    private String tablesHint(SqliteConnection db, String wanted, BooleanSupplier outOfTime)
             throws SqliteException {
         List<String> tables = tables(db, outOfTime);
         if (tables.isEmpty()) {
@@ -110,7 +117,7 @@ final class ErrorHints {
         return listed("Tables in this walk-in: ", closestFirst(tables, wanted, outOfTime), ", ");
     }
 
-    private static String columnsHint(SqliteConnection db, List<String> tables, String wanted,
+    private String columnsHint(SqliteConnection db, List<String> tables, String wanted,
                                       BooleanSupplier outOfTime) throws SqliteException {
         List<String> parts = new ArrayList<>();
         for (String t : tables) {
@@ -126,10 +133,10 @@ final class ErrorHints {
         return listed("Columns, closest match first: ", parts, "; ");
     }
 
-    private static List<String> tables(SqliteConnection db, BooleanSupplier outOfTime) throws SqliteException {
+    private List<String> tables(SqliteConnection db, BooleanSupplier outOfTime) throws SqliteException {
         check(outOfTime);
         return strings(db, "SELECT name FROM sqlite_schema WHERE type IN ('table','view') "
-                + "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT " + MAX_TABLES, null);
+                + "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name LIMIT " + maxTables, null);
     }
 
     private static List<String> columns(SqliteConnection db, String table) throws SqliteException {
@@ -161,7 +168,7 @@ final class ErrorHints {
     }
 
     /** The names, closest to {@code wanted} first (ties by name); each distance is computed once. */
-    static List<String> closestFirst(List<String> names, String wanted, BooleanSupplier outOfTime) {
+    List<String> closestFirst(List<String> names, String wanted, BooleanSupplier outOfTime) {
         record Scored(String name, int distance) {}
         String w = compared(wanted);
         List<Scored> scored = new ArrayList<>(names.size());
@@ -173,9 +180,9 @@ final class ErrorHints {
         return scored.stream().map(Scored::name).toList();
     }
 
-    /** What a distance looks at: the first {@value #MAX_COMPARED} characters, lower case. */
-    private static String compared(String name) {
-        String head = name.length() > MAX_COMPARED ? name.substring(0, MAX_COMPARED) : name;
+    /** What a distance looks at: the first {@link #maxCompared} characters, lower case. */
+    private String compared(String name) {
+        String head = name.length() > maxCompared ? name.substring(0, maxCompared) : name;
         return head.toLowerCase(Locale.ROOT);
     }
 
@@ -200,14 +207,14 @@ final class ErrorHints {
     }
 
     /** prefix + the items joined, built only up to the hint's size and clipped there. */
-    private static String listed(String prefix, List<String> items, String separator) {
+    private String listed(String prefix, List<String> items, String separator) {
         StringBuilder b = new StringBuilder(prefix);
-        for (int i = 0; i < items.size() && b.length() <= MAX_HINT; i++) {
+        for (int i = 0; i < items.size() && b.length() <= maxHint; i++) {
             if (i > 0) {
                 b.append(separator);
             }
-            b.append(items.get(i), 0, Math.min(items.get(i).length(), MAX_HINT + 1));
+            b.append(items.get(i), 0, Math.min(items.get(i).length(), maxHint + 1));
         }
-        return b.length() <= MAX_HINT ? b.toString() : b.substring(0, MAX_HINT - 1) + "…";
+        return b.length() <= maxHint ? b.toString() : b.substring(0, maxHint - 1) + "…";
     }
 }

@@ -2,7 +2,7 @@ package com.walkindb.server.sql;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.walkindb.server.config.Config;
+import com.walkindb.server.config.Limits;
 import com.walkindb.server.json.JsonFactories;
 import com.walkindb.sqlite.SqliteStatement;
 import java.io.IOException;
@@ -21,10 +21,14 @@ final class ResultBuilder {
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
 
     private final AnswerMemory memory;
+    private final int maxRows;
+    private final int maxResultBytes;
+    private final int freeBytes;
+    private final int stepBytes;
     /** This answer's share of {@link AnswerMemory}; handed to the HTTP layer with the body. */
     private long held;
     /** The body so far: {@code {"columns":[...],"rows":[} and the rows kept. */
-    private final AnswerBuffer out = new AnswerBuffer(4096);
+    private final AnswerBuffer out;
     /** Where the current statement's rows begin in {@link #out}. */
     private int rowsStart;
     /** Where the row being encoded begins in {@link #out}, for {@link #encodedSize}. */
@@ -33,8 +37,13 @@ final class ResultBuilder {
     private boolean truncated;
     private boolean capped;
 
-    ResultBuilder(AnswerMemory memory) {
+    ResultBuilder(AnswerMemory memory, Limits limits) {
         this.memory = memory;
+        this.maxRows = limits.maxRows();
+        this.maxResultBytes = limits.maxResultBytes();
+        this.freeBytes = limits.answerFreeBytes();
+        this.stepBytes = limits.answerStepBytes();
+        this.out = new AnswerBuffer(4096, maxResultBytes);
         start(null, 0);
     }
 
@@ -64,7 +73,7 @@ final class ResultBuilder {
         if (capped) {
             return Added.CAPPED;
         }
-        if (rowCount == Config.MAX_ROWS) {
+        if (rowCount == maxRows) {
             return cap();
         }
         int before = out.size();
@@ -78,7 +87,7 @@ final class ResultBuilder {
             for (int i = 0; i < columnCount && !tooLarge; i++) {
                 writeValue(g, st, i);
                 // stop early: never hold more than one oversized value
-                tooLarge = encodedSize(g) > Config.MAX_RESULT_BYTES;
+                tooLarge = encodedSize(g) > maxResultBytes;
             }
             g.writeEndArray();
         } catch (RowOverflow e) {
@@ -87,11 +96,11 @@ final class ResultBuilder {
             throw new UncheckedIOException(e);
         }
         // only now, after the generator has flushed (and closed any open array) into the buffer
-        if (tooLarge || out.size() - rowStart > Config.MAX_RESULT_BYTES) {
+        if (tooLarge || out.size() - rowStart > maxResultBytes) {
             out.truncate(before);
             return Added.ROW_TOO_LARGE;
         }
-        if (out.size() - rowsStart > Config.MAX_RESULT_BYTES) {
+        if (out.size() - rowsStart > maxResultBytes) {
             out.truncate(before);
             return cap();
         }
@@ -105,11 +114,11 @@ final class ResultBuilder {
 
     /** Takes more of the answer budget when {@code size} bytes of rows pass what is held. */
     private boolean hasMemoryFor(long size) {
-        long missing = size - AnswerMemory.FREE_BYTES - held;
+        long missing = size - freeBytes - held;
         if (missing <= 0) {
             return true;
         }
-        long step = Math.min(Math.max(missing, AnswerMemory.STEP_BYTES), Config.MAX_RESULT_BYTES - held);
+        long step = Math.min(Math.max(missing, stepBytes), maxResultBytes - held);
         if (!memory.tryTake(step)) {
             return false;
         }
@@ -151,13 +160,13 @@ final class ResultBuilder {
         int type = st.columnType(i);
         if (type == SqliteStatement.BLOB || type == SqliteStatement.TEXT) {
             long least = type == SqliteStatement.BLOB ? 4L * ((st.columnBytes(i) + 2) / 3) : st.columnBytes(i);
-            if (encodedSize(g) + least > Config.MAX_RESULT_BYTES) {
+            if (encodedSize(g) + least > maxResultBytes) {
                 throw new RowOverflow();
             }
         }
         if (type == SqliteStatement.TEXT) {
             String text = st.columnText(i);
-            if (encodedSize(g) + 6L * text.length() <= Config.MAX_RESULT_BYTES) {
+            if (encodedSize(g) + 6L * text.length() <= maxResultBytes) {
                 g.writeString(text); // fits even if every character needed a six-byte escape
             } else {
                 g.writeString(new CappedReader(text, g), text.length());
@@ -189,7 +198,7 @@ final class ResultBuilder {
             if (next == text.length()) {
                 return -1;
             }
-            if (encodedSize(g) > Config.MAX_RESULT_BYTES) {
+            if (encodedSize(g) > maxResultBytes) {
                 throw new RowOverflow();
             }
             int n = Math.min(Math.min(len, PIECE), text.length() - next);

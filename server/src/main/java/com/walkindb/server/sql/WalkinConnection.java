@@ -1,12 +1,11 @@
 package com.walkindb.server.sql;
 
-import com.walkindb.server.config.Config;
+import com.walkindb.server.config.Limits;
+import com.walkindb.server.time.Ticker;
 import com.walkindb.sqlite.DbConfig;
-import com.walkindb.sqlite.Limit;
 import com.walkindb.sqlite.SqliteConnection;
 import com.walkindb.sqlite.SqliteException;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -18,45 +17,43 @@ import java.util.function.BooleanSupplier;
  * transaction and re-applies the limits and switches, so every call starts from the same state.
  */
 public final class WalkinConnection implements AutoCloseable {
-    /** The limits of docs/API.md, applied on open and again after every call. */
-    static final Map<Limit, Integer> LIMITS = Map.ofEntries(
-            Map.entry(Limit.SQL_LENGTH, 8192), Map.entry(Limit.LENGTH, 1_000_000), Map.entry(Limit.COLUMN, 100),
-            Map.entry(Limit.EXPR_DEPTH, 50), Map.entry(Limit.COMPOUND_SELECT, 10),
-            Map.entry(Limit.VDBE_OP, 500_000), Map.entry(Limit.FUNCTION_ARG, 16), Map.entry(Limit.ATTACHED, 0),
-            Map.entry(Limit.LIKE_PATTERN_LENGTH, 100), Map.entry(Limit.VARIABLE_NUMBER, 100),
-            Map.entry(Limit.TRIGGER_DEPTH, 5), Map.entry(Limit.WORKER_THREADS, 0));
-    private static final int OPS_BETWEEN_DEADLINE_CHECKS = 1000;
 
     private final SqliteConnection sqlite;
     private final CallAuthorizer authorizer;
+    private final Limits limits;
+    private final Ticker ticker;
     private BooleanSupplier diskNearlyFull = () -> false;
     private boolean sizeFrozen;
 
-    private WalkinConnection(SqliteConnection sqlite) {
+    private WalkinConnection(SqliteConnection sqlite, Limits limits, Ticker ticker) {
         this.sqlite = sqlite;
+        this.limits = limits;
+        this.ticker = ticker;
         this.authorizer = new CallAuthorizer(sqlite::deadlinePassed);
     }
 
     /**
      * Opens the walk-in's database, which must exist (a copy of {@link DatabaseTemplate}, already
-     * in WAL mode): a deleted walk-in is never silently recreated.
+     * in WAL mode): a deleted walk-in is never silently recreated. Its deadlines are measured
+     * on {@code ticker}, its caps are those of {@code limits}.
      */
-    public static WalkinConnection open(Path file) throws SqliteException {
+    public static WalkinConnection open(Path file, Limits limits, Ticker ticker) throws SqliteException {
         SqliteConnection c = SqliteConnection.open(file, false);
         try {
-            c.busyTimeout(Config.BUSY_TIMEOUT_MS);
+            c.busyTimeout(limits.busyTimeoutMs());
             // A walk-in never has two connections at once (its gate and the cache's take/put see
             // to that), so the connection may hold the file exclusively: SQLite then keeps the WAL
             // index in memory (no -shm file) and takes no file locks per transaction.
             c.exec("PRAGMA locking_mode=EXCLUSIVE");
-            c.exec("PRAGMA max_page_count=" + Config.MAX_PAGE_COUNT);
+            c.exec("PRAGMA max_page_count=" + limits.maxPageCount());
             // The flattener's work inside sqlite3_prepare can grow with 2^depth of nested views
             // (seconds, out of reach of the deadline); without it the program grows instead and
             // the VDBE_OP limit stops it within a fraction of a second.
             c.disableOptimizations(SqliteConnection.QUERY_FLATTENER);
-            WalkinConnection w = new WalkinConnection(c);
+            WalkinConnection w = new WalkinConnection(c, limits, ticker);
             w.applyLimitsAndSwitches();
-            c.enableDeadline(OPS_BETWEEN_DEADLINE_CHECKS);
+            c.deadlineClock(ticker::nanoTime); // one method reference per connection, none per check
+            c.enableDeadline(limits.opsBetweenDeadlineChecks());
             c.authorizer(w.authorizer); // last: the server's own pragmas above must not be refused
             return w;
         } catch (SqliteException | RuntimeException e) {
@@ -66,7 +63,7 @@ public final class WalkinConnection implements AutoCloseable {
     }
 
     private void applyLimitsAndSwitches() throws SqliteException {
-        for (var e : LIMITS.entrySet()) {
+        for (var e : limits.sqliteLimits().entrySet()) {
             sqlite.limit(e.getKey(), e.getValue());
         }
         sqlite.config(DbConfig.DEFENSIVE, true);
@@ -79,6 +76,15 @@ public final class WalkinConnection implements AutoCloseable {
 
     SqliteConnection sqlite() {
         return sqlite;
+    }
+
+    Limits limits() {
+        return limits;
+    }
+
+    /** Starts the call's deadline: {@link Limits#queryDeadline()} from now, on the connection's ticker. */
+    void startDeadline() {
+        sqlite.deadline(ticker.nanoTime() + limits.queryDeadline().toNanos());
     }
 
     /**
@@ -131,7 +137,7 @@ public final class WalkinConnection implements AutoCloseable {
             sqlite.clearDeadline();
             applyLimitsAndSwitches();
             if (sizeFrozen) {
-                serverPragma("PRAGMA max_page_count=" + Config.MAX_PAGE_COUNT);
+                serverPragma("PRAGMA max_page_count=" + limits.maxPageCount());
                 sizeFrozen = false;
             }
             return sqlite.autocommit();

@@ -30,7 +30,7 @@ class AbuseFunctionBombTest extends AbuseSuite {
     static final long REFUSAL_BAR_MS = 2000;
     /** SELECT 1 on a fresh walk-in while bombs hold every SQL worker: the 2 s slot wait and margin. */
     static final long FRESH_CALL_BAR_MS = 2500;
-    /** The longest a call waits for its walk-in's gate and a SQL worker together (Config.GATE_WAIT). */
+    /** The longest a call waits for its walk-in's gate and a SQL worker together (Limits.gateWait). */
     static final long SLOT_WAIT_MS = 2000;
 
     /** n copies of a one-byte character, built by SQLite (the SQL stays short). */

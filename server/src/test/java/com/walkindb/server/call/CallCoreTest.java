@@ -2,6 +2,7 @@ package com.walkindb.server.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.config.Limits;
 import com.walkindb.server.instance.ConnectionCache;
 import com.walkindb.server.instance.DiskGuard;
 import com.walkindb.server.instance.InstanceGates;
@@ -67,10 +68,11 @@ class CallCoreTest {
             public long totalBytes() {
                 return 200_000 * MIB;
             }
-        }, 64 * MIB, 5);
+        }, 64 * MIB, 5, Limits.DEFAULTS.nearlyFullBytes());
         store = new InstanceStore(dataDir, clock, Duration.ofMinutes(10), new DatabaseTemplate(dataDir), disk);
-        cache = new ConnectionCache(8, Duration.ofSeconds(5));
-        Walkins walkins = new Walkins(store, new InstanceGates(), cache, new SqlWorkers(2), answerMemory);
+        cache = new ConnectionCache(8, Duration.ofSeconds(5), clock);
+        Walkins walkins = new Walkins(store, new InstanceGates(), cache, new SqlWorkers(2, clock), answerMemory,
+                Limits.DEFAULTS, clock);
         SecureRandom random = new SecureRandom();
         return new CallCore(
                 new Admission(inFlight, new KeyedBudgets<>(b.requests(), 100, clock)),
@@ -78,7 +80,8 @@ class CallCoreTest {
                         new KeyedBudgets<UUID>(b.walkinRequests(), 100, clock),
                         new KeyedBudgets<ClientKey>(b.creations(), 100, clock),
                         new LiveInstances(b.live(), clock), new UuidV7(clock, random), Duration.ofMinutes(10)),
-                new Execution(inFlight, walkins, answerMemory));
+                new Execution(inFlight, walkins, answerMemory),
+                Limits.DEFAULTS);
     }
 
     @AfterEach

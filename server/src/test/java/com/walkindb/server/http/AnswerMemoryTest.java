@@ -54,7 +54,7 @@ class AnswerMemoryTest {
             assertThat(server.sql("SELECT count(*) FROM t", null, writer).json().at("/rows/0/0").asInt())
                     .as("the refused INSERT committed nothing").isZero();
 
-            // Answers within AnswerMemory.FREE_BYTES never wait for the budget.
+            // Answers within Limits.answerFreeBytes never wait for the budget.
             Reply small = server.sql("SELECT hex(randomblob(30000))");
             assertThat(small.status()).isEqualTo(200);
             assertThat(small.body().length()).isGreaterThan(60_000);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.walkindb.server.config.Limits;
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import org.slf4j.LoggerFactory;
 /** The threshold, the cached verdict, and the server-log lines when the guard trips and clears. */
 class DiskGuardTest {
     private static final long MIB = 1024 * 1024;
+    private static final long NEARLY_FULL = Limits.DEFAULTS.nearlyFullBytes();
     private final AtomicLong free = new AtomicLong(500 * MIB);
     private final DiskGuard.Space volume = new DiskGuard.Space() {
         @Override
@@ -47,16 +49,16 @@ class DiskGuardTest {
 
     @Test
     void theThresholdIsTheSmallerSettingAndZeroLeavesItsHalfOut() {
-        assertThat(new DiskGuard(volume, 1024 * MIB, 5).threshold(1000 * MIB)).isEqualTo(50 * MIB);
-        assertThat(new DiskGuard(volume, 20 * MIB, 5).threshold(1000 * MIB)).isEqualTo(20 * MIB);
-        assertThat(new DiskGuard(volume, 0, 5).threshold(1000 * MIB)).isEqualTo(50 * MIB);
-        assertThat(new DiskGuard(volume, 20 * MIB, 0).threshold(1000 * MIB)).isEqualTo(20 * MIB);
-        assertThat(new DiskGuard(volume, 0, 0).threshold(1000 * MIB)).isZero();
+        assertThat(new DiskGuard(volume, 1024 * MIB, 5, NEARLY_FULL).threshold(1000 * MIB)).isEqualTo(50 * MIB);
+        assertThat(new DiskGuard(volume, 20 * MIB, 5, NEARLY_FULL).threshold(1000 * MIB)).isEqualTo(20 * MIB);
+        assertThat(new DiskGuard(volume, 0, 5, NEARLY_FULL).threshold(1000 * MIB)).isEqualTo(50 * MIB);
+        assertThat(new DiskGuard(volume, 20 * MIB, 0, NEARLY_FULL).threshold(1000 * MIB)).isEqualTo(20 * MIB);
+        assertThat(new DiskGuard(volume, 0, 0, NEARLY_FULL).threshold(1000 * MIB)).isZero();
     }
 
     @Test
     void tripsBelowTheThresholdClearsAboveItAndSaysSoOnceEach() {
-        DiskGuard guard = new DiskGuard(volume, 1024 * MIB, 5); // 50 MiB of a 1000 MiB volume
+        DiskGuard guard = new DiskGuard(volume, 1024 * MIB, 5, NEARLY_FULL); // 50 MiB of a 1000 MiB volume
         assertThat(guard.tripped()).isFalse();
         free.set(49 * MIB);
         assertThat(guard.tripped()).as("cached until refreshed").isFalse();
@@ -74,19 +76,19 @@ class DiskGuardTest {
 
     @Test
     void offWithBothZeroButAFailedWriteOnANearlyFullVolumeIsStillTheVolumes() {
-        DiskGuard guard = new DiskGuard(volume, 0, 0);
+        DiskGuard guard = new DiskGuard(volume, 0, 0, NEARLY_FULL);
         free.set(0);
         guard.refresh();
         assertThat(guard.tripped()).isFalse();
         assertThat(guard.nearlyFullNow()).isTrue();
-        free.set(DiskGuard.NEARLY_FULL_BYTES);
+        free.set(NEARLY_FULL);
         assertThat(guard.nearlyFullNow()).as("a failed write with a walk-in's worth free: the caller's own cap")
                 .isFalse();
     }
 
     @Test
     void nearlyFullNowReadsTheVolumeAfresh() {
-        DiskGuard guard = new DiskGuard(volume, 1024 * MIB, 5);
+        DiskGuard guard = new DiskGuard(volume, 1024 * MIB, 5, NEARLY_FULL);
         free.set(10 * MIB);
         assertThat(guard.nearlyFullNow()).isTrue();
         assertThat(guard.tripped()).isTrue();
@@ -94,7 +96,7 @@ class DiskGuardTest {
 
     @Test
     void aVolumeThatCannotBeReadKeepsTheLastVerdict() {
-        DiskGuard guard = new DiskGuard(volume, 1024 * MIB, 5);
+        DiskGuard guard = new DiskGuard(volume, 1024 * MIB, 5, NEARLY_FULL);
         free.set(10 * MIB);
         guard.refresh();
         free.set(-1);
@@ -107,7 +109,7 @@ class DiskGuardTest {
 
     @Test
     void aSimulatedVolumeReplacesTheRealOneUntilItIsGivenBack() {
-        DiskGuard guard = new DiskGuard(volume, 1024 * MIB, 5);
+        DiskGuard guard = new DiskGuard(volume, 1024 * MIB, 5, NEARLY_FULL);
         guard.useSpace(DiskGuard.Space.fixed(MIB, 1000 * MIB));
         assertThat(guard.tripped()).isTrue();
         guard.useSpace(null);

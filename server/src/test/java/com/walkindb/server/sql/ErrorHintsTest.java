@@ -2,6 +2,7 @@ package com.walkindb.server.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.config.Limits;
 import com.walkindb.sqlite.SqliteConnection;
 import com.walkindb.sqlite.SqliteException;
 import java.nio.file.Path;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The hints' ordering and their bounds: name count, name length, hint size, the deadline. */
 class ErrorHintsTest {
+    private static final ErrorHints HINTS = new ErrorHints(Limits.DEFAULTS);
+
     @TempDir Path dir;
     SqliteConnection db;
 
@@ -30,19 +33,19 @@ class ErrorHintsTest {
 
     @Test
     void closestNamesComeFirstAndTiesGoByName() {
-        assertThat(ErrorHints.closestFirst(List.of("banana", "apply", "apple"), "appl", () -> false))
+        assertThat(HINTS.closestFirst(List.of("banana", "apply", "apple"), "appl", () -> false))
                 .containsExactly("apple", "apply", "banana");
-        assertThat(ErrorHints.closestFirst(List.of("Users", "orders"), "USER", () -> false))
+        assertThat(HINTS.closestFirst(List.of("Users", "orders"), "USER", () -> false))
                 .containsExactly("Users", "orders");
     }
 
     @Test
     void eachDistanceIsWorkedOutOnceAndOnlyOnTheHeadOfLongNames() {
-        String head = "t".repeat(ErrorHints.MAX_COMPARED);
+        String head = "t".repeat(Limits.DEFAULTS.hintMaxCompared());
         List<String> names = List.of(head + "zzz", head + "aaa", "x");
         AtomicInteger asked = new AtomicInteger();
         // Names that differ only past the compared head tie, and ties go by name.
-        assertThat(ErrorHints.closestFirst(names, head + "zzz", () -> asked.incrementAndGet() < 0))
+        assertThat(HINTS.closestFirst(names, head + "zzz", () -> asked.incrementAndGet() < 0))
                 .containsExactly(head + "aaa", head + "zzz", "x");
         assertThat(asked).as("deadline checks: one per name, one distance each").hasValue(3);
         assertThat(ErrorHints.distance("kitten", "sitting")).isEqualTo(3);
@@ -55,7 +58,7 @@ class ErrorHintsTest {
             names.add(String.format("%03d", i) + "n".repeat(781));
         }
         long start = System.nanoTime();
-        List<String> ranked = ErrorHints.closestFirst(names, "q".repeat(8000), () -> false);
+        List<String> ranked = HINTS.closestFirst(names, "q".repeat(8000), () -> false);
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertThat(ranked).hasSize(180);
         // Unbounded, this took 11.8 s (a full 784 x 784 matrix per comparison of the sort).
@@ -65,7 +68,7 @@ class ErrorHintsTest {
     @Test
     void noSuchTableListsTheTablesClosestFirstWithinTheHintSize() throws SqliteException {
         db.exec("CREATE TABLE orders(id); CREATE TABLE users(id); CREATE TABLE user_roles(id)");
-        ErrorHints.Explained x = ErrorHints.explain(db, "no such table: usres", "SELECT * FROM usres", () -> false);
+        ErrorHints.Explained x = HINTS.explain(db, "no such table: usres", "SELECT * FROM usres", () -> false);
         assertThat(x.message()).isEqualTo("no such table: usres");
         assertThat(x.hint()).isEqualTo("Tables in this walk-in: users, orders, user_roles");
 
@@ -74,14 +77,14 @@ class ErrorHintsTest {
             ddl.append("CREATE TABLE t").append(i).append("_").append("w".repeat(200)).append("(a);");
         }
         db.exec(ddl.toString());
-        String hint = ErrorHints.explain(db, "no such table: t1", "SELECT * FROM t1", () -> false).hint();
+        String hint = HINTS.explain(db, "no such table: t1", "SELECT * FROM t1", () -> false).hint();
         assertThat(hint).startsWith("Tables in this walk-in: ").endsWith("…").hasSize(480);
     }
 
     @Test
     void noSuchColumnListsTheColumnsOfTheTablesTheStatementNames() throws SqliteException {
         db.exec("CREATE TABLE people(name, email, age); CREATE TABLE other(x)");
-        ErrorHints.Explained x = ErrorHints.explain(db, "no such column: emial",
+        ErrorHints.Explained x = HINTS.explain(db, "no such column: emial",
                 "SELECT emial FROM people", () -> false);
         // emial: email 2 edits; age and name 4 each, so by name
         assertThat(x.hint()).isEqualTo("Columns, closest match first: people(email, age, name)");
@@ -90,9 +93,9 @@ class ErrorHintsTest {
     @Test
     void aSpentDeadlineMeansNoHintButTheSameMessage() throws SqliteException {
         db.exec("CREATE TABLE users(id)");
-        ErrorHints.Explained x = ErrorHints.explain(db, "no such table: usres", "SELECT * FROM usres", () -> true);
+        ErrorHints.Explained x = HINTS.explain(db, "no such table: usres", "SELECT * FROM usres", () -> true);
         assertThat(x).isEqualTo(new ErrorHints.Explained("no such table: usres", null));
-        ErrorHints.Explained c = ErrorHints.explain(db, "no such column: idd", "SELECT idd FROM users", () -> true);
+        ErrorHints.Explained c = HINTS.explain(db, "no such column: idd", "SELECT idd FROM users", () -> true);
         assertThat(c).isEqualTo(new ErrorHints.Explained("no such column: idd", null));
     }
 
@@ -101,7 +104,7 @@ class ErrorHintsTest {
         db.exec("CREATE TABLE a1(x); CREATE TABLE a2(x); CREATE TABLE a3(x)");
         AtomicInteger asked = new AtomicInteger();
         // Time runs out after the schema was read, in the middle of the ranking.
-        ErrorHints.Explained x = ErrorHints.explain(db, "no such table: a", "SELECT * FROM a",
+        ErrorHints.Explained x = HINTS.explain(db, "no such table: a", "SELECT * FROM a",
                 () -> asked.incrementAndGet() > 2);
         assertThat(x.hint()).isNull();
         assertThat(asked.get()).isEqualTo(3);

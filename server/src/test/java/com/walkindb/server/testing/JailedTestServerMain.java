@@ -35,7 +35,7 @@ public final class JailedTestServerMain {
     public static void main(String[] args) throws Exception {
         Main.Prepared prepared = Main.prepare("jailed test server");
         TestClock clock = new TestClock();
-        WalkinServer server = new WalkinServer(prepared.config(), clock, prepared.sandbox());
+        WalkinServer server = new WalkinServer(prepared.config(), clock, clock, prepared.sandbox());
         try {
             server.start();
         } catch (Exception e) {

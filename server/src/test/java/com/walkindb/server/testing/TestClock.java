@@ -1,17 +1,30 @@
 package com.walkindb.server.testing;
 
+import com.walkindb.server.time.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that follows real time plus an offset the test moves forward (TTL and budget tests). */
-public final class TestClock extends Clock {
+/**
+ * A clock that follows real time plus an offset the test moves forward (TTL and budget tests).
+ * As the server's {@link Ticker} it moves by the same offset, so a deadline or an idle time
+ * passes with the wall time.
+ */
+public final class TestClock extends Clock implements Ticker {
     private volatile Duration offset = Duration.ZERO;
+    /** {@code offset} in nanoseconds, kept apart so {@link #nanoTime} (the deadline check) does no arithmetic on it. */
+    private volatile long offsetNanos;
 
-    public void advance(Duration d) {
+    public synchronized void advance(Duration d) {
         offset = offset.plus(d);
+        offsetNanos = offset.toNanos();
+    }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime() + offsetNanos;
     }
 
     @Override

@@ -76,7 +76,7 @@ public final class TestServer implements AutoCloseable {
             this.clock = clock;
             this.child = null;
             Config config = EnvConfigReader.read(all);
-            this.server = new WalkinServer(config, clock);
+            this.server = new WalkinServer(config, clock, clock); // the clock is the ticker too
             server.start();
         }
     }
