@@ -2,6 +2,7 @@ package com.walkindb.server.testing;
 
 import com.walkindb.server.Main;
 import com.walkindb.server.WalkinServer;
+import com.walkindb.server.time.Ticker;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -35,7 +36,7 @@ public final class JailedTestServerMain {
     public static void main(String[] args) throws Exception {
         Main.Prepared prepared = Main.prepare("jailed test server");
         TestClock clock = new TestClock();
-        WalkinServer server = new WalkinServer(prepared.config(), clock, clock, prepared.sandbox());
+        WalkinServer server = new WalkinServer(prepared.config(), clock, Ticker.SYSTEM, prepared.sandbox()); // as TestServer
         try {
             server.start();
         } catch (Exception e) {

@@ -9,8 +9,9 @@ import java.time.ZoneOffset;
 
 /**
  * A clock that follows real time plus an offset the test moves forward (TTL and budget tests).
- * As the server's {@link Ticker} it moves by the same offset, so a deadline or an idle time
- * passes with the wall time.
+ * As a {@link Ticker} (unit tests of deadlines, waits and idle times) it moves by the same
+ * offset. {@link TestServer} does not use it as the server's ticker: there, deadlines stay on
+ * real time while a test moves the wall clock past a walk-in's expiry.
  */
 public final class TestClock extends Clock implements Ticker {
     private volatile Duration offset = Duration.ZERO;

@@ -5,6 +5,7 @@ import com.walkindb.server.WalkinServer;
 import com.walkindb.server.config.Config;
 import com.walkindb.server.config.EnvConfigReader;
 import com.walkindb.server.instance.DiskGuard;
+import com.walkindb.server.time.Ticker;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,7 +77,9 @@ public final class TestServer implements AutoCloseable {
             this.clock = clock;
             this.child = null;
             Config config = EnvConfigReader.read(all);
-            this.server = new WalkinServer(config, clock, clock); // the clock is the ticker too
+            // TTL, budgets and secrets follow the test clock; deadlines, waits and idle times stay on
+            // real time, as in production, where a walk-in's expiry never hurries a running call.
+            this.server = new WalkinServer(config, clock, Ticker.SYSTEM);
             server.start();
         }
     }
