@@ -17,7 +17,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class ServerExtension implements BeforeAllCallback, AfterAllCallback {
     private final Map<String, String> env;
-    private TestServer server;
+    private volatile TestServer server;
+    /** The class context that started the server: a @Nested class's context shares it. */
+    private String startedBy;
 
     private ServerExtension(Map<String, String> env) {
         this.env = Map.copyOf(env);
@@ -35,17 +37,20 @@ public final class ServerExtension implements BeforeAllCallback, AfterAllCallbac
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        if (server != null) {
-            throw new IllegalStateException("the class's server is already running: register the extension on "
-                    + "a static field, once");
+        if (server == null) {
+            server = TestServer.start(env);
+            startedBy = context.getUniqueId();
         }
-        server = TestServer.start(env);
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
+        if (!context.getUniqueId().equals(startedBy)) {
+            return;
+        }
         TestServer running = server;
         server = null;
+        startedBy = null;
         if (running != null) {
             running.close();
         }
