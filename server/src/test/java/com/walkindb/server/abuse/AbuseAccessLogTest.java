@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.walkindb.server.accesslog.AccessLog;
+import com.walkindb.server.testing.Http;
+import com.walkindb.server.testing.Reply;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -51,7 +53,7 @@ class AbuseAccessLogTest extends AbuseSuite {
      */
     private static List<JsonNode> linesUpTo(OwnServer o, String marker) throws Exception {
         try (Http caller = new Http(o.http.base, InetAddress.getByName("127.0.0.3"))) {
-            Answer a = caller.send(HttpRequest.newBuilder(URI.create(o.http.base + "/sql"))
+            Reply a = caller.send(HttpRequest.newBuilder(URI.create(o.http.base + "/sql"))
                     .timeout(Http.DEFAULT_TIMEOUT).header("Content-Type", "application/json")
                     .header("User-Agent", marker).POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}")));
             assertThat(a.status()).as("marker call %s", a).isEqualTo(200);
@@ -137,10 +139,10 @@ class AbuseAccessLogTest extends AbuseSuite {
     void aLongUserAgentIsCutTo256Characters() throws Exception {
         OwnServer o = own(Map.of());
         String ua = "agent-" + "u".repeat(7000);
-        Answer a = o.http.send(HttpRequest.newBuilder(URI.create(o.http.base + "/healthz"))
+        Reply a = o.http.send(HttpRequest.newBuilder(URI.create(o.http.base + "/healthz"))
                 .timeout(Http.DEFAULT_TIMEOUT).header("User-Agent", ua).GET());
         assertThat(a.status()).isEqualTo(200);
-        Answer sql = o.http.send(HttpRequest.newBuilder(URI.create(o.http.base + "/sql"))
+        Reply sql = o.http.send(HttpRequest.newBuilder(URI.create(o.http.base + "/sql"))
                 .timeout(Http.DEFAULT_TIMEOUT).header("Content-Type", "application/json").header("User-Agent", ua)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}")));
         assertThat(sql.status()).isEqualTo(200);
@@ -190,7 +192,7 @@ class AbuseAccessLogTest extends AbuseSuite {
         long start = System.nanoTime();
         int limited = 0;
         for (int i = 0; i < 150; i++) {
-            Answer a = o.http.sql("SELECT 1");
+            Reply a = o.http.sql("SELECT 1");
             limited += a.status() == 429 ? 1 : 0;
         }
         assertThat(limited).isGreaterThan(100);

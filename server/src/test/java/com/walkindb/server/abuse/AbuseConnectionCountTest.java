@@ -4,6 +4,7 @@ import static com.walkindb.server.abuse.RawHttp.ascii;
 import static com.walkindb.server.abuse.RawHttp.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Reply;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -59,7 +60,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
                 if (ask(s, HEALTHZ) == null) {
                     return null; // refused at open: retried
                 }
-                Answer options = ask(s, ascii("OPTIONS /sql HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
+                Reply options = ask(s, ascii("OPTIONS /sql HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"));
                 assertThat(options).as("OPTIONS on the kept-alive connection").isNotNull();
                 assertThat(options.status()).isEqualTo(204);
                 assertThat(ask(s, HEALTHZ)).as("third request on the kept-alive connection").isNotNull();
@@ -108,7 +109,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
     @Test
     void tricklingBodiesCutByTheMinimumDataRate() throws Exception {
         OwnServer own = ownServer(serverEnv());
-        RawHttp ownRaw = new RawHttp(own.http);
+        RawHttp ownRaw = new RawHttp(own.http, own.record);
         CappedConnections client = new CappedConnections(CLIENT, SERVER, own.http.port, ownRaw);
         for (int i = 0; i < CAP + 1; i++) {
             try (Socket s = client.connect()) {
@@ -238,7 +239,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
     void aTrustedProxyIsNotCappedPerAddress() throws Exception {
         OwnServer own = ownServer(Map.of("WALKINDB_MAX_CONNECTIONS_PER_IP", String.valueOf(CAP),
                 "WALKINDB_TRUSTED_PROXIES", "127.0.0.0/8"));
-        CappedConnections proxy = new CappedConnections(SERVER, SERVER, own.http.port, new RawHttp(own.http));
+        CappedConnections proxy = new CappedConnections(SERVER, SERVER, own.http.port, new RawHttp(own.http, own.record));
         assertThat(proxy.servedAtOnce(3 * CAP)).as("connections from the trusted proxy served at once").isEqualTo(3 * CAP);
     }
 
@@ -246,7 +247,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
 
     /** A case's request on one connection: its answer, or null when the server closed without one. */
     interface OnConnection {
-        Answer run(Socket s) throws IOException;
+        Reply run(Socket s) throws IOException;
     }
 
     /**
@@ -258,7 +259,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         int refused = 0;
         while (true) {
-            Answer a;
+            Reply a;
             try (Socket s = connect()) {
                 a = exchange.run(s);
             }
@@ -283,7 +284,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
         return client().connect();
     }
 
-    private Answer ask(Socket s, byte[] request) throws IOException {
+    private Reply ask(Socket s, byte[] request) throws IOException {
         return client().ask(s, request);
     }
 

@@ -2,6 +2,7 @@ package com.walkindb.server.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ class AbuseCpuBombTest extends AbuseSuite {
     static final String TIMEOUT = "query exceeded 2s timeout";
     static final long BAR_MS = 3000;
 
-    private Answer timed(String what, Answer a) {
+    private Reply timed(String what, Reply a) {
         Stats.max("cpu.answer.ms", a.millis(), what);
         if (a.status() == 408) {
             Stats.max("cpu.time_to_408.ms", a.millis(), what);
@@ -36,7 +37,7 @@ class AbuseCpuBombTest extends AbuseSuite {
         return a;
     }
 
-    private void expect408InTime(String what, Answer a) {
+    private void expect408InTime(String what, Reply a) {
         timed(what, a);
         expect(a, 408, TIMEOUT);
         assertThat(a.millis()).as("time to 408 for %s", what).isLessThanOrEqualTo(BAR_MS);
@@ -55,7 +56,7 @@ class AbuseCpuBombTest extends AbuseSuite {
 
     @Test
     void recursiveCteOrderedByLargeRowsEndsWithin408Or503() {
-        Answer a = timed("CTE ORDER BY large rows", http.sql("WITH RECURSIVE c(i, b) AS (SELECT 1, randomblob(100000) "
+        Reply a = timed("CTE ORDER BY large rows", http.sql("WITH RECURSIVE c(i, b) AS (SELECT 1, randomblob(100000) "
                 + "UNION ALL SELECT i+1, randomblob(100000) FROM c WHERE i < 1000000) SELECT i FROM c ORDER BY b DESC LIMIT 1"));
         assertThat(a.status()).as("%s", a).isIn(408, 503);
         assertThat(a.error()).isIn(TIMEOUT, "server busy");
@@ -64,7 +65,7 @@ class AbuseCpuBombTest extends AbuseSuite {
 
     @Test
     void recursiveCteWithOrderByInsideTheRecursionEndsWithin408Or503() {
-        Answer a = timed("CTE queue ORDER BY", http.sql("WITH RECURSIVE c(i, b) AS (SELECT 1, randomblob(200000) "
+        Reply a = timed("CTE queue ORDER BY", http.sql("WITH RECURSIVE c(i, b) AS (SELECT 1, randomblob(200000) "
                 + "UNION ALL SELECT i+1, randomblob(200000) FROM c ORDER BY 2 DESC) SELECT max(i) FROM c"));
         assertThat(a.status()).as("%s", a).isIn(408, 503);
         assertThat(a.millis()).isLessThanOrEqualTo(BAR_MS);
@@ -78,7 +79,7 @@ class AbuseCpuBombTest extends AbuseSuite {
         long n = 200_000;
         long fastest = Long.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
-            Answer probe = http.sql(counter(n) + "SELECT count(*) FROM c", token);
+            Reply probe = http.sql(counter(n) + "SELECT count(*) FROM c", token);
             expectOk(probe);
             fastest = Math.min(fastest, probe.millis());
         }
@@ -89,17 +90,17 @@ class AbuseCpuBombTest extends AbuseSuite {
 
     @Test
     void printfWithTwoBillionPrecisionIsClampedAndQuick() {
-        Answer a = timed("printf %.*c 2e9", http.sql("SELECT printf('%.*c', 2000000000, 'x')"));
+        Reply a = timed("printf %.*c 2e9", http.sql("SELECT printf('%.*c', 2000000000, 'x')"));
         expectOk(a);
         assertThat(a.rows().get(0).get(0).asText().length()).isLessThanOrEqualTo(100_000);
         assertThat(a.millis()).isLessThanOrEqualTo(BAR_MS);
-        Answer width = timed("printf width 2e9", http.sql("SELECT length(printf('%2000000000d', 1))"));
+        Reply width = timed("printf width 2e9", http.sql("SELECT length(printf('%2000000000d', 1))"));
         assertThat(scalar(width).asInt()).isLessThanOrEqualTo(100_000);
     }
 
     @Test
     void printfBombRepeatedOverRowsEndsInTime() {
-        Answer a = timed("printf 2e9 x 100000 rows", http.sql(counter(100000)
+        Reply a = timed("printf 2e9 x 100000 rows", http.sql(counter(100000)
                 + "SELECT sum(length(printf('%.*c', 2000000000, 'x'))) FROM c"));
         assertThat(a.status()).as("%s", a).isIn(200, 408);
         assertThat(a.millis()).isLessThanOrEqualTo(BAR_MS);
@@ -108,11 +109,11 @@ class AbuseCpuBombTest extends AbuseSuite {
     @Test
     void pathologicalLikeAndGlobPatternsEndQuickly() {
         String like = "%a".repeat(49) + "%b";
-        Answer a = timed("LIKE %a%a..%b on 1e6 chars", http.sql("SELECT printf('%.*c', 100000, 'a') LIKE '" + like
+        Reply a = timed("LIKE %a%a..%b on 1e6 chars", http.sql("SELECT printf('%.*c', 100000, 'a') LIKE '" + like
                 + "', printf('%.*c', 100000, 'a') GLOB '" + like.replace('%', '*') + "'"));
         expectOk(a);
         assertThat(a.millis()).isLessThanOrEqualTo(BAR_MS);
-        Answer rows = timed("LIKE over 2000 rows", http.sql(counter(2000) + "SELECT count(*) FROM c WHERE "
+        Reply rows = timed("LIKE over 2000 rows", http.sql(counter(2000) + "SELECT count(*) FROM c WHERE "
                 + "printf('%.*c', 50000, 'a') LIKE '" + "%_".repeat(49) + "b'"));
         assertThat(rows.status()).isIn(200, 408);
         assertThat(rows.millis()).isLessThanOrEqualTo(BAR_MS);
@@ -126,7 +127,7 @@ class AbuseCpuBombTest extends AbuseSuite {
 
     @Test
     void windowFunctionOverMillionsOfRowsEndsWithin408Or503() {
-        Answer a = timed("window over 10M rows", http.sql(counter(10_000_000)
+        Reply a = timed("window over 10M rows", http.sql(counter(10_000_000)
                 + "SELECT max(s) FROM (SELECT sum(i) OVER (ORDER BY -i ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) s FROM c)"));
         assertThat(a.status()).as("%s", a).isIn(408, 503);
         assertThat(a.error()).isIn(TIMEOUT, "server busy");
@@ -141,7 +142,7 @@ class AbuseCpuBombTest extends AbuseSuite {
 
     @Test
     void eightKilobytesOfNestedParenthesesAreRefused() {
-        Answer a = http.sql("SELECT " + "(".repeat(4000) + "1" + ")".repeat(4000));
+        Reply a = http.sql("SELECT " + "(".repeat(4000) + "1" + ")".repeat(4000));
         assertThat(a.status()).isEqualTo(400);
         assertThat(a.error()).isIn("invalid sql: Recursion limit", "invalid sql: parser stack overflow",
                 "invalid sql: Expression tree is too large (maximum depth 50)");
@@ -169,7 +170,7 @@ class AbuseCpuBombTest extends AbuseSuite {
                     .append((" UNION ALL SELECT * FROM v" + (i - 1)).repeat(9)).append(';');
         }
         String token = walkin(setup.toString());
-        Answer a = timed("10^5-term view", http.sql("SELECT count(*) FROM v5", token));
+        Reply a = timed("10^5-term view", http.sql("SELECT count(*) FROM v5", token));
         expect(a, 400, "invalid sql: statement too complex");
         assertThat(a.millis()).isLessThanOrEqualTo(BAR_MS);
     }
@@ -188,7 +189,7 @@ class AbuseCpuBombTest extends AbuseSuite {
                     .append(" x, j").append(i - 1).append(" y;");
         }
         String token = walkin(setup.toString());
-        Answer a = timed("self-joining view tower j15 (compile)",
+        Reply a = timed("self-joining view tower j15 (compile)",
                 http.sql("SELECT 1 FROM j15", null, token, Duration.ofSeconds(45)));
         Stats.line("compile bomb j15 answered " + a);
         assertThat(a.millis()).as("answer time of %s", a).isLessThanOrEqualTo(BAR_MS);
@@ -202,7 +203,7 @@ class AbuseCpuBombTest extends AbuseSuite {
             expect408InTime("repeat bomb", http.sql("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c) "
                     + "SELECT count(*) FROM c", token));
         }
-        Answer a = http.sql("SELECT x FROM t", token);
+        Reply a = http.sql("SELECT x FROM t", token);
         assertThat(scalar(a).asInt()).isEqualTo(1);
         assertThat(a.millis()).isLessThan(500);
     }
@@ -226,7 +227,7 @@ class AbuseCpuBombTest extends AbuseSuite {
                 expectOk(http.sql(ddl.toString(), token));
             }
         }
-        Answer a = timed("no such table among 180 long names", http.sql("SELECT * FROM t1nnnn", token));
+        Reply a = timed("no such table among 180 long names", http.sql("SELECT * FROM t1nnnn", token));
         expect(a, 400, "invalid sql: no such table: t1nnnn");
         String hint = a.json().path("hint").asText();
         assertThat(hint).startsWith("Tables in this walk-in: t0").hasSizeLessThanOrEqualTo(480); // ties go by name
@@ -243,12 +244,12 @@ class AbuseCpuBombTest extends AbuseSuite {
     void oneBombDoesNotDelayAnotherTenant() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(1);
         try {
-            Future<Answer> bomb = pool.submit(() -> http.sql(
+            Future<Reply> bomb = pool.submit(() -> http.sql(
                     "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c) SELECT count(*) FROM c"));
             Thread.sleep(300);
             long worst = 0;
             for (int i = 0; i < 5; i++) {
-                Answer v = http.sql("SELECT count(*) FROM " + victim.table(), victim.token());
+                Reply v = http.sql("SELECT count(*) FROM " + victim.table(), victim.token());
                 assertThat(scalar(v).asInt()).isEqualTo(4);
                 worst = Math.max(worst, v.millis());
                 Thread.sleep(200);
@@ -272,7 +273,7 @@ class AbuseCpuBombTest extends AbuseSuite {
                 Runtime.getRuntime().availableProcessors());
         ExecutorService pool = Executors.newFixedThreadPool(carriers);
         try {
-            List<Future<Answer>> bombs = new ArrayList<>();
+            List<Future<Reply>> bombs = new ArrayList<>();
             for (int i = 0; i < carriers; i++) {
                 bombs.add(pool.submit(() -> http.sql(
                         "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c) SELECT count(*) FROM c")));
@@ -280,13 +281,13 @@ class AbuseCpuBombTest extends AbuseSuite {
             Thread.sleep(300);
             long worst = 0;
             for (int i = 0; i < 3; i++) {
-                Answer h = http.get("/healthz");
+                Reply h = http.get("/healthz");
                 worst = Math.max(worst, h.millis());
                 Thread.sleep(100);
             }
             Stats.max("healthz.latency.during_" + carriers + "_bombs.ms", worst, "concurrent bombs");
             Stats.line("healthz worst latency with " + carriers + " concurrent CPU bombs: " + worst + " ms");
-            for (Future<Answer> b : bombs) {
+            for (Future<Reply> b : bombs) {
                 expect(b.get(15, TimeUnit.SECONDS), 408, TIMEOUT);
             }
             assertThat(worst).as("healthz latency while %d CPU bombs run", carriers).isLessThan(1000);

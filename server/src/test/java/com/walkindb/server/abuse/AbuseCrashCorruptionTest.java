@@ -2,6 +2,7 @@ package com.walkindb.server.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Reply;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -38,7 +39,7 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
 
     @Test
     void fts3TokenizerWithACraftedPointerIsRefusedWithoutACrash() {
-        Answer a = http.sql("SELECT fts3_tokenizer('simple', x'4141414141414141')");
+        Reply a = http.sql("SELECT fts3_tokenizer('simple', x'4141414141414141')");
         assertThat(a.status()).isEqualTo(400);
         // FTS3 is not compiled in; the authorizer would refuse it if it were
         assertThat(a.error()).isIn("invalid sql: no such function: fts3_tokenizer",
@@ -66,7 +67,7 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
     @Test
     void aUserCommitInTheMiddleDoesNotSurviveALaterFailure() {
         String token = walkin("CREATE TABLE t(x)");
-        Answer a = http.sql("INSERT INTO t VALUES (1); COMMIT; INSERT INTO t VALUES (2); END; BEGIN; "
+        Reply a = http.sql("INSERT INTO t VALUES (1); COMMIT; INSERT INTO t VALUES (2); END; BEGIN; "
                 + "INSERT INTO t VALUES (3); SELECT no_such_function()", token);
         expect(a, 400, "invalid sql: no such function: no_such_function");
         assertThat(a.json().path("statement").asInt()).isEqualTo(7);
@@ -76,7 +77,7 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
     @Test
     void aPlainRollbackDiscardsTheCallSoFarAndLaterStatementsStillRun() {
         String token = walkin("CREATE TABLE t(x); INSERT INTO t VALUES ('before')");
-        Answer a = http.sql("INSERT INTO t VALUES ('dropped'); ROLLBACK; INSERT INTO t VALUES ('kept'); "
+        Reply a = http.sql("INSERT INTO t VALUES ('dropped'); ROLLBACK; INSERT INTO t VALUES ('kept'); "
                 + "SELECT x FROM t ORDER BY rowid", token);
         expectOk(a);
         assertThat(a.rows().toString()).isEqualTo("[[\"before\"],[\"kept\"]]");
@@ -95,7 +96,7 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
     void aSavepointLeftOpenDoesNotLeakIntoTheNextCall() {
         String token = walkin("CREATE TABLE t(x)");
         expectOk(http.sql("SAVEPOINT dangling; INSERT INTO t VALUES (1)", token));
-        Answer next = http.sql("ROLLBACK TO dangling", token);
+        Reply next = http.sql("ROLLBACK TO dangling", token);
         expect(next, 400, "invalid sql: no such savepoint: dangling");
         expectOk(http.sql("BEGIN EXCLUSIVE; INSERT INTO t VALUES (2); COMMIT; END; COMMIT", token));
         assertThat(count(token, "t")).isEqualTo(2);
@@ -126,7 +127,7 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
         };
         int[] statuses = {408, 503, 507, 400, 400, 400};
         for (int i = 0; i < failures.length; i++) {
-            Answer a = http.sql(failures[i], token);
+            Reply a = http.sql(failures[i], token);
             assertThat(a.status()).as("failure %d: %s", i, a).isEqualTo(statuses[i]);
             assertThat(count(token, "t")).as("rows after failure %d", i).isEqualTo(1 + i);
             expectOk(http.sql("INSERT INTO t(b) VALUES ('after " + i + "')", token));
@@ -169,10 +170,10 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
     @Test
     void fts5RankConfigurationCannotInjectAFunctionAndTheTableStaysSearchable() {
         String token = walkin("CREATE VIRTUAL TABLE ft USING fts5(body); INSERT INTO ft VALUES ('hello world')");
-        Answer search = http.sql("SELECT count(*) FROM ft WHERE ft MATCH 'hello'", token);
+        Reply search = http.sql("SELECT count(*) FROM ft WHERE ft MATCH 'hello'", token);
         assertThat(scalar(search).asInt()).as("FTS5 search in a later call").isEqualTo(1);
         expectOk(http.sql("INSERT INTO ft(ft, rank) VALUES ('rank', 'load_extension(1)')", token));
-        Answer ranked = http.sql("SELECT body FROM ft WHERE ft MATCH 'hello' ORDER BY rank", token);
+        Reply ranked = http.sql("SELECT body FROM ft WHERE ft MATCH 'hello' ORDER BY rank", token);
         assertThat(ranked.status()).isEqualTo(400);
         assertThat(ranked.error()).startsWith("invalid sql: ");
         expectOk(http.sql("INSERT INTO ft(ft) VALUES ('integrity-check')", token));
@@ -185,7 +186,7 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
         expectOk(http.sql("UPDATE sqlite_stat1 SET stat = '18446744073709551615 0 9999999999999 unordered sz=0 noskipscan'",
                 token));
         expectOk(http.sql("INSERT INTO sqlite_stat1 VALUES ('t', NULL, '-1'), ('nosuch', 'x', 'garbage garbage')", token));
-        Answer a = http.sql("SELECT count(*) FROM t WHERE a > 10 AND b < 300", token);
+        Reply a = http.sql("SELECT count(*) FROM t WHERE a > 10 AND b < 300", token);
         assertThat(scalar(a).asInt()).isEqualTo(139);
         integrityOk(token);
     }
@@ -200,7 +201,7 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
             if (i % 3 == 0) {
                 blob[0] = (byte) (0xC0 | (blob[0] & 0x0F)); // header claiming an 8-byte payload size
             }
-            Answer a = http.sql("SELECT json_valid(?1, 8), json_type(?1), jsonb_extract(?1, '$.a[#-1]'), "
+            Reply a = http.sql("SELECT json_valid(?1, 8), json_type(?1), jsonb_extract(?1, '$.a[#-1]'), "
                     + "json_array_length(?1), json(?1)", List.of(Map.of("base64", Base64.getEncoder().encodeToString(blob))),
                     token);
             assertThat(a.status()).as("%s", a).isIn(200, 400);
@@ -208,13 +209,13 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
                 assertThat(a.error()).startsWith("invalid sql: ");
             }
         }
-        Answer path = http.sql("SELECT json_extract('{}', '$' || printf('%.*c', 50000, '['))", null, token);
+        Reply path = http.sql("SELECT json_extract('{}', '$' || printf('%.*c', 50000, '['))", null, token);
         assertThat(path.status()).isIn(200, 400);
     }
 
     @Test
     void formatStringsCannotReadMemory() {
-        Answer a = http.sql("SELECT printf('%n%n%s%s%s%p%lln%z%Q%w%r%!.*f'), printf('%s', x'41424300'), "
+        Reply a = http.sql("SELECT printf('%n%n%s%s%s%p%lln%z%Q%w%r%!.*f'), printf('%s', x'41424300'), "
                 + "format('%.*z', 100000, 'x')");
         assertThat(a.status()).isIn(200, 400);
         if (a.status() == 200) {
@@ -229,7 +230,7 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
      */
     @Test
     void explainIsRefusedAndExplainQueryPlanCarriesNoAddress() {
-        Answer a = http.sql("SELECT 1; EXPLAIN SELECT * FROM json_each('[1,2]')");
+        Reply a = http.sql("SELECT 1; EXPLAIN SELECT * FROM json_each('[1,2]')");
         expect(a, 400, "forbidden sql: EXPLAIN");
         assertThat(a.json().path("code").asText()).isEqualTo("forbidden_sql");
         assertThat(a.json().path("statement").asInt()).isEqualTo(2);
@@ -239,7 +240,7 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
         expect(http.sql("EXPLAIN BEGIN", token), 400, "forbidden sql: EXPLAIN");
         for (String sql : List.of("SELECT * FROM json_each('[1,2]')", "SELECT * FROM docs WHERE docs MATCH 'x'",
                 "SELECT * FROM t WHERE b = 1", "SELECT * FROM json_tree('{\"a\":[1]}') j, t WHERE t.a = j.key")) {
-            Answer plan = http.sql("EXPLAIN QUERY PLAN " + sql, token);
+            Reply plan = http.sql("EXPLAIN QUERY PLAN " + sql, token);
             expectOk(plan);
             assertThat(plan.rows().size()).as("%s", plan).isPositive();
             assertThat(NATIVE_ADDRESS.matcher(plan.body()).find()).as("%s", plan).isFalse();
@@ -280,7 +281,7 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
             for (int w = 0; w < n; w++) {
                 words.add(vocabulary[random.nextInt(vocabulary.length)]);
             }
-            Answer a = http.sql(String.join(" ", words), token);
+            Reply a = http.sql(String.join(" ", words), token);
             assertThat(a.status()).as("%s for %s", a, words).isIn(200, 400, 408, 503, 507);
         }
         integrityOk(token);
@@ -288,12 +289,12 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
 
     @Test
     void brokenTextEncodingsInValuesAndNamesAreAnswered() {
-        Answer a = http.sql("SELECT CAST(x'ff' AS TEXT) AS a, CAST(x'c0af' AS TEXT) AS b, CAST(x'eda080' AS TEXT) AS c, "
+        Reply a = http.sql("SELECT CAST(x'ff' AS TEXT) AS a, CAST(x'c0af' AS TEXT) AS b, CAST(x'eda080' AS TEXT) AS c, "
                 + "'x' || char(0) || 'y' AS d, CAST(x'f4908080' AS TEXT) AS e, unistr('\\d800') AS f, "
                 + "char(55296, 57343, 1114111) AS g");
         expectOk(a);
         assertThat(a.rows().get(0).size()).isEqualTo(7);
-        Answer names = http.sql("SELECT 1 AS \"" + "\u00e9\ud83d\ude00".repeat(500) + "\", 2 AS \"\"");
+        Reply names = http.sql("SELECT 1 AS \"" + "\u00e9\ud83d\ude00".repeat(500) + "\", 2 AS \"\"");
         expectOk(names);
     }
 
@@ -301,16 +302,16 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
     void errorHintsSurviveHostileTableAndColumnNames() {
         String token = walkin("CREATE TABLE \"(.*)+$\"(\"[a-\"\"z]\" INT, \"x'y\"); CREATE TABLE \"a.b\"(c); "
                 + "CREATE TABLE \"\ud83d\ude00\"(\"\\E\\Q\"); CREATE TABLE \"%\"(\"" + "w".repeat(300) + "\")");
-        Answer col = http.sql("SELECT nosuch FROM \"(.*)+$\"", token);
+        Reply col = http.sql("SELECT nosuch FROM \"(.*)+$\"", token);
         expect(col, 400, "invalid sql: no such column: nosuch");
         assertThat(col.json().path("hint").asText().length()).isLessThan(500);
-        Answer dotted = http.sql("SELECT \"a.b\".zz FROM \"a.b\"", token);
+        Reply dotted = http.sql("SELECT \"a.b\".zz FROM \"a.b\"", token);
         assertThat(dotted.status()).isEqualTo(400);
         assertThat(dotted.error()).startsWith("invalid sql: no such column: ");
-        Answer table = http.sql("SELECT * FROM \"\\E.*\"", token);
+        Reply table = http.sql("SELECT * FROM \"\\E.*\"", token);
         assertThat(table.status()).isEqualTo(400);
         assertThat(table.json().path("hint").asText()).contains("a.b").hasSizeLessThan(500);
-        Answer dqs = http.sql("SELECT * FROM \"%\" WHERE \"" + "w".repeat(300) + "\" = \"(.*)+$\"", token);
+        Reply dqs = http.sql("SELECT * FROM \"%\" WHERE \"" + "w".repeat(300) + "\" = \"(.*)+$\"", token);
         assertThat(dqs.status()).isEqualTo(400);
     }
 

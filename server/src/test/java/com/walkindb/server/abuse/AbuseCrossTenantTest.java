@@ -2,6 +2,7 @@ package com.walkindb.server.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Reply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,9 +32,9 @@ class AbuseCrossTenantTest extends AbuseSuite {
     @Test
     void anotherWalkinsSchemaIsNeverVisible() {
         String token = walkin("CREATE TABLE mine(x)");
-        Answer schema = http.sql("SELECT group_concat(name) FROM sqlite_schema", token);
+        Reply schema = http.sql("SELECT group_concat(name) FROM sqlite_schema", token);
         assertThat(scalar(schema).asText()).isEqualTo("mine");
-        Answer list = http.sql("SELECT group_concat(schema || '.' || name) FROM pragma_table_list", token);
+        Reply list = http.sql("SELECT group_concat(schema || '.' || name) FROM pragma_table_list", token);
         assertThat(scalar(list).asText()).doesNotContain(victim.table()).contains("main.mine");
         assertThat(http.sql("SELECT * FROM sqlite_temp_schema", token).rows().size()).isZero();
     }
@@ -41,10 +42,10 @@ class AbuseCrossTenantTest extends AbuseSuite {
     @Test
     void theVictimsTableNameLeadsNowhere() {
         String token = walkin("CREATE TABLE a1(x); CREATE TABLE a2(y)");
-        Answer a = http.sql("SELECT * FROM " + victim.table(), token);
+        Reply a = http.sql("SELECT * FROM " + victim.table(), token);
         expect(a, 400, "invalid sql: no such table: " + victim.table());
         assertThat(a.json().path("hint").asText()).contains("a1").contains("a2").doesNotContain("victim");
-        Answer col = http.sql("SELECT v FROM a1", token);
+        Reply col = http.sql("SELECT v FROM a1", token);
         assertThat(col.json().path("hint").asText()).doesNotContain(victim.table());
         assertThat(http.sql("SELECT * FROM sqlite_schema WHERE sql LIKE '%" + victim.secret() + "%'", token).rows().size())
                 .isZero();
@@ -54,7 +55,7 @@ class AbuseCrossTenantTest extends AbuseSuite {
     void schemaQualifiedNamesCannotReachOtherDatabases() {
         String token = walkin("CREATE TABLE t(x)");
         for (String schema : new String[] {"victim", "\"" + victim.id() + "\"", "temp", "aux", "main2"}) {
-            Answer a = http.sql("SELECT * FROM " + schema + "." + victim.table(), token);
+            Reply a = http.sql("SELECT * FROM " + schema + "." + victim.table(), token);
             assertThat(a.status()).as("%s", a).isEqualTo(400);
             assertThat(a.error()).startsWith("invalid sql: no such table: ");
             assertThat(a.body()).doesNotContain(victim.secret());
@@ -65,7 +66,7 @@ class AbuseCrossTenantTest extends AbuseSuite {
     void aTokenRePointedAtTheVictimsIdIsRefused() {
         String mine = http.sql("SELECT 1").session();
         String forged = Tokens.withInstance(mine, victim.id());
-        Answer a = http.sql("SELECT * FROM " + victim.table(), forged);
+        Reply a = http.sql("SELECT * FROM " + victim.table(), forged);
         expect(a, 404, "instance not found");
         assertThat(a.body()).doesNotContain(victim.secret());
         assertThat(a.session()).isNull();
@@ -79,7 +80,7 @@ class AbuseCrossTenantTest extends AbuseSuite {
             String token = i % 2 == 0 ? a : b;
             String who = i % 2 == 0 ? "a" : "b";
             expectOk(http.sql("INSERT INTO t VALUES ('" + who + "')", token));
-            Answer rows = http.sql("SELECT DISTINCT who FROM t", token);
+            Reply rows = http.sql("SELECT DISTINCT who FROM t", token);
             assertThat(rows.rows().toString()).isEqualTo("[[\"" + who + "\"]]");
         }
     }
@@ -89,15 +90,15 @@ class AbuseCrossTenantTest extends AbuseSuite {
         expectOk(http.sql("INSERT INTO " + victim.table() + "(v) SELECT v FROM " + victim.table() + " WHERE 0",
                 victim.token()));
         String token = walkin("CREATE TABLE t(x)");
-        Answer a = http.sql("SELECT last_insert_rowid(), changes(), total_changes()", token);
+        Reply a = http.sql("SELECT last_insert_rowid(), changes(), total_changes()", token);
         assertThat(a.rows().toString()).isEqualTo("[[0,0,0]]");
-        Answer fresh = http.sql("SELECT last_insert_rowid(), changes(), total_changes()");
+        Reply fresh = http.sql("SELECT last_insert_rowid(), changes(), total_changes()");
         assertThat(fresh.rows().toString()).isEqualTo("[[0,0,0]]");
     }
 
     @Test
     void fts5vocabCannotPointAtAnotherDatabase() {
-        Answer a = http.sql("CREATE VIRTUAL TABLE v USING fts5vocab('" + victim.id() + "', '" + victim.table()
+        Reply a = http.sql("CREATE VIRTUAL TABLE v USING fts5vocab('" + victim.id() + "', '" + victim.table()
                 + "', 'row'); SELECT * FROM v");
         assertThat(a.status()).as("%s", a).isEqualTo(400);
         assertThat(a.body()).doesNotContain(victim.secret());
@@ -106,7 +107,7 @@ class AbuseCrossTenantTest extends AbuseSuite {
     @Test
     void anExpiredAndSweptWalkinIsNotRecreatedByItsToken() throws Exception {
         try (OwnServer own = ownServer(Map.of("WALKINDB_TTL", "60"))) {
-            Answer created = own.http.sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+            Reply created = own.http.sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
             String token = created.session();
             java.nio.file.Path dir = own.server.dataDir().resolve("instances").resolve(Tokens.instanceId(token).toString());
             assertThat(dir).isDirectory();
@@ -133,7 +134,7 @@ class AbuseCrossTenantTest extends AbuseSuite {
                 bombers.add(pool.submit(() -> {
                     int n = 0;
                     while (running.get()) {
-                        Answer a = http.sql("WITH RECURSIVE c(i, b) AS (SELECT 1, randomblob(100000) UNION ALL "
+                        Reply a = http.sql("WITH RECURSIVE c(i, b) AS (SELECT 1, randomblob(100000) UNION ALL "
                                 + "SELECT i+1, randomblob(100000) FROM c WHERE i < 100000) "
                                 + "SELECT count(*) FROM (SELECT i FROM c ORDER BY b)");
                         assertThat(a.status()).as("memory bomb answer %s", a).isIn(408, 503);
@@ -143,11 +144,11 @@ class AbuseCrossTenantTest extends AbuseSuite {
                 }));
             }
             Thread.sleep(150);
-            List<Answer> refused = new ArrayList<>();
+            List<Reply> refused = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
             int asked = 0;
             while (System.nanoTime() < deadline) {
-                Answer v = http.sql("SELECT id, v FROM " + victim.table() + " ORDER BY id", victim.token());
+                Reply v = http.sql("SELECT id, v FROM " + victim.table() + " ORDER BY id", victim.token());
                 asked++;
                 if (v.status() != 200) {
                     refused.add(v);

@@ -2,6 +2,7 @@ package com.walkindb.server.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Reply;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -43,7 +44,7 @@ class AbuseDiskGuardTest extends AbuseSuite {
         return scalar(http.sql("SELECT count(*) FROM t", token)).asLong();
     }
 
-    static void expectServerFull(Answer a) {
+    static void expectServerFull(Reply a) {
         expect(a, 503, SERVER_FULL);
         assertThat(a.json().path("code").asText()).isEqualTo("server_storage_full");
         assertThat(a.header("Retry-After")).isEqualTo("30");
@@ -54,7 +55,7 @@ class AbuseDiskGuardTest extends AbuseSuite {
         diskFull();
         long dirs = server.instanceDirs();
         for (int i = 0; i < 20; i++) {
-            Answer a = http.sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
+            Reply a = http.sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)");
             expectServerFull(a);
             assertThat(a.session()).as("no walk-in, no session").isNull();
         }
@@ -92,7 +93,7 @@ class AbuseDiskGuardTest extends AbuseSuite {
         // The same (cached) connection: its page cap is the 10 MB again, neither frozen nor lifted.
         int calls = 0;
         while (true) {
-            Answer a = http.sql(counter(500) + "INSERT INTO t(b) SELECT randomblob(4000) FROM c", token);
+            Reply a = http.sql(counter(500) + "INSERT INTO t(b) SELECT randomblob(4000) FROM c", token);
             if (a.status() != 200) {
                 expect(a, 507, AbuseStorageBombTest.FULL);
                 break;

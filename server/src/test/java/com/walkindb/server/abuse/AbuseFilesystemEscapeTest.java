@@ -2,6 +2,7 @@ package com.walkindb.server.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Reply;
 import java.nio.file.Files;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,7 @@ class AbuseFilesystemEscapeTest extends AbuseSuite {
     @Test
     void unicodeLookalikeOfAttachIsNotAKeywordAndFailsAsSyntax() {
         // Fullwidth letters are an identifier to SQLite, never the ATTACH keyword.
-        Answer a = http.sql(fill("ＡＴＴＡＣＨ '{canary}/{m}.db' AS x"));
+        Reply a = http.sql(fill("ＡＴＴＡＣＨ '{canary}/{m}.db' AS x"));
         assertThat(a.status()).isEqualTo(400);
         assertThat(a.error()).startsWith("invalid sql: ");
     }
@@ -68,7 +69,7 @@ class AbuseFilesystemEscapeTest extends AbuseSuite {
      * VACUUM INTO writes a whole copy of the database to any path. It must be refused: either by
      * the authorizer (it arrives as ATTACH) or because every call is a transaction.
      */
-    private static void expectVacuumIntoRefused(Answer a) {
+    private static void expectVacuumIntoRefused(Reply a) {
         assertThat(a.status()).as("%s", a).isEqualTo(400);
         assertThat(a.error()).as("%s", a).isIn("forbidden sql: ATTACH",
                 "invalid sql: cannot VACUUM from within a transaction");
@@ -141,7 +142,7 @@ class AbuseFilesystemEscapeTest extends AbuseSuite {
     @ValueSource(strings = {"SELECT fts5_source_id()", "SELECT \"fts5_decode\"(1, x'00')",
             "SELECT FTS5_TEST_CORPUS (1)", "SELECT fts5_fold/**/('A')"})
     void fts5InternalFunctionsAreRefusedByName(String sql) {
-        Answer a = http.sql(sql);
+        Reply a = http.sql(sql);
         assertThat(a.status()).isEqualTo(400);
         assertThat(a.error()).startsWith("forbidden sql keyword: fts5_");
     }
@@ -175,7 +176,7 @@ class AbuseFilesystemEscapeTest extends AbuseSuite {
         String token = walkin("CREATE TABLE t(x)");
         for (String sql : new String[] {"SELECT * FROM nosuch", "VACUUM", "PRAGMA journal_mode",
                 "INSERT INTO t VALUES (1, 2)", "SELECT sqlite_source_id(), sqlite_version()", "REINDEX", "ANALYZE"}) {
-            Answer a = http.sql(sql, token);
+            Reply a = http.sql(sql, token);
             assertThat(a.body()).doesNotContain(dataDir.toString()).doesNotContain("instances/")
                     .doesNotContain(System.getProperty("user.dir"));
         }
@@ -184,7 +185,7 @@ class AbuseFilesystemEscapeTest extends AbuseSuite {
     @Test
     void aTableNamedLikeAPathStaysInsideTheDatabase() throws Exception {
         String name = fill("../../../{canary}/{m}");
-        Answer a = http.sql("CREATE TABLE \"" + name + "\"(a); INSERT INTO \"" + name
+        Reply a = http.sql("CREATE TABLE \"" + name + "\"(a); INSERT INTO \"" + name
                 + "\" VALUES (1); SELECT count(*) FROM \"" + name + "\"");
         assertThat(scalar(a).asInt()).isEqualTo(1);
         try (var s = Files.list(instanceDir(a.session()))) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.walkindb.server.testing.TestServer;
+import com.walkindb.server.testing.Reply;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -102,17 +102,17 @@ class AbuseFullVolumeTest extends AbuseSuite {
 
             // 9 MB walk-ins until the volume refuses: 5 calls of 450 rows of 4000 bytes each.
             Map<String, Long> rows = new LinkedHashMap<>();
-            Answer refused = null;
+            Reply refused = null;
             fill:
             for (int w = 0; w < 8; w++) {
-                Answer created = first.http.sql("CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)");
+                Reply created = first.http.sql("CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)");
                 if (created.status() != 200) {
                     refused = created;
                     break;
                 }
                 rows.put(created.session(), 0L);
                 for (int call = 0; call < 5; call++) {
-                    Answer a = first.http.sql(counter(450) + "INSERT INTO t(b) SELECT randomblob(4000) FROM c",
+                    Reply a = first.http.sql(counter(450) + "INSERT INTO t(b) SELECT randomblob(4000) FROM c",
                             created.session());
                     if (a.status() != 200) {
                         refused = a;
@@ -163,7 +163,7 @@ class AbuseFullVolumeTest extends AbuseSuite {
             second.server.advanceClock(Duration.ofSeconds(601));
             assertThat(second.server.sweep()).isEqualTo(rows.size() + 1);
             assertThat(usable(volume)).isGreaterThan(30 * MIB);
-            Answer again = expectOk(second.http.sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)"));
+            Reply again = expectOk(second.http.sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)"));
             expectOk(second.http.sql(counter(450) + "INSERT INTO t SELECT randomblob(4000) FROM c", again.session()));
 
             List<JsonNode> lines = AbuseAccessLogTest.wholeLines(data.resolve("logs"));

@@ -2,6 +2,7 @@ package com.walkindb.server.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Reply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -51,7 +52,7 @@ class AbuseFunctionBombTest extends AbuseSuite {
     }
 
     private void refusedQuickly(String what, String sql, String token, String function) {
-        Answer a = http.sql("SELECT 1; " + sql, token);
+        Reply a = http.sql("SELECT 1; " + sql, token);
         Stats.max("function_guard.refusal.ms", a.millis(), what);
         expect(a, 400, "invalid sql: " + function + " arguments too large");
         assertThat(a.json().path("code").asText()).isEqualTo("invalid_sql");
@@ -104,7 +105,7 @@ class AbuseFunctionBombTest extends AbuseSuite {
         expectOk(http.sql("SELECT length(trim(" + mb + ", ' xya')), length(replace(" + mb + ", 'a', 'b')), "
                 + "instr(" + mb + " || 'needle', 'needle'), instr(" + mb + ", " + run(1_000, 'a') + " || 'b'), "
                 + "hex(unhex('AB CD-EF', ' -'))"));
-        Answer patch = http.sql("SELECT json_patch('{\"a\":1,\"b\":{\"c\":2}}', '{\"b\":{\"c\":null,\"d\":3},\"e\":4}'), "
+        Reply patch = http.sql("SELECT json_patch('{\"a\":1,\"b\":{\"c\":2}}', '{\"b\":{\"c\":null,\"d\":3},\"e\":4}'), "
                 + "json_extract(json_patch(" + object(20_000) + ", '{\"k7\":70,\"new\":1}'), '$.k7')");
         expectOk(patch);
         assertThat(patch.rows().get(0).get(0).asText()).isEqualTo("{\"a\":1,\"b\":{\"d\":3},\"e\":4}");
@@ -112,7 +113,7 @@ class AbuseFunctionBombTest extends AbuseSuite {
 
         String token = walkin("CREATE VIRTUAL TABLE notes USING fts5(body); "
                 + "INSERT INTO notes VALUES ('one two three. four five six'), ('seven')");
-        Answer search = http.sql("SELECT highlight(notes, 0, '[', ']'), snippet(notes, 0, '<', '>', '..', 3), "
+        Reply search = http.sql("SELECT highlight(notes, 0, '[', ']'), snippet(notes, 0, '<', '>', '..', 3), "
                 + "bm25(notes) < 0 FROM notes WHERE notes MATCH 'two OR five' ORDER BY rank", token);
         expectOk(search);
         assertThat(search.rows().get(0).get(0).asText()).isEqualTo("one [two] three. four [five] six");
@@ -148,7 +149,7 @@ class AbuseFunctionBombTest extends AbuseSuite {
                         + "AND snippet(t, 0, '[', ']' || i, '...', 64) IS NOT NULL"); // per row: it depends on c
         ExecutorService pool = Executors.newFixedThreadPool(bombs.size());
         try {
-            List<Future<Answer>> running = new ArrayList<>();
+            List<Future<Reply>> running = new ArrayList<>();
             for (int i = 0; i < bombs.size(); i++) {
                 String sql = bombs.get(i);
                 String token = i == bombs.size() - 1 ? ftsToken : null;
@@ -159,7 +160,7 @@ class AbuseFunctionBombTest extends AbuseSuite {
             long worst = 0;
             int fresh = 0;
             do {
-                Answer a = http.sql("SELECT 1");
+                Reply a = http.sql("SELECT 1");
                 fresh++;
                 worst = Math.max(worst, a.millis());
                 assertThat(a.status()).as("fresh SELECT 1 during the bombs: %s", a).isIn(200, 503);
@@ -171,8 +172,8 @@ class AbuseFunctionBombTest extends AbuseSuite {
             } while (fresh < 40 && running.stream().anyMatch(f -> !f.isDone()));
             Stats.max("function_guard.fresh_select1_during_8_bombs.ms", worst, fresh + " fresh calls");
             for (int i = 0; i < bombs.size(); i++) {
-                Answer b = running.get(i).get(30, TimeUnit.SECONDS);
-                String what = Answer.clip(bombs.get(i));
+                Reply b = running.get(i).get(30, TimeUnit.SECONDS);
+                String what = Reply.clip(bombs.get(i));
                 Stats.max("function_guard.bomb.ms", b.millis(), what);
                 assertThat(b.status()).as("bomb %s: %s", what, b).isIn(408, 503);
                 // A bomb beyond the six workers waits up to 2 s for one, then runs into its own deadline.

@@ -3,6 +3,8 @@ package com.walkindb.server.abuse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.walkindb.server.testing.Http;
+import com.walkindb.server.testing.Reply;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -105,14 +107,14 @@ class AbuseIpv6IdentityTest extends AbuseSuite {
     // ----- helpers -----
 
     /** POST /sql through the trusted proxy (this loopback client) for the caller {@code client}. */
-    private static Answer forwarded(OwnServer own, String client, String session) {
+    private static Reply forwarded(OwnServer own, String client, String session) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(own.server.baseUrl() + "/sql"))
                 .timeout(Http.DEFAULT_TIMEOUT).header("Content-Type", "application/json")
                 .header("X-Forwarded-For", "198.51.100.200, " + client) // the left entry is the client's own claim
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}"));
         if (session != null) {
             b.header("X-Walkin-Session", session);
-            own.http.noteToken(session);
+            own.record.noteToken(session);
         }
         return own.http.send(b);
     }

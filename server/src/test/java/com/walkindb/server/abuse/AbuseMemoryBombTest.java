@@ -2,6 +2,7 @@ package com.walkindb.server.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Reply;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Timeout;
 class AbuseMemoryBombTest extends AbuseSuite {
     static final String TOO_BIG = "invalid sql: string or blob too big";
 
-    private static void expectHeapLimit(Answer a) {
+    private static void expectHeapLimit(Reply a) {
         expect(a, 503, "server busy");
         assertThat(a.header("Retry-After")).isNotNull();
     }
@@ -53,14 +54,14 @@ class AbuseMemoryBombTest extends AbuseSuite {
     @Test
     void groupConcatOfHugeStringsStopsAtTheLengthLimit() {
         // Either limit may stop it first on a starved machine: the length cap, or the deadline.
-        Answer a = http.sql(counter(1000) + "SELECT length(group_concat(hex(randomblob(400000)))) FROM c");
+        Reply a = http.sql(counter(1000) + "SELECT length(group_concat(hex(randomblob(400000)))) FROM c");
         assertThat(a.status()).as("%s", a).isIn(400, 408);
         assertThat(a.error()).isIn(TOO_BIG, "query exceeded 2s timeout");
         // JSON aggregates grow their own buffer: the heap limit stops them instead
-        Answer json = http.sql(counter(1000) + "SELECT length(json_group_array(hex(randomblob(100000)))) FROM c");
+        Reply json = http.sql(counter(1000) + "SELECT length(json_group_array(hex(randomblob(100000)))) FROM c");
         assertThat(json.status()).as("%s", json).isIn(400, 503);
         assertThat(json.error()).isIn(TOO_BIG, "server busy");
-        Answer agg = http.sql(counter(1000) + "SELECT length(string_agg(printf('%.*c', 100000, 'x'), ',')) FROM c");
+        Reply agg = http.sql(counter(1000) + "SELECT length(string_agg(printf('%.*c', 100000, 'x'), ',')) FROM c");
         assertThat(agg.status()).as("%s", agg).isIn(400, 408);
         assertThat(agg.error()).isIn(TOO_BIG, "query exceeded 2s timeout");
     }
@@ -78,13 +79,13 @@ class AbuseMemoryBombTest extends AbuseSuite {
 
     @Test
     void inSubqueryBuildingAHugeEphemeralIndexHitsTheHeapLimit() {
-        Answer a = http.sql(counter(300) + "SELECT 1 WHERE x'00' IN (SELECT randomblob(900000) FROM c)");
+        Reply a = http.sql(counter(300) + "SELECT 1 WHERE x'00' IN (SELECT randomblob(900000) FROM c)");
         expectHeapLimit(a);
     }
 
     @Test
     void fiftyMegabyteMaterializedCteIsBounded() {
-        Answer a = http.sql(counter(100) + ", m AS MATERIALIZED (SELECT randomblob(500000) b FROM c) "
+        Reply a = http.sql(counter(100) + ", m AS MATERIALIZED (SELECT randomblob(500000) b FROM c) "
                 + "SELECT count(*) FROM m x, m y WHERE x.b = y.b");
         assertThat(a.status()).as("%s", a).isIn(503, 408);
         Stats.max("memory.bomb.answer.ms", a.millis(), "materialized 50 MB CTE");
@@ -99,10 +100,10 @@ class AbuseMemoryBombTest extends AbuseSuite {
     @Test
     void aRowOfOneHundredLargeBlobsIsTooLargeAndNeverBuilt() {
         long before = Stats.procStatus(server.serverPid(), "VmRSS");
-        Answer a = http.sql("SELECT " + String.join(", ", Collections.nCopies(100, "zeroblob(900000)")));
+        Reply a = http.sql("SELECT " + String.join(", ", Collections.nCopies(100, "zeroblob(900000)")));
         expect(a, 400, "result row too large");
         assertThat(a.json().path("statement").asInt()).isEqualTo(1);
-        Answer small = http.sql("SELECT " + String.join(", ", Collections.nCopies(100, "randomblob(10000)")));
+        Reply small = http.sql("SELECT " + String.join(", ", Collections.nCopies(100, "randomblob(10000)")));
         expect(small, 400, "result row too large");
         long grown = Stats.procStatus(server.serverPid(), "VmRSS") - before;
         Stats.max("memory.rss_growth.row_of_100_blobs.bytes", grown, "row of 100 x 0.9 MB");
@@ -116,18 +117,18 @@ class AbuseMemoryBombTest extends AbuseSuite {
         for (int i = 0; i < 100; i++) {
             names.append(i == 0 ? "" : ", ").append('c').append(i);
         }
-        Answer a = http.sql("CREATE TABLE w(" + names + "); INSERT INTO w VALUES (" + cols + ")");
+        Reply a = http.sql("CREATE TABLE w(" + names + "); INSERT INTO w VALUES (" + cols + ")");
         expect(a, 400, TOO_BIG);
         assertThat(a.json().path("statement").asInt()).isEqualTo(2);
     }
 
     @Test
     void hugeResultSetsAreTruncatedNotBuffered() {
-        Answer many = http.sql(counter(50000) + "SELECT i, 'row' FROM c");
+        Reply many = http.sql(counter(50000) + "SELECT i, 'row' FROM c");
         expectOk(many);
         assertThat(many.rows().size()).isEqualTo(10000);
         assertThat(many.json().path("truncated").asBoolean()).isTrue();
-        Answer wide = http.sql(counter(5000) + "SELECT hex(randomblob(1000)) FROM c");
+        Reply wide = http.sql(counter(5000) + "SELECT hex(randomblob(1000)) FROM c");
         expectOk(wide);
         assertThat(wide.json().path("truncated").asBoolean()).isTrue();
         assertThat(wide.body().length()).isLessThanOrEqualTo((1 << 20) + 4096);
@@ -145,13 +146,13 @@ class AbuseMemoryBombTest extends AbuseSuite {
     void afterAMemoryBombTheHeapIsFreeForTheNextCaller() {
         expectHeapLimit(http.sql(counter(300) + "SELECT count(DISTINCT randomblob(900000)) FROM c"));
         // a legitimate 20 MB sort right after must work
-        Answer a = http.sql(counter(2000) + "SELECT count(*) FROM (SELECT randomblob(10000) b FROM c ORDER BY b)");
+        Reply a = http.sql(counter(2000) + "SELECT count(*) FROM (SELECT randomblob(10000) b FROM c ORDER BY b)");
         assertThat(scalar(a).asInt()).isEqualTo(2000);
     }
 
     @Test
     void windowOverHugeValuesIsBounded() {
-        Answer a = http.sql(counter(2000) + "SELECT max(length(g)) FROM (SELECT group_concat(b) OVER () g "
+        Reply a = http.sql(counter(2000) + "SELECT max(length(g)) FROM (SELECT group_concat(b) OVER () g "
                 + "FROM (SELECT hex(randomblob(10000)) b FROM c))");
         assertThat(a.status()).as("%s", a).isIn(400, 503);
         assertThat(a.error()).isIn(TOO_BIG, "server busy");
@@ -161,13 +162,13 @@ class AbuseMemoryBombTest extends AbuseSuite {
     void fourConcurrentMemoryBombsAreAllContained() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<Answer>> bombs = new ArrayList<>();
+            List<Future<Reply>> bombs = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 bombs.add(pool.submit(() -> http.sql("WITH RECURSIVE c(i, b) AS (SELECT 1, randomblob(100000) UNION ALL "
                         + "SELECT i+1, randomblob(100000) FROM c WHERE i < 100000) SELECT count(*) FROM (SELECT i FROM c ORDER BY b)")));
             }
-            for (Future<Answer> f : bombs) {
-                Answer a = f.get(20, TimeUnit.SECONDS);
+            for (Future<Reply> f : bombs) {
+                Reply a = f.get(20, TimeUnit.SECONDS);
                 assertThat(a.status()).as("%s", a).isIn(503, 408);
             }
         } finally {
@@ -180,10 +181,10 @@ class AbuseMemoryBombTest extends AbuseSuite {
     @Test
     void tooManyArgsAreRefusedBeforeTheyReachSqlite() {
         List<Object> args = new ArrayList<>(Collections.nCopies(101, 1));
-        Answer a = http.sql("SELECT 1", args, null);
+        Reply a = http.sql("SELECT 1", args, null);
         assertThat(a.status()).isEqualTo(400);
         assertThat(a.error()).startsWith("invalid args: ");
-        Answer nested = http.sql("SELECT ?", List.of(List.of(List.of(1))), null);
+        Reply nested = http.sql("SELECT ?", List.of(List.of(List.of(1))), null);
         assertThat(nested.status()).isEqualTo(400);
         assertThat(nested.error()).startsWith("invalid args: ");
     }

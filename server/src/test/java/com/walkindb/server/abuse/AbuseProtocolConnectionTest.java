@@ -4,6 +4,8 @@ import static com.walkindb.server.abuse.RawHttp.ascii;
 import static com.walkindb.server.abuse.RawHttp.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Http;
+import com.walkindb.server.testing.Reply;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -70,7 +72,7 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
             int served = 0;
             // 2 s: 100 bytes may wait 3 s + 100/512 s for more before the body is cut (408)
             while (System.nanoTime() - stallStart < TimeUnit.SECONDS.toNanos(2)) {
-                Answer a = served % 2 == 0 ? http.sql("SELECT 1") : http.get("/healthz");
+                Reply a = served % 2 == 0 ? http.sql("SELECT 1") : http.get("/healthz");
                 assertThat(a.status()).isEqualTo(200);
                 worst = Math.max(worst, a.millis());
                 served++;
@@ -81,7 +83,7 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
             assertThat(worst).isLessThan(500);
             out.write(body, 100, body.length - 100);
             out.flush();
-            Answer slow = raw.read(s, 1, System.nanoTime()).only();
+            Reply slow = raw.read(s, 1, System.nanoTime()).only();
             expectOk(slow);
             assertThat(slow.rows().toString()).isEqualTo("[[\"slow\",2]]");
         }
@@ -102,7 +104,7 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
             }
             long worst = 0;
             for (int i = 0; i < 20; i++) {
-                Answer a = i % 2 == 0 ? http.sql("SELECT " + i) : http.get("/healthz");
+                Reply a = i % 2 == 0 ? http.sql("SELECT " + i) : http.get("/healthz");
                 assertThat(a.status()).isEqualTo(200);
                 worst = Math.max(worst, a.millis());
             }
@@ -152,7 +154,7 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
             assertThat(kept).as("connections kept open for one address").isLessThanOrEqualTo(512);
             long worst = 0;
             for (int i = 0; i < 10; i++) {
-                Answer a = i % 2 == 0 ? http.sql("SELECT " + i) : http.get("/healthz");
+                Reply a = i % 2 == 0 ? http.sql("SELECT " + i) : http.get("/healthz");
                 assertThat(a.status()).isEqualTo(200);
                 worst = Math.max(worst, a.millis());
             }
@@ -235,7 +237,7 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
             out.flush();
             long start = System.nanoTime();
             boolean cut = false;
-            Answer answer = null;
+            Reply answer = null;
             while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
                 try {
                     out.write(ascii("aaaaaaaaaa"));
@@ -279,7 +281,7 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
                     s.getOutputStream().flush();
                 }
                 Thread.sleep(300);
-                Answer other = own.http.sql("SELECT 1");
+                Reply other = own.http.sql("SELECT 1");
                 Stats.line("with 4 stalled uploads and WALKINDB_MAX_INFLIGHT=4 another client got " + other);
                 expectOk(other);
             } finally {
@@ -303,7 +305,7 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
         };
         for (byte[] req : requests) {
             RawHttp.Exchange ex = raw.exchange(req, 1, 5000);
-            for (Answer a : ex.answers()) {
+            for (Reply a : ex.answers()) {
                 assertThat(a.status()).as("%s", a).isBetween(400, 505).isNotEqualTo(500);
             }
             assertThat(ex.timedOut()).isFalse();
@@ -321,13 +323,13 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
     void manyConcurrentSmallRequestsAllGetAnswers() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
-            List<Future<Answer>> all = new ArrayList<>();
+            List<Future<Reply>> all = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 final int n = i;
                 all.add(pool.submit(() -> n % 3 == 0 ? http.get("/healthz")
                         : http.post("{\"sql\":\"SELECT " + n + "\"}", "application/json", null, Http.DEFAULT_TIMEOUT)));
             }
-            for (Future<Answer> f : all) {
+            for (Future<Reply> f : all) {
                 assertThat(f.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
             }
         } finally {

@@ -4,6 +4,8 @@ import static com.walkindb.server.abuse.RawHttp.ascii;
 import static com.walkindb.server.abuse.RawHttp.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Http;
+import com.walkindb.server.testing.Reply;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -60,7 +62,7 @@ class AbuseProtocolTest extends AbuseSuite {
         for (int i = 0; i < 9; i++) {
             chunks = concat(chunks, ascii("400\r\n" + " ".repeat(1024) + "\r\n"));
         }
-        Answer a = raw.exchange(concat(chunkedHead(""), chunks, ascii("0\r\n\r\n")), 1, 5000).only();
+        Reply a = raw.exchange(concat(chunkedHead(""), chunks, ascii("0\r\n\r\n")), 1, 5000).only();
         expect(a, 413, TOO_LARGE);
     }
 
@@ -97,7 +99,7 @@ class AbuseProtocolTest extends AbuseSuite {
         byte[] req = ascii("POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                 + "11\r\n{\"sql\":\"SELECT 1\"}\r\n0\r\n\r\n");
-        Answer a = raw.exchange(req, 1, 5000).only();
+        Reply a = raw.exchange(req, 1, 5000).only();
         assertThat(a.status()).isEqualTo(400);
     }
 
@@ -116,7 +118,7 @@ class AbuseProtocolTest extends AbuseSuite {
             "3;ext=" + "x" + "\r\nabc\r\n-1\r\n\r\n", // negative size
     })
     void malformedChunkFramingIsA400NotAnInternalError(String framing) {
-        Answer a = raw.exchange(concat(chunkedHead(""), ascii(framing)), 1, 5000).only();
+        Reply a = raw.exchange(concat(chunkedHead(""), ascii(framing)), 1, 5000).only();
         assertThat(a.status()).as("%s", a).isEqualTo(400);
     }
 
@@ -128,7 +130,7 @@ class AbuseProtocolTest extends AbuseSuite {
             s.getOutputStream().flush();
             s.shutdownOutput(); // the client is gone mid-body
             RawHttp.Exchange ex = raw.read(s, 1, System.nanoTime());
-            for (Answer a : ex.answers()) {
+            for (Reply a : ex.answers()) {
                 assertThat(a.status()).as("%s", a).isEqualTo(400);
             }
         }
@@ -137,14 +139,14 @@ class AbuseProtocolTest extends AbuseSuite {
 
     @Test
     void headersOver8KbAre431InTheUsualShape() {
-        Answer a = raw.exchange(ascii("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(9000)
+        Reply a = raw.exchange(ascii("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(9000)
                 + "\r\nConnection: close\r\n\r\n"), 1, 5000).only();
         expect(a, 431, "request headers too large");
         assertThat(a.header("Access-Control-Allow-Origin")).isEqualTo("*");
-        Answer many = raw.exchange(RawHttp.post(ascii("{\"sql\":\"SELECT 1\"}"), "application/json",
+        Reply many = raw.exchange(RawHttp.post(ascii("{\"sql\":\"SELECT 1\"}"), "application/json",
                 "X-H: v\r\n".repeat(1500)), 1, 5000).only();
         expect(many, 431, "request headers too large");
-        Answer token = http.send(HttpRequest.newBuilder(URI.create(http.base + "/sql")).timeout(Http.DEFAULT_TIMEOUT)
+        Reply token = http.send(HttpRequest.newBuilder(URI.create(http.base + "/sql")).timeout(Http.DEFAULT_TIMEOUT)
                 .header("Content-Type", "application/json").header("X-Walkin-Session", "wkn_" + "A".repeat(10000))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}")));
         expect(token, 431, "request headers too large");
@@ -152,7 +154,7 @@ class AbuseProtocolTest extends AbuseSuite {
 
     @Test
     void aHugeUriIsRefused() {
-        Answer a = raw.exchange(ascii("GET /" + "a".repeat(10000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+        Reply a = raw.exchange(ascii("GET /" + "a".repeat(10000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
                 1, 5000).only();
         assertThat(a.status()).isIn(414, 431);
     }
@@ -260,20 +262,20 @@ class AbuseProtocolTest extends AbuseSuite {
 
     @Test
     void aMissingContentTypeIs415() {
-        Answer a = raw.exchange(RawHttp.post(ascii("{\"sql\":\"SELECT 1\"}"), null, null), 1, 5000).only();
+        Reply a = raw.exchange(RawHttp.post(ascii("{\"sql\":\"SELECT 1\"}"), null, null), 1, 5000).only();
         expect(a, 415, "content-type must be application/json");
     }
 
     @Test
     void otherMethodsAre405WithAllow() {
         for (String method : new String[] {"PUT", "DELETE", "PATCH", "TRACE", "GET"}) {
-            Answer a = http.send(HttpRequest.newBuilder(URI.create(http.base + "/sql")).timeout(Http.DEFAULT_TIMEOUT)
+            Reply a = http.send(HttpRequest.newBuilder(URI.create(http.base + "/sql")).timeout(Http.DEFAULT_TIMEOUT)
                     .method(method, HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}"))
                     .header("Content-Type", "application/json"));
             expect(a, 405, "method not allowed");
             assertThat(a.header("Allow")).isEqualTo("POST, OPTIONS");
         }
-        Answer options = http.send(HttpRequest.newBuilder(URI.create(http.base + "/sql"))
+        Reply options = http.send(HttpRequest.newBuilder(URI.create(http.base + "/sql"))
                 .timeout(Http.DEFAULT_TIMEOUT).method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertThat(options.status()).isEqualTo(204);
         assertThat(options.body()).isEmpty();
@@ -284,7 +286,7 @@ class AbuseProtocolTest extends AbuseSuite {
         for (String path : new String[] {"/../../etc/passwd", "/playground/..%2f..%2f..%2fetc%2fpasswd",
                 "/%2e%2e/%2e%2e/etc/passwd", "/playground/../../../../etc/passwd", "//etc/passwd",
                 "/playground/%c0%ae%c0%ae/etc/passwd", "/openapi.json/../../../etc/passwd"}) {
-            Answer a = raw.exchange(ascii("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
+            Reply a = raw.exchange(ascii("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
                     1, 5000).only();
             assertThat(a.status()).as("%s -> %s", path, a).isIn(400, 404);
             assertThat(a.body()).doesNotContain("root:");
@@ -294,7 +296,7 @@ class AbuseProtocolTest extends AbuseSuite {
     @Test
     void unknownPathsAreAPlain404() {
         expect(http.get("/admin"), 404, "not found");
-        Answer dotted = http.get("/sql/../healthz/../../instances");
+        Reply dotted = http.get("/sql/../healthz/../../instances");
         assertThat(dotted.status()).isIn(400, 404); // Jetty refuses ambiguous paths itself
     }
 }

@@ -3,6 +3,8 @@ package com.walkindb.server.abuse;
 import static com.walkindb.server.abuse.RawHttp.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Http;
+import com.walkindb.server.testing.Reply;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +47,7 @@ class AbuseSlowRequestTest extends AbuseSuite {
     void aTricklingBodyIsCutWith408AfterTheServerReadManyBodies() throws Exception {
         String session = null;
         for (int i = 0; i < 50; i++) { // ~400 KB read in all before the trickle starts
-            Answer a = http.post("{\"sql\":\"SELECT " + i + "\",\"pad\":\"" + "p".repeat(8_100) + "\"}",
+            Reply a = http.post("{\"sql\":\"SELECT " + i + "\",\"pad\":\"" + "p".repeat(8_100) + "\"}",
                     "application/json", session, Http.DEFAULT_TIMEOUT);
             assertThat(scalar(a).asInt()).as("ordinary 8 KB body %d", i).isEqualTo(i);
             session = a.session() != null ? a.session() : session;
@@ -69,7 +71,7 @@ class AbuseSlowRequestTest extends AbuseSuite {
             Stats.max("slow.trickling_body.cut.ms", held, "10 B/s trickle after 50 bodies of 8 KB");
             Stats.line("a 10 B/s body after 50 bodies of 8 KB: " + ex + " after " + held + " ms");
             assertThat(ex.answers()).as("the trickle is answered, not just dropped: %s", ex).hasSize(1);
-            Answer cut = expect(ex.only(), 408, "request body timeout");
+            Reply cut = expect(ex.only(), 408, "request body timeout");
             assertThat(cut.json().path("code").asText()).isEqualTo("request_body_timeout");
             assertThat(cut.header("Content-Type")).startsWith("application/json");
             assertThat(cut.header("Connection")).isEqualTo("close");
@@ -95,7 +97,7 @@ class AbuseSlowRequestTest extends AbuseSuite {
                     Thread.sleep(1_000); // the client's own pace
                 }
             }
-            Answer a = raw.read(s, 1, System.nanoTime()).only();
+            Reply a = raw.read(s, 1, System.nanoTime()).only();
             assertThat(scalar(a).asText()).isEqualTo("paused");
         }
     }
@@ -115,7 +117,7 @@ class AbuseSlowRequestTest extends AbuseSuite {
             RawHttp.Exchange ex = raw.read(s, 1, start);
             long held = (System.nanoTime() - start) / 1_000_000;
             Stats.line("a body silent after 7 KB: " + ex + " after " + held + " ms");
-            Answer cut = expect(ex.only(), 408, "request body timeout");
+            Reply cut = expect(ex.only(), 408, "request body timeout");
             assertThat(cut.json().path("code").asText()).isEqualTo("request_body_timeout");
             assertThat(held).isBetween(IDLE_TIMEOUT_MS - 1_000, BODY_GRACE_MS + 14_000 + MARGIN_MS);
             assertThat(serverCloses(s)).as("the connection of a cut body is closed").isTrue();

@@ -2,6 +2,7 @@ package com.walkindb.server.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Reply;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class AbuseStorageBombTest extends AbuseSuite {
     /** Inserts 2 MB per call until the cap answers 507; returns how many calls succeeded. */
     private int fillUntilFull(String token) {
         for (int i = 0; i < 10; i++) {
-            Answer a = http.sql(counter(500) + "INSERT INTO t(b) SELECT randomblob(4000) FROM c", token);
+            Reply a = http.sql(counter(500) + "INSERT INTO t(b) SELECT randomblob(4000) FROM c", token);
             if (a.status() == 507) {
                 expect(a, 507, FULL);
                 return i;
@@ -96,7 +97,7 @@ class AbuseStorageBombTest extends AbuseSuite {
     void manySmallTablesStopAtThePageCap() {
         String token = walkin("SELECT 1");
         int created = 0;
-        Answer last = null;
+        Reply last = null;
         for (int call = 0; call < 10; call++) {
             StringBuilder sql = new StringBuilder();
             for (int i = 0; i < 330; i++) {
@@ -130,7 +131,7 @@ class AbuseStorageBombTest extends AbuseSuite {
     @Test
     void fts5IndexBloatHitsTheCap() {
         // One call: the FTS5 table and a 12 MB load (content plus index of one long term per row).
-        Answer a = http.sql("CREATE VIRTUAL TABLE ft USING fts5(body); " + counter(6000)
+        Reply a = http.sql("CREATE VIRTUAL TABLE ft USING fts5(body); " + counter(6000)
                 + "INSERT INTO ft(body) SELECT hex(randomblob(500)) || ' ' || i FROM c");
         expect(a, 507, FULL);
         assertThat(onDisk(instanceDir(a.session()))).isLessThanOrEqualTo(ON_DISK_CAP);
@@ -205,7 +206,7 @@ class AbuseStorageBombTest extends AbuseSuite {
         fillUntilFull(token);
         for (int rows : new int[] {50, 5, 1}) { // top up until not even one page is left
             for (int i = 0; i < 60; i++) {
-                Answer a = http.sql(counter(rows) + "INSERT INTO t(b) SELECT randomblob(3900) FROM c", token);
+                Reply a = http.sql(counter(rows) + "INSERT INTO t(b) SELECT randomblob(3900) FROM c", token);
                 if (a.status() == 507) {
                     break;
                 }
@@ -232,7 +233,7 @@ class AbuseStorageBombTest extends AbuseSuite {
             "CREATE VIRTUAL TABLE temp.v USING fts5(a)",
     })
     void tempObjectsAreRefused(String sql) {
-        Answer a = http.sql(sql);
+        Reply a = http.sql(sql);
         assertThat(a.status()).as("%s", a).isEqualTo(400);
         // SQLite announces any TEMP object with an insert into the temp schema first
         assertThat(a.error()).as("%s", a).matches("forbidden sql: TEMP (table|view|trigger|index)");
@@ -241,7 +242,7 @@ class AbuseStorageBombTest extends AbuseSuite {
 
     @Test
     void theTempSchemaTableCannotBeWrittenDirectly() {
-        Answer a = http.sql("INSERT INTO temp.sqlite_temp_master VALUES ('table', 'x', 'x', 0, 'CREATE TABLE x(y)')");
+        Reply a = http.sql("INSERT INTO temp.sqlite_temp_master VALUES ('table', 'x', 'x', 0, 'CREATE TABLE x(y)')");
         assertThat(a.status()).isEqualTo(400);
         // the authorizer (TEMP) or DEFENSIVE mode (schema tables are read-only) refuses it
         assertThat(a.error()).isIn("forbidden sql: TEMP table", "invalid sql: table sqlite_temp_master may not be modified");
@@ -250,7 +251,7 @@ class AbuseStorageBombTest extends AbuseSuite {
 
     @Test
     void aFiftyMegabyteTempTableIsRefusedBeforeItIsBuilt() {
-        Answer a = http.sql("CREATE TEMP TABLE big(b); " + counter(12800)
+        Reply a = http.sql("CREATE TEMP TABLE big(b); " + counter(12800)
                 + "INSERT INTO big SELECT randomblob(4000) FROM c; SELECT count(*) FROM big");
         expect(a, 400, "forbidden sql: TEMP table");
         assertThat(a.json().path("statement").asInt()).isEqualTo(1);

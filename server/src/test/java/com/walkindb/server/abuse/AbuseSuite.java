@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.walkindb.server.testing.Http;
+import com.walkindb.server.testing.Reply;
 import com.walkindb.server.testing.TestServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,6 +69,8 @@ abstract class AbuseSuite {
 
     protected TestServer server;
     protected Http http;
+    /** What {@link #http} and {@link #raw} sent and got in the current case. */
+    protected final CaseRecord record = new CaseRecord();
     protected RawHttp raw;
     protected Path dataDir;
     protected Path canary;
@@ -94,9 +98,9 @@ abstract class AbuseSuite {
         dataDir = server.dataDir();
         canary = Files.createTempDirectory("walkindb-abuse-canary");
         Files.writeString(canary.resolve("sentinel.txt"), "the canary sings");
-        http = new Http(server.baseUrl());
-        raw = new RawHttp(http);
-        probe = new Http(server.baseUrl());
+        http = CaseRecord.client(server.baseUrl(), record);
+        raw = new RawHttp(http, record);
+        probe = CaseRecord.client(server.baseUrl(), new CaseRecord()); // the harness's own calls: not the case's
         accessLog = new AccessLogWatch(dataDir);
         createVictim();
     }
@@ -105,7 +109,7 @@ abstract class AbuseSuite {
     private void createVictim() throws Exception {
         String secret = "victim-secret-" + hex(8);
         String table = "victim_ledger_" + hex(4);
-        Answer created = probe.sql("CREATE TABLE " + table + "(id INTEGER PRIMARY KEY, v); INSERT INTO " + table
+        Reply created = probe.sql("CREATE TABLE " + table + "(id INTEGER PRIMARY KEY, v); INSERT INTO " + table
                 + " VALUES (1, '" + secret + "'), (2, 42), (3, x'00ff10'), (4, 2.5)");
         assertThat(created.status()).as("victim setup %s", created).isEqualTo(200);
         victim = new Victim(created.session(), Tokens.instanceId(created.session()), table,
@@ -124,7 +128,7 @@ abstract class AbuseSuite {
 
     @BeforeEach
     final void beforeCase() {
-        http.reset();
+        record.reset();
         ownServers.clear();
         before = DiskSnapshot.take(dataDir);
         canaryBefore = DiskSnapshot.take(canary);
@@ -139,8 +143,8 @@ abstract class AbuseSuite {
         DiskSnapshot after = DiskSnapshot.take(dataDir);
         List<String> problems = new ArrayList<>();
 
-        for (Http h : allClients()) {
-            for (Answer a : h.answers()) {
+        for (CaseRecord r : allRecords()) {
+            for (Reply a : r.answers()) {
                 if (a.status() == 500) {
                     problems.add("a 500 answer: " + a);
                 }
@@ -149,13 +153,13 @@ abstract class AbuseSuite {
                 }
             }
         }
-        for (Answer a : http.answers()) {
+        for (Reply a : record.answers()) {
             if (a.body() != null && (a.body().contains(dataDir.toString())
                     || a.body().contains(System.getProperty("user.dir")))) {
                 problems.add("a server path in a response body: " + a);
             }
         }
-        problems.addAll(before.dataDirViolations(after, http.touchedInstances()));
+        problems.addAll(before.dataDirViolations(after, record.touchedInstances()));
         problems.addAll(canaryBefore.unchangedViolations(DiskSnapshot.take(canary)));
         HostChecks.markerFiles(marker, canary, dataDir).stream().filter(reportedMarkers::add)
                 .forEach(f -> problems.add("a file named with the attack marker exists: " + f));
@@ -198,7 +202,7 @@ abstract class AbuseSuite {
             }
         }
 
-        Answer health = probe.get("/healthz");
+        Reply health = probe.get("/healthz");
         if (health.status() != 200 || !health.body().equals("{\"status\":\"ok\"}")) {
             problems.add("healthz: " + health);
         }
@@ -209,7 +213,7 @@ abstract class AbuseSuite {
             problems.add("victim: " + e.getMessage());
             createVictim();
         }
-        Set<String> tokens = new java.util.HashSet<>(http.tokens());
+        Set<String> tokens = new java.util.HashSet<>(record.tokens());
         tokens.add(victim.token());
         problems.addAll(accessLog.problems(tokens, victim.secret()));
         for (OwnServer o : ownServers) {
@@ -219,17 +223,17 @@ abstract class AbuseSuite {
         assertThat(problems).as("harness invariants after %s", name).isEmpty();
     }
 
-    private List<Http> allClients() {
-        List<Http> all = new ArrayList<>();
-        all.add(http);
+    private List<CaseRecord> allRecords() {
+        List<CaseRecord> all = new ArrayList<>();
+        all.add(record);
         for (OwnServer o : ownServers) {
-            all.add(o.http);
+            all.add(o.record);
         }
         return all;
     }
 
     private void checkVictim() {
-        Answer a = probe.sql("SELECT id, v FROM " + victim.table() + " ORDER BY id", victim.token());
+        Reply a = probe.sql("SELECT id, v FROM " + victim.table() + " ORDER BY id", victim.token());
         assertThat(a.status()).as("victim read %s", a).isEqualTo(200);
         assertThat(a.rows()).as("victim rows").isEqualTo(victim.rows());
     }
@@ -238,19 +242,19 @@ abstract class AbuseSuite {
 
     /** A fresh walk-in set up with {@code sql} (must succeed); returns its token. */
     protected String walkin(String sql) {
-        Answer a = http.sql(sql);
+        Reply a = http.sql(sql);
         assertThat(a.status()).as("setup %s", a).isEqualTo(200);
         assertThat(a.session()).isNotNull();
         return a.session();
     }
 
-    protected static Answer expect(Answer a, int status, String error) {
+    protected static Reply expect(Reply a, int status, String error) {
         assertThat(a.status()).as("status of %s", a).isEqualTo(status);
         assertThat(a.error()).as("error of %s", a).isEqualTo(error);
         return a;
     }
 
-    protected static Answer expectOk(Answer a) {
+    protected static Reply expectOk(Reply a) {
         assertThat(a.status()).as("status of %s", a).isEqualTo(200);
         JsonNode j = a.json();
         assertThat(j.has("columns") && j.has("rows") && j.has("rows_affected") && j.has("truncated"))
@@ -259,7 +263,7 @@ abstract class AbuseSuite {
     }
 
     /** The single value of a one-row, one-column success. */
-    protected static JsonNode scalar(Answer a) {
+    protected static JsonNode scalar(Reply a) {
         expectOk(a);
         assertThat(a.rows().size()).as("rows of %s", a).isEqualTo(1);
         return a.rows().get(0).get(0);

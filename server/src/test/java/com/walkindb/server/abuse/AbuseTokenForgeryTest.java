@@ -2,6 +2,8 @@ package com.walkindb.server.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Http;
+import com.walkindb.server.testing.Reply;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.security.SecureRandom;
@@ -34,7 +36,7 @@ class AbuseTokenForgeryTest extends AbuseSuite {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The shape every refused token must get: status, exact body, no session, same header names. */
-    private void expectIndistinguishable404(Answer a, Set<String> referenceHeaders) {
+    private void expectIndistinguishable404(Reply a, Set<String> referenceHeaders) {
         assertThat(a.status()).as("%s", a).isEqualTo(404);
         assertThat(a.body()).isEqualTo(NOT_FOUND_BODY);
         assertThat(a.session()).isNull();
@@ -42,7 +44,7 @@ class AbuseTokenForgeryTest extends AbuseSuite {
         assertThat(headerNames(a)).isEqualTo(referenceHeaders);
     }
 
-    private static Set<String> headerNames(Answer a) {
+    private static Set<String> headerNames(Reply a) {
         Set<String> names = new TreeSet<>();
         for (String n : a.headers().map().keySet()) {
             if (!n.equalsIgnoreCase("date") && !n.equals(":status")) {
@@ -55,7 +57,7 @@ class AbuseTokenForgeryTest extends AbuseSuite {
     private Set<String> reference() {
         byte[] raw = new byte[Tokens.RAW_BYTES];
         RANDOM.nextBytes(raw);
-        Answer a = http.sql("SELECT 1", Tokens.encode(raw));
+        Reply a = http.sql("SELECT 1", Tokens.encode(raw));
         expect(a, 404, "instance not found");
         return headerNames(a);
     }
@@ -141,7 +143,7 @@ class AbuseTokenForgeryTest extends AbuseSuite {
             own.server.advanceClock(Duration.ofSeconds(599));
             expectOk(own.http.sql("SELECT * FROM t", token));
             own.server.advanceClock(Duration.ofSeconds(2));
-            Answer a = own.http.sql("SELECT * FROM t", token);
+            Reply a = own.http.sql("SELECT * FROM t", token);
             assertThat(a.status()).isEqualTo(404);
             assertThat(a.body()).isEqualTo(NOT_FOUND_BODY);
             assertThat(dir.resolve("db.sqlite")).exists();
@@ -155,7 +157,7 @@ class AbuseTokenForgeryTest extends AbuseSuite {
             own.server.advanceClock(Duration.ofHours(25)); // rotated once: signed by the previous secret
             expectOk(own.http.sql("SELECT * FROM t", token));
             own.server.advanceClock(Duration.ofHours(24)); // rotated twice: the secret is retired
-            Answer a = own.http.sql("SELECT * FROM t", token);
+            Reply a = own.http.sql("SELECT * FROM t", token);
             assertThat(a.status()).isEqualTo(404);
             assertThat(a.body()).isEqualTo(NOT_FOUND_BODY);
         }
@@ -171,11 +173,11 @@ class AbuseTokenForgeryTest extends AbuseSuite {
 
     @Test
     void anEmptySessionHeaderProvisionsAFreshWalkinInsteadOfGuessing() {
-        Answer a = http.post("{\"sql\":\"SELECT count(*) FROM sqlite_schema\"}", "application/json", "", Http.DEFAULT_TIMEOUT);
+        Reply a = http.post("{\"sql\":\"SELECT count(*) FROM sqlite_schema\"}", "application/json", "", Http.DEFAULT_TIMEOUT);
         expectOk(a);
         assertThat(a.session()).startsWith("wkn_").hasSize(Tokens.LENGTH);
         assertThat(a.session()).isNotEqualTo(victim.token());
-        Answer blank = http.send(HttpRequest.newBuilder(URI.create(http.base + "/sql")).timeout(Http.DEFAULT_TIMEOUT)
+        Reply blank = http.send(HttpRequest.newBuilder(URI.create(http.base + "/sql")).timeout(Http.DEFAULT_TIMEOUT)
                 .header("Content-Type", "application/json").header("X-Walkin-Session", "   ")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}")));
         expectOk(blank);
@@ -184,14 +186,14 @@ class AbuseTokenForgeryTest extends AbuseSuite {
 
     @Test
     void tokensNeverComeBackInBodiesOrLaterResponses() {
-        Answer created = http.sql("CREATE TABLE t(x)");
+        Reply created = http.sql("CREATE TABLE t(x)");
         String token = created.session();
         assertThat(created.header("X-Walkin-Ttl")).isNotNull();
-        Answer later = http.sql("SELECT 'wkn_' || 1, * FROM t", token);
+        Reply later = http.sql("SELECT 'wkn_' || 1, * FROM t", token);
         expectOk(later);
         assertThat(later.session()).isNull();
         assertThat(later.header("X-Walkin-Ttl")).isNull();
-        Answer failing = http.sql("SELECT * FROM nosuch", token);
+        Reply failing = http.sql("SELECT * FROM nosuch", token);
         assertThat(failing.body()).doesNotContain(token.substring(4, 40));
         assertThat(failing.session()).isNull();
         // the harness checks the access log never holds a token

@@ -3,6 +3,7 @@ package com.walkindb.server.abuse;
 import static com.walkindb.server.abuse.RawHttp.ascii;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Reply;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -52,7 +53,7 @@ final class CappedConnections {
     }
 
     /** Sends one request on a keep-alive connection; its answer, or null when the server closed instead. */
-    Answer ask(Socket s, byte[] request) throws IOException {
+    Reply ask(Socket s, byte[] request) throws IOException {
         try {
             s.getOutputStream().write(request);
             s.getOutputStream().flush();
@@ -72,7 +73,7 @@ final class CappedConnections {
                 open.add(connect());
             }
             for (Socket s : open) {
-                Answer a = ask(s, HEALTHZ);
+                Reply a = ask(s, HEALTHZ);
                 if (a != null && a.status() == 200) {
                     served++;
                 }

@@ -1,5 +1,6 @@
 package com.walkindb.server.abuse;
 
+import com.walkindb.server.testing.Http;
 import com.walkindb.server.testing.TestServer;
 import java.io.IOException;
 import java.util.Map;
@@ -8,6 +9,8 @@ import java.util.Map;
 final class OwnServer implements AutoCloseable {
     final TestServer server;
     final Http http;
+    /** What {@link #http} and {@link #raw} sent and got in the case. */
+    final CaseRecord record = new CaseRecord();
     final RawHttp raw;
     /** Descriptors its process held right after start-up (its own process only when jailed). */
     final int fdsAtStart;
@@ -25,8 +28,8 @@ final class OwnServer implements AutoCloseable {
     private OwnServer(TestServer server) {
         this.server = server;
         this.fdsAtStart = HostChecks.openFiles(server.serverPid()).size();
-        this.http = new Http(server.baseUrl());
-        this.raw = new RawHttp(http);
+        this.http = CaseRecord.client(server.baseUrl(), record);
+        this.raw = new RawHttp(http, record);
     }
 
     @Override

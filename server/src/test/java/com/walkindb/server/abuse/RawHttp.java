@@ -1,5 +1,7 @@
 package com.walkindb.server.abuse;
 
+import com.walkindb.server.testing.Http;
+import com.walkindb.server.testing.Reply;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,12 +19,12 @@ import java.util.Map;
 /**
  * Speaks bytes to the server over a plain loopback socket, for requests that java.net.http will
  * not send (malformed framing, smuggling, pipelining, HTTP/1.0, stalls). Every socket has a read
- * timeout and is closed before the call returns. Answers are recorded in the case's {@link Http}.
+ * timeout and is closed before the call returns. Answers are recorded in the case's {@link CaseRecord}.
  */
 final class RawHttp {
     /** What came back on one connection. */
-    record Exchange(List<Answer> answers, boolean closedByServer, boolean timedOut, long millis) {
-        Answer only() {
+    record Exchange(List<Reply> answers, boolean closedByServer, boolean timedOut, long millis) {
+        Reply only() {
             if (answers.size() != 1) {
                 throw new AssertionError("expected exactly one response, got " + answers.size() + " (closed="
                         + closedByServer + ", timedOut=" + timedOut + ")");
@@ -31,9 +33,12 @@ final class RawHttp {
         }
     }
 
-    private final Http sink;
+    private final int port;
+    private final CaseRecord sink;
 
-    RawHttp(Http sink) {
+    /** To the server {@code http} speaks to; answers and tokens go to {@code sink}. */
+    RawHttp(Http http, CaseRecord sink) {
+        this.port = http.port;
         this.sink = sink;
     }
 
@@ -48,7 +53,7 @@ final class RawHttp {
     /** Sends {@code request}, then reads until the server closes, {@code expected} answers arrived, or the timeout. */
     Exchange exchange(byte[] request, int expected, int timeoutMs) {
         long start = System.nanoTime();
-        try (Socket s = connect(sink.port, timeoutMs)) {
+        try (Socket s = connect(port, timeoutMs)) {
             s.getOutputStream().write(request);
             s.getOutputStream().flush();
             noteTokens(new String(request, StandardCharsets.ISO_8859_1));
@@ -67,7 +72,7 @@ final class RawHttp {
     Exchange read(Socket s, int expected, long start, boolean peekClose) throws IOException {
         InputStream in = s.getInputStream();
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        List<Answer> answers = new ArrayList<>();
+        List<Reply> answers = new ArrayList<>();
         boolean closed = false;
         boolean timedOut = false;
         byte[] chunk = new byte[16384];
@@ -90,7 +95,7 @@ final class RawHttp {
             buf.write(chunk, 0, n);
             byte[] all = buf.toByteArray();
             int[] consumed = {parsedUpTo};
-            Answer a;
+            Reply a;
             while ((a = parseOne(all, consumed, start)) != null) {
                 answers.add(a);
                 sink.record(a);
@@ -122,7 +127,7 @@ final class RawHttp {
     }
 
     /** Parses one complete response starting at consumed[0]; advances it; null when incomplete. */
-    private static Answer parseOne(byte[] all, int[] consumed, long start) {
+    private static Reply parseOne(byte[] all, int[] consumed, long start) {
         int from = consumed[0];
         int headerEnd = indexOf(all, "\r\n\r\n".getBytes(StandardCharsets.US_ASCII), from);
         if (headerEnd < 0) {
@@ -152,7 +157,7 @@ final class RawHttp {
         }
         String body = new String(all, bodyStart, length, StandardCharsets.UTF_8);
         consumed[0] = bodyStart + length;
-        return new Answer(status, HttpHeaders.of(headers, (a, b) -> true), body,
+        return new Reply(status, HttpHeaders.of(headers, (a, b) -> true), body,
                 (System.nanoTime() - start) / 1_000_000);
     }
 

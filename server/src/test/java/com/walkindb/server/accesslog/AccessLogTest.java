@@ -23,13 +23,13 @@ class AccessLogTest {
     @Test
     void linesHaveExactlyTheSevenFieldsAndNoSecrets() throws Exception {
         try (TestServer s = TestServer.start(Map.of())) {
-            Reply created = s.sql("CREATE TABLE secretive(col_xyzzy TEXT); INSERT INTO secretive VALUES (?)",
+            Reply created = s.http().sql("CREATE TABLE secretive(col_xyzzy TEXT); INSERT INTO secretive VALUES (?)",
                     List.of("arg-plugh"), null);
             assertThat(created.status()).isEqualTo(200);
-            Reply read = s.sql("SELECT col_xyzzy FROM secretive", null, created.session());
+            Reply read = s.http().sql("SELECT col_xyzzy FROM secretive", null, created.session());
             assertThat(read.body()).contains("arg-plugh");
-            s.get("/healthz");
-            s.sql("SELECT nope FROM nowhere", null, created.session());
+            s.http().get("/healthz");
+            s.http().sql("SELECT nope FROM nowhere", null, created.session());
 
             Path file = s.dataDir().resolve("logs").resolve("access-" + LocalDate.now(ZoneOffset.UTC) + ".jsonl");
             List<String> lines = waitForLines(file, 4);

@@ -1,18 +1,18 @@
 package com.walkindb.server.contract;
 
-import static com.walkindb.server.contract.Answers.assertError;
-import static com.walkindb.server.contract.Answers.assertNoSessionHeaders;
-import static com.walkindb.server.contract.Answers.rows;
+import static com.walkindb.server.testing.ReplyAssertions.assertError;
+import static com.walkindb.server.testing.ReplyAssertions.assertNoSessionHeaders;
+import static com.walkindb.server.testing.ReplyAssertions.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.walkindb.server.testing.Reply;
+import com.walkindb.server.testing.ServerExtension;
 import com.walkindb.server.testing.TestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,17 +25,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DuplicateHeaderTest {
     private static final byte[] BODY = "{\"sql\":\"SELECT 1\"}".getBytes(StandardCharsets.UTF_8);
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerExtension server = ServerExtension.start();
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -53,9 +44,9 @@ class DuplicateHeaderTest {
 
     @Test
     void aSecondSessionLineIsRefusedWhateverTheTokensAndSpelling() throws IOException {
-        String mine = server.sql("CREATE TABLE t(x); INSERT INTO t VALUES ('mine')").session();
-        String theirs = server.sql("CREATE TABLE t(x); INSERT INTO t VALUES ('theirs')").session();
-        long dirs = server.instanceDirs();
+        String mine = server.http().sql("CREATE TABLE t(x); INSERT INTO t VALUES ('mine')").session();
+        String theirs = server.http().sql("CREATE TABLE t(x); INSERT INTO t VALUES ('theirs')").session();
+        long dirs = server.testServer().instanceDirs();
         for (String lines : new String[] {
                 "X-Walkin-Session: " + mine + "\r\nX-Walkin-Session: " + theirs,
                 "X-Walkin-Session: " + mine + "\r\nx-walkin-session: " + mine,
@@ -66,11 +57,11 @@ class DuplicateHeaderTest {
             assertThat(r.json().path("code").asText()).isEqualTo("duplicate_header");
             assertNoSessionHeaders(r);
         }
-        assertThat(server.instanceDirs()).as("no walk-in was created").isEqualTo(dirs);
+        assertThat(server.testServer().instanceDirs()).as("no walk-in was created").isEqualTo(dirs);
         // Each header once is fine, and each walk-in still holds its own row.
         assertThat(rows(raw("Content-Type: application/json\r\nX-Walkin-Session: " + mine,
                 "{\"sql\":\"SELECT x FROM t\"}".getBytes(StandardCharsets.UTF_8)))).isEqualTo("[[\"mine\"]]");
-        assertThat(rows(server.sql("SELECT x FROM t", null, theirs))).isEqualTo("[[\"theirs\"]]");
+        assertThat(rows(server.http().sql("SELECT x FROM t", null, theirs))).isEqualTo("[[\"theirs\"]]");
     }
 
     @Test
@@ -80,7 +71,7 @@ class DuplicateHeaderTest {
                 assertError(raw(limited, "Content-Type: application/json\r\nContent-Type: application/json", BODY),
                         400, "duplicate header: Content-Type");
             }
-            assertError(limited.sql("SELECT 1"), 429, "rate limit exceeded");
+            assertError(limited.http().sql("SELECT 1"), 429, "rate limit exceeded");
             // and the budget (step 2) comes before it
             assertError(raw(limited, "Content-Type: application/json\r\nContent-Type: application/json", BODY),
                     429, "rate limit exceeded");
@@ -92,12 +83,12 @@ class DuplicateHeaderTest {
     }
 
     private static Reply raw(String headerLines, byte[] body) throws IOException {
-        return raw(server, headerLines, body);
+        return raw(server.testServer(), headerLines, body);
     }
 
     private static Reply raw(TestServer s, String headerLines, byte[] body) throws IOException {
-        // No Connection: close of our own, so that the server's is seen (Wire.raw reads one answer).
-        return Wire.raw(s, "POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headerLines + "\r\nContent-Length: "
+        // No Connection: close of our own, so that the server's is seen (Http.raw reads one answer).
+        return s.http().raw("POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\n" + headerLines + "\r\nContent-Length: "
                 + body.length, body);
     }
 }

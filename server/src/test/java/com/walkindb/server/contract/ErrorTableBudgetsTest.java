@@ -1,12 +1,16 @@
 package com.walkindb.server.contract;
 
-import static com.walkindb.server.contract.Answers.assertError;
-import static com.walkindb.server.contract.Answers.retryAfter;
-import static com.walkindb.server.contract.Answers.rows;
-import static com.walkindb.server.contract.Wire.ENDLESS;
+import static com.walkindb.server.testing.ReplyAssertions.assertError;
+import static com.walkindb.server.testing.ReplyAssertions.retryAfter;
+import static com.walkindb.server.testing.ReplyAssertions.rows;
+import static com.walkindb.server.testing.SqlText.ENDLESS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Parallel;
 import com.walkindb.server.testing.Reply;
+import com.walkindb.server.testing.ReplyAssertions;
+import com.walkindb.server.testing.ServerExtension;
+import com.walkindb.server.testing.SqlText;
 import com.walkindb.server.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The rows of the error table of docs/API.md that come from budgets and load: the four 429s (each with
@@ -26,74 +29,65 @@ import org.junit.jupiter.api.Test;
  * 503s. The rest of the table is in {@link ErrorTableTest}.
  */
 class ErrorTableBudgetsTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerExtension server = ServerExtension.start();
 
     // ---- 429 -------------------------------------------------------------------------------
 
     @Test
     void perIpRequestBudgetIs429WithRetryAfterAndSparesHealthz() throws Exception {
         try (TestServer limited = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_REQS", "2"))) {
-            String s = limited.sql("SELECT 1").session();
-            assertThat(limited.sql("SELECT 1", null, s).status()).isEqualTo(200);
-            Reply r = limited.sql("SELECT 1", null, s);
+            String s = limited.http().sql("SELECT 1").session();
+            assertThat(limited.http().sql("SELECT 1", null, s).status()).isEqualTo(200);
+            Reply r = limited.http().sql("SELECT 1", null, s);
             assertError(r, 429, "rate limit exceeded");
             assertThat(retryAfter(r)).isBetween(29L, 30L);
             // the budget comes before the media type and the body (step 2 before step 3 of the order of checks in docs/API.md)
-            assertError(Wire.postBytes(limited, "x".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null), 429, "rate limit exceeded");
-            assertThat(limited.get("/healthz").status()).isEqualTo(200);
+            assertError(limited.http().postBytes("x".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null), 429, "rate limit exceeded");
+            assertThat(limited.http().get("/healthz").status()).isEqualTo(200);
             limited.advanceClock(Duration.ofSeconds(31));
-            assertThat(rows(limited.sql("SELECT 2", null, s))).isEqualTo("[[2]]");
+            assertThat(rows(limited.http().sql("SELECT 2", null, s))).isEqualTo("[[2]]");
         }
     }
 
     @Test
     void perIpCreationBudgetIs429AndCreatesNothing() throws Exception {
         try (TestServer limited = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_NEW_INSTANCES", "2"))) {
-            String s = limited.sql("SELECT 1").session();
-            assertThat(limited.sql("SELECT 1").status()).isEqualTo(200);
-            Reply r = limited.sql("SELECT 1");
+            String s = limited.http().sql("SELECT 1").session();
+            assertThat(limited.http().sql("SELECT 1").status()).isEqualTo(200);
+            Reply r = limited.http().sql("SELECT 1");
             assertError(r, 429, "new-instance rate limit exceeded");
             assertThat(retryAfter(r)).isBetween(29L, 30L);
             assertThat(limited.instanceDirs()).isEqualTo(2);
-            assertThat(rows(limited.sql("SELECT 3", null, s))).as("a session is no creation").isEqualTo("[[3]]");
+            assertThat(rows(limited.http().sql("SELECT 3", null, s))).as("a session is no creation").isEqualTo("[[3]]");
         }
     }
 
     @Test
     void liveInstanceCapIs429UntilTheOldestExpires() throws Exception {
         try (TestServer limited = TestServer.start(Map.of("WALKINDB_MAX_INSTANCES_PER_IP", "2"))) {
-            assertThat(limited.sql("SELECT 1").status()).isEqualTo(200);
-            assertThat(limited.sql("SELECT 1").status()).isEqualTo(200);
-            Reply r = limited.sql("SELECT 1");
+            assertThat(limited.http().sql("SELECT 1").status()).isEqualTo(200);
+            assertThat(limited.http().sql("SELECT 1").status()).isEqualTo(200);
+            Reply r = limited.http().sql("SELECT 1");
             assertError(r, 429, "too many live instances");
             assertThat(retryAfter(r)).isBetween(595L, 600L);
             assertThat(limited.instanceDirs()).isEqualTo(2);
             limited.advanceClock(Duration.ofSeconds(601));
-            assertThat(limited.sql("SELECT 1").status()).isEqualTo(200);
+            assertThat(limited.http().sql("SELECT 1").status()).isEqualTo(200);
         }
     }
 
     @Test
     void perInstanceBudgetIs429ForThatWalkInOnly() throws Exception {
         try (TestServer limited = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_INSTANCE_REQS", "2"))) {
-            String s = limited.sql("SELECT 1").session();
-            assertThat(limited.sql("SELECT 1", null, s).status()).isEqualTo(200);
-            assertThat(limited.sql("SELECT 1", null, s).status()).isEqualTo(200);
-            Reply r = limited.sql("SELECT 1", null, s);
+            String s = limited.http().sql("SELECT 1").session();
+            assertThat(limited.http().sql("SELECT 1", null, s).status()).isEqualTo(200);
+            assertThat(limited.http().sql("SELECT 1", null, s).status()).isEqualTo(200);
+            Reply r = limited.http().sql("SELECT 1", null, s);
             assertError(r, 429, "instance rate limit exceeded");
             assertThat(retryAfter(r)).isBetween(29L, 30L);
-            String other = limited.sql("SELECT 1").session();
-            assertThat(limited.sql("SELECT 1", null, other).status()).isEqualTo(200);
+            String other = limited.http().sql("SELECT 1").session();
+            assertThat(limited.http().sql("SELECT 1", null, other).status()).isEqualTo(200);
         }
     }
 
@@ -101,8 +95,8 @@ class ErrorTableBudgetsTest {
     void creationBudgetIsCheckedBeforeTheLiveCap() throws Exception {
         try (TestServer limited = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_NEW_INSTANCES", "1",
                 "WALKINDB_MAX_INSTANCES_PER_IP", "1"))) {
-            assertThat(limited.sql("SELECT 1").status()).isEqualTo(200);
-            assertError(limited.sql("SELECT 1"), 429, "new-instance rate limit exceeded");
+            assertThat(limited.http().sql("SELECT 1").status()).isEqualTo(200);
+            assertError(limited.http().sql("SELECT 1"), 429, "new-instance rate limit exceeded");
         }
     }
 
@@ -110,16 +104,16 @@ class ErrorTableBudgetsTest {
     void forwardedForCountsOnlyBehindATrustedProxy() throws Exception {
         String body = "{\"sql\":\"SELECT 1\"}";
         try (TestServer direct = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_REQS", "1"))) {
-            assertThat(Wire.postWithHeaders(direct, body, "X-Forwarded-For", "203.0.113.1").status()).isEqualTo(200);
-            assertError(Wire.postWithHeaders(direct, body, "X-Forwarded-For", "203.0.113.2"), 429, "rate limit exceeded");
+            assertThat(direct.http().postWithHeaders(body, "X-Forwarded-For", "203.0.113.1").status()).isEqualTo(200);
+            assertError(direct.http().postWithHeaders(body, "X-Forwarded-For", "203.0.113.2"), 429, "rate limit exceeded");
         }
         try (TestServer proxied = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_REQS", "1",
                 "WALKINDB_TRUSTED_PROXIES", "127.0.0.1/32"))) {
-            assertThat(Wire.postWithHeaders(proxied, body, "X-Forwarded-For", "203.0.113.1").status()).isEqualTo(200);
-            assertError(Wire.postWithHeaders(proxied, body, "X-Forwarded-For", "203.0.113.1"), 429, "rate limit exceeded");
-            assertThat(Wire.postWithHeaders(proxied, body, "X-Forwarded-For", "198.51.100.7, 203.0.113.2").status())
+            assertThat(proxied.http().postWithHeaders(body, "X-Forwarded-For", "203.0.113.1").status()).isEqualTo(200);
+            assertError(proxied.http().postWithHeaders(body, "X-Forwarded-For", "203.0.113.1"), 429, "rate limit exceeded");
+            assertThat(proxied.http().postWithHeaders(body, "X-Forwarded-For", "198.51.100.7, 203.0.113.2").status())
                     .isEqualTo(200);
-            assertError(Wire.postWithHeaders(proxied, body, "X-Forwarded-For", "192.0.2.99, 203.0.113.2"), 429,
+            assertError(proxied.http().postWithHeaders(body, "X-Forwarded-For", "192.0.2.99, 203.0.113.2"), 429,
                     "rate limit exceeded");
         }
     }
@@ -129,15 +123,15 @@ class ErrorTableBudgetsTest {
     @Test
     void callsPastTheInflightBoundAreServerBusy() throws Exception {
         try (TestServer narrow = TestServer.start(Map.of("WALKINDB_MAX_INFLIGHT", "1"))) {
-            Future<Reply> slow = Wire.background(() -> narrow.sql(ENDLESS));
+            Future<Reply> slow = Parallel.background(() -> narrow.http().sql(ENDLESS));
             narrow.awaitCallsInFlight(1);
-            Reply r = narrow.sql("SELECT 1");
+            Reply r = narrow.http().sql("SELECT 1");
             assertError(r, 503, "server busy");
             assertThat(retryAfter(r)).isGreaterThanOrEqualTo(1);
-            Answers.assertNoSessionHeaders(r);
-            assertThat(narrow.get("/healthz").status()).isEqualTo(200);
+            ReplyAssertions.assertNoSessionHeaders(r);
+            assertThat(narrow.http().get("/healthz").status()).isEqualTo(200);
             assertThat(slow.get().status()).isEqualTo(408);
-            assertThat(rows(narrow.sql("SELECT 1"))).isEqualTo("[[1]]");
+            assertThat(rows(narrow.http().sql("SELECT 1"))).isEqualTo("[[1]]");
             assertThat(narrow.instanceDirs()).as("the refused call created nothing").isEqualTo(2);
         }
     }
@@ -147,29 +141,29 @@ class ErrorTableBudgetsTest {
         long mib = 1024 * 1024;
         try (TestServer guarded = TestServer.start(Map.of("WALKINDB_DISK_MIN_FREE_MB", "64",
                 "WALKINDB_DISK_MIN_FREE_PERCENT", "0"))) {
-            String s = guarded.sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)").session();
+            String s = guarded.http().sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)").session();
             guarded.simulateDisk(10 * mib, 1000 * mib);
-            Reply fresh = guarded.sql("SELECT 1");
+            Reply fresh = guarded.http().sql("SELECT 1");
             assertError(fresh, 503, "server storage full");
             assertThat(fresh.header("Retry-After")).isEqualTo("30");
-            Answers.assertNoSessionHeaders(fresh);
+            ReplyAssertions.assertNoSessionHeaders(fresh);
             assertThat(guarded.instanceDirs()).isEqualTo(1);
-            Reply grow = guarded.sql(Wire.counter(100) + "INSERT INTO t SELECT randomblob(4000) FROM c", null, s);
+            Reply grow = guarded.http().sql(SqlText.counter(100) + "INSERT INTO t SELECT randomblob(4000) FROM c", null, s);
             assertError(grow, 503, "server storage full");
-            assertThat(rows(guarded.sql("SELECT count(*) FROM t", null, s))).as("rolled back; reads work")
+            assertThat(rows(guarded.http().sql("SELECT count(*) FROM t", null, s))).as("rolled back; reads work")
                     .isEqualTo("[[1]]");
             guarded.realDisk();
-            assertThat(guarded.sql(Wire.counter(100) + "INSERT INTO t SELECT randomblob(4000) FROM c", null, s).status())
+            assertThat(guarded.http().sql(SqlText.counter(100) + "INSERT INTO t SELECT randomblob(4000) FROM c", null, s).status())
                     .isEqualTo(200);
         }
     }
 
     @Test
     void callThatWaitedTwoSecondsForItsWalkInIsInstanceBusy() throws Exception {
-        String s = server.sql("SELECT 1").session();
+        String s = server.http().sql("SELECT 1").session();
         Callable<long[]> call = () -> {
             long start = System.nanoTime();
-            Reply r = server.sql(ENDLESS, null, s);
+            Reply r = server.http().sql(ENDLESS, null, s);
             long millis = (System.nanoTime() - start) / 1_000_000;
             if (r.status() == 503) {
                 assertError(r, 503, "instance busy");
@@ -179,13 +173,13 @@ class ErrorTableBudgetsTest {
             }
             return new long[] {r.status(), millis};
         };
-        Future<long[]> holder = Wire.background(call);
-        server.awaitCallsInSql(1);
+        Future<long[]> holder = Parallel.background(call);
+        server.testServer().awaitCallsInSql(1);
         // Two more wait at the gate; the one that gets in next holds the walk-in past the other's 2 s.
-        Future<List<long[]>> waiters = Wire.background(() -> Wire.concurrently(List.of(call, call)));
-        server.awaitCallsInFlight(3);
-        String other = server.sql("SELECT 1").session();
-        assertThat(rows(server.sql("SELECT 42", null, other))).as("other walk-ins are not held up").isEqualTo("[[42]]");
+        Future<List<long[]>> waiters = Parallel.background(() -> Parallel.concurrently(List.of(call, call)));
+        server.testServer().awaitCallsInFlight(3);
+        String other = server.http().sql("SELECT 1").session();
+        assertThat(rows(server.http().sql("SELECT 42", null, other))).as("other walk-ins are not held up").isEqualTo("[[42]]");
         assertThat(holder.isDone()).as("answered while the busy walk-in was still held").isFalse();
         List<long[]> outcomes = new ArrayList<>(waiters.get());
         outcomes.add(holder.get());

@@ -1,15 +1,18 @@
 package com.walkindb.server.contract;
 
-import static com.walkindb.server.contract.Answers.assertCors;
-import static com.walkindb.server.contract.Answers.assertError;
-import static com.walkindb.server.contract.Answers.assertErrorMessage;
-import static com.walkindb.server.contract.Answers.rows;
-import static com.walkindb.server.contract.Wire.ENDLESS;
+import static com.walkindb.server.testing.ReplyAssertions.assertCors;
+import static com.walkindb.server.testing.ReplyAssertions.assertError;
+import static com.walkindb.server.testing.ReplyAssertions.assertErrorMessage;
+import static com.walkindb.server.testing.ReplyAssertions.rows;
+import static com.walkindb.server.testing.SqlText.ENDLESS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.walkindb.server.testing.Http;
 import com.walkindb.server.testing.Reply;
-import com.walkindb.server.testing.TestServer;
+import com.walkindb.server.testing.ReplyAssertions;
+import com.walkindb.server.testing.ServerExtension;
+import com.walkindb.server.testing.SqlText;
 import java.io.ByteArrayOutputStream;
 import java.net.Socket;
 import java.io.IOException;
@@ -24,9 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,17 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * 503) are in {@link ErrorTableBudgetsTest}.
  */
 class ErrorTableTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerExtension server = ServerExtension.start();
 
     // ---- 400 invalid json / missing sql / invalid args -------------------------------------
 
@@ -55,27 +48,27 @@ class ErrorTableTest {
     @ValueSource(strings = {"", "{", "[]", "\"SELECT 1\"", "1", "null", "{\"sql\":\"SELECT 1\"} x",
             "{'sql':'SELECT 1'}", "{\"sql\":\"SELECT 1\",}", "{\"sql\":\"SELECT 1\" \"args\":[]}"})
     void bodyThatIsNotOneJsonObjectIsInvalidJson(String body) {
-        assertError(server.post("/sql", body, null), 400, "invalid json");
+        assertError(server.http().postJson("/sql", body, null), 400, "invalid json");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"{}", "{\"sql\":null}", "{\"sql\":5}", "{\"sql\":\"\"}", "{\"sql\":[\"SELECT 1\"]}",
             "{\"sql\":{\"text\":\"SELECT 1\"}}", "{\"args\":[1]}", "{\"sql\":\" \\n\\t \"}"})
     void absentOrNonStringOrEmptySqlIsMissingSql(String body) {
-        assertError(server.post("/sql", body, null), 400, "missing sql");
+        assertError(server.http().postJson("/sql", body, null), 400, "missing sql");
     }
 
     @Test
     void badArgsShapeIsInvalidArgsWithAReason() {
-        Reply shape = server.post("/sql", "{\"sql\":\"SELECT 1\",\"args\":\"x\"}", null);
+        Reply shape = server.http().postJson("/sql", "{\"sql\":\"SELECT 1\",\"args\":\"x\"}", null);
         assertThat(shape.status()).isEqualTo(400);
         assertThat(shape.error()).startsWith("invalid args: ").hasSizeGreaterThan("invalid args: ".length());
-        Answers.assertJsonWithCors(shape);
+        ReplyAssertions.assertJsonWithCors(shape);
         for (String args : List.of("5", "true", "\"x\"", "[[1]]", "[{\"a\":1}]", "{\"a\":[1]}")) {
-            Reply r = server.post("/sql", "{\"sql\":\"SELECT ?\",\"args\":" + args + "}", null);
+            Reply r = server.http().postJson("/sql", "{\"sql\":\"SELECT ?\",\"args\":" + args + "}", null);
             assertThat(r.status()).as(args).isEqualTo(400);
             assertThat(r.error()).as(args).startsWith("invalid args: ");
-            Answers.assertNoSessionHeaders(r);
+            ReplyAssertions.assertNoSessionHeaders(r);
         }
     }
 
@@ -94,45 +87,45 @@ class ErrorTableTest {
                 "SELECT * FROM sqlite_dbpage", "sqlite_dbpage",
                 "SELECT * FROM zipfile('a.zip')", "zipfile",
                 "SELECT unzip('x')", "unzip");
-        cases.forEach((sql, keyword) -> assertError(server.sql(sql), 400, "forbidden sql keyword: " + keyword));
+        cases.forEach((sql, keyword) -> assertError(server.http().sql(sql), 400, "forbidden sql keyword: " + keyword));
     }
 
     @Test
     void keywordsInsideLiteralsOrAsPlainColumnNamesPass() {
-        assertThat(rows(server.sql("SELECT 'attach', 'load_extension(1)' -- detach"))).isEqualTo("[[\"attach\",\"load_extension(1)\"]]");
-        assertThat(rows(server.sql("CREATE TABLE e(edit); INSERT INTO e VALUES (1); SELECT edit FROM e"))).isEqualTo("[[1]]");
+        assertThat(rows(server.http().sql("SELECT 'attach', 'load_extension(1)' -- detach"))).isEqualTo("[[\"attach\",\"load_extension(1)\"]]");
+        assertThat(rows(server.http().sql("CREATE TABLE e(edit); INSERT INTO e VALUES (1); SELECT edit FROM e"))).isEqualTo("[[1]]");
     }
 
     @Test
     void authorizerRefusalsNameWhatWasRefused() {
-        String s = server.sql("CREATE TABLE t(x)").session();
-        assertErrorMessage(server.sql("PRAGMA max_page_count = 100000", null, s), 400, "forbidden sql: PRAGMA max_page_count");
-        assertErrorMessage(server.sql("PRAGMA database_list", null, s), 400, "forbidden sql: PRAGMA database_list");
-        assertErrorMessage(server.sql("CREATE TEMP TABLE tt(x)", null, s), 400, "forbidden sql: TEMP table");
-        JsonNode e = assertErrorMessage(server.sql("INSERT INTO t VALUES (1); PRAGMA journal_mode = DELETE", null, s),
+        String s = server.http().sql("CREATE TABLE t(x)").session();
+        assertErrorMessage(server.http().sql("PRAGMA max_page_count = 100000", null, s), 400, "forbidden sql: PRAGMA max_page_count");
+        assertErrorMessage(server.http().sql("PRAGMA database_list", null, s), 400, "forbidden sql: PRAGMA database_list");
+        assertErrorMessage(server.http().sql("CREATE TEMP TABLE tt(x)", null, s), 400, "forbidden sql: TEMP table");
+        JsonNode e = assertErrorMessage(server.http().sql("INSERT INTO t VALUES (1); PRAGMA journal_mode = DELETE", null, s),
                 400, "forbidden sql: PRAGMA journal_mode");
         assertThat(e.path("statement").asInt()).isEqualTo(2);
-        assertThat(rows(server.sql("SELECT count(*) FROM t", null, s))).isEqualTo("[[0]]");
+        assertThat(rows(server.http().sql("SELECT count(*) FROM t", null, s))).isEqualTo("[[0]]");
     }
 
     @Test
     void vacuumIntoIsRefusedAndWritesNothing() throws Exception {
-        String s = server.sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)").session();
-        Path target = server.dataDir().resolve("stolen.db");
-        Reply r = server.sql("VACUUM INTO '" + target + "'", null, s);
+        String s = server.http().sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)").session();
+        Path target = server.testServer().dataDir().resolve("stolen.db");
+        Reply r = server.http().sql("VACUUM INTO '" + target + "'", null, s);
         // docs/SECURITY.md: VACUUM INTO reaches the authorizer as ATTACH; inside the call's transaction
         // SQLite refuses VACUUM even before that. Either way it is a 400 and no file appears.
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.error()).isIn("forbidden sql: ATTACH", "invalid sql: cannot VACUUM from within a transaction");
         assertThat(Files.exists(target)).isFalse();
-        assertThat(server.sql("VACUUM", null, s).status()).isEqualTo(400);
+        assertThat(server.http().sql("VACUUM", null, s).status()).isEqualTo(400);
     }
 
     @Test
     void functionOutsideTheAllowlistIsForbiddenSql() {
-        assertErrorMessage(server.sql("SELECT sqlite_compileoption_get(0)"), 400,
+        assertErrorMessage(server.http().sql("SELECT sqlite_compileoption_get(0)"), 400,
                 "forbidden sql: function sqlite_compileoption_get");
-        JsonNode e = assertErrorMessage(server.sql("SELECT 1; SELECT sqlite_compileoption_used('OMIT_LOAD_EXTENSION')"), 400,
+        JsonNode e = assertErrorMessage(server.http().sql("SELECT 1; SELECT sqlite_compileoption_used('OMIT_LOAD_EXTENSION')"), 400,
                 "forbidden sql: function sqlite_compileoption_used");
         assertThat(e.path("statement").asInt()).isEqualTo(2);
     }
@@ -141,13 +134,13 @@ class ErrorTableTest {
 
     @Test
     void syntaxErrorCarriesSqlitesMessage() {
-        assertErrorMessage(server.sql("SELEC 1"), 400, "invalid sql: near \"SELEC\": syntax error");
+        assertErrorMessage(server.http().sql("SELEC 1"), 400, "invalid sql: near \"SELEC\": syntax error");
     }
 
     @Test
     void noSuchTableHintListsTheTablesClosestFirst() {
-        String s = server.sql("CREATE TABLE apples(a); CREATE TABLE zebra_notes(z); CREATE VIEW mid AS SELECT 1").session();
-        JsonNode e = assertErrorMessage(server.sql("SELECT * FROM zebra_note", null, s), 400,
+        String s = server.http().sql("CREATE TABLE apples(a); CREATE TABLE zebra_notes(z); CREATE VIEW mid AS SELECT 1").session();
+        JsonNode e = assertErrorMessage(server.http().sql("SELECT * FROM zebra_note", null, s), 400,
                 "invalid sql: no such table: zebra_note");
         String hint = e.path("hint").asText();
         assertThat(hint).contains("zebra_notes", "apples").hasSizeLessThan(500);
@@ -156,14 +149,14 @@ class ErrorTableTest {
 
     @Test
     void noSuchTableInAnEmptyWalkInKeepsTheMessage() {
-        JsonNode e = assertErrorMessage(server.sql("SELECT * FROM notes"), 400, "invalid sql: no such table: notes");
+        JsonNode e = assertErrorMessage(server.http().sql("SELECT * FROM notes"), 400, "invalid sql: no such table: notes");
         assertThat(e.path("hint").asText("")).hasSizeLessThan(500);
     }
 
     @Test
     void noSuchColumnHintListsTheTablesColumnsClosestFirst() {
-        String s = server.sql("CREATE TABLE posts(id INTEGER PRIMARY KEY, body TEXT, created_at TEXT, title TEXT)").session();
-        JsonNode e = assertErrorMessage(server.sql("SELECT titel FROM posts", null, s), 400,
+        String s = server.http().sql("CREATE TABLE posts(id INTEGER PRIMARY KEY, body TEXT, created_at TEXT, title TEXT)").session();
+        JsonNode e = assertErrorMessage(server.http().sql("SELECT titel FROM posts", null, s), 400,
                 "invalid sql: no such column: titel");
         String hint = e.path("hint").asText();
         assertThat(hint).contains("title", "body", "created_at", "id").hasSizeLessThan(500);
@@ -174,7 +167,7 @@ class ErrorTableTest {
 
     @Test
     void doubleQuotedWordGetsSingleQuoteAdviceAndTheStatementIndex() {
-        JsonNode e = assertErrorMessage(server.sql("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT); "
+        JsonNode e = assertErrorMessage(server.http().sql("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT); "
                 + "INSERT INTO notes(body) VALUES(\"hello\")"), 400, "invalid sql: no such column: hello");
         assertThat(e.path("statement").asInt()).isEqualTo(2);
         assertThat(e.path("hint").asText()).contains("'hello'").containsIgnoringCase("single quote");
@@ -182,14 +175,14 @@ class ErrorTableTest {
 
     @Test
     void failingStatementIsNumberedFromOneInAMultiStatementCall() {
-        String s = server.sql("CREATE TABLE a(x); INSERT INTO a VALUES (1)").session();
-        JsonNode e = assertErrorMessage(server.sql("INSERT INTO a VALUES (1);\nINSERT INTO a VALUES (2); SELECT nope FROM a;",
+        String s = server.http().sql("CREATE TABLE a(x); INSERT INTO a VALUES (1)").session();
+        JsonNode e = assertErrorMessage(server.http().sql("INSERT INTO a VALUES (1);\nINSERT INTO a VALUES (2); SELECT nope FROM a;",
                 null, s), 400, "invalid sql: no such column: nope");
         assertThat(e.path("statement").asInt()).isEqualTo(3);
-        JsonNode afterEmpty = assertErrorMessage(server.sql("SELECT 1;; ; /* nothing */ ;\nSELECT nope FROM a", null, s),
+        JsonNode afterEmpty = assertErrorMessage(server.http().sql("SELECT 1;; ; /* nothing */ ;\nSELECT nope FROM a", null, s),
                 400, "invalid sql: no such column: nope");
         assertThat(afterEmpty.path("statement").asInt()).as("empty statements are not counted").isEqualTo(2);
-        JsonNode runtime = assertErrorMessage(server.sql("CREATE UNIQUE INDEX ax ON a(x); INSERT INTO a VALUES (1)",
+        JsonNode runtime = assertErrorMessage(server.http().sql("CREATE UNIQUE INDEX ax ON a(x); INSERT INTO a VALUES (1)",
                 null, s), 400, "invalid sql: UNIQUE constraint failed: a.x");
         assertThat(runtime.path("statement").asInt()).isEqualTo(2);
     }
@@ -204,10 +197,10 @@ class ErrorTableTest {
         for (int i = 0; i < 60; i++) {
             columns.append(i == 0 ? "" : ", ").append("column_with_a_long_name_").append(i);
         }
-        String s = server.sql(ddl + columns.toString() + ")").session();
-        JsonNode tables = assertErrorMessage(server.sql("SELECT * FROM nope", null, s), 400, "invalid sql: no such table: nope");
+        String s = server.http().sql(ddl + columns.toString() + ")").session();
+        JsonNode tables = assertErrorMessage(server.http().sql("SELECT * FROM nope", null, s), 400, "invalid sql: no such table: nope");
         assertThat(tables.path("hint").asText()).isNotBlank().hasSizeLessThan(500);
-        JsonNode cols = assertErrorMessage(server.sql("SELECT column_with_a_long_name_x FROM wide", null, s), 400,
+        JsonNode cols = assertErrorMessage(server.http().sql("SELECT column_with_a_long_name_x FROM wide", null, s), 400,
                 "invalid sql: no such column: column_with_a_long_name_x");
         assertThat(cols.path("hint").asText()).isNotBlank().hasSizeLessThan(500);
     }
@@ -216,28 +209,28 @@ class ErrorTableTest {
 
     @Test
     void rowOverOneMebibyteFailsTheWholeCall() {
-        String s = server.sql("CREATE TABLE t(x)").session();
-        Reply r = server.sql("INSERT INTO t VALUES (1); SELECT zeroblob(800000)", null, s);
+        String s = server.http().sql("CREATE TABLE t(x)").session();
+        Reply r = server.http().sql("INSERT INTO t VALUES (1); SELECT zeroblob(800000)", null, s);
         assertErrorMessage(r, 400, "result row too large");
-        assertThat(rows(server.sql("SELECT count(*) FROM t", null, s))).isEqualTo("[[0]]");
+        assertThat(rows(server.http().sql("SELECT count(*) FROM t", null, s))).isEqualTo("[[0]]");
     }
 
     // ---- 404 -------------------------------------------------------------------------------
 
     @Test
     void unknownPathIsNotFound() {
-        assertError(server.get("/nope"), 404, "not found");
-        assertError(server.get("/SQL"), 404, "not found");
-        assertError(server.get("/sql/"), 404, "not found");
-        assertError(server.post("/v1/sql", "{\"sql\":\"SELECT 1\"}", null), 404, "not found");
+        assertError(server.http().get("/nope"), 404, "not found");
+        assertError(server.http().get("/SQL"), 404, "not found");
+        assertError(server.http().get("/sql/"), 404, "not found");
+        assertError(server.http().postJson("/v1/sql", "{\"sql\":\"SELECT 1\"}", null), 404, "not found");
     }
 
     @Test
     void unknownSessionIsInstanceNotFound() {
-        Reply r = server.sql("SELECT 1", null, "wkn_" + "A".repeat(107));
+        Reply r = server.http().sql("SELECT 1", null, "wkn_" + "A".repeat(107));
         assertError(r, 404, "instance not found");
-        Answers.assertNoSessionHeaders(r);
-        assertError(server.sql("SELECT 1", null, "not-a-token"), 404, "instance not found");
+        ReplyAssertions.assertNoSessionHeaders(r);
+        assertError(server.http().sql("SELECT 1", null, "not-a-token"), 404, "instance not found");
     }
 
     // ---- 405, OPTIONS ----------------------------------------------------------------------
@@ -245,13 +238,13 @@ class ErrorTableTest {
     @Test
     void wrongMethodOnAKnownPathIs405WithAllow() {
         for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
-            Reply r = Wire.call(server, method, "/sql");
+            Reply r = server.http().call(method, "/sql");
             assertError(r, 405, "method not allowed");
             assertThat(allow(r)).as(method + " /sql").containsExactlyInAnyOrder("POST", "OPTIONS");
         }
         for (String path : List.of("/healthz", "/openapi.json", "/")) {
             for (String method : List.of("POST", "PUT", "DELETE")) {
-                Reply r = Wire.call(server, method, path);
+                Reply r = server.http().call(method, path);
                 assertError(r, 405, "method not allowed");
                 assertThat(allow(r)).as(method + " " + path).containsExactlyInAnyOrder("GET", "OPTIONS");
             }
@@ -261,7 +254,7 @@ class ErrorTableTest {
     @ParameterizedTest
     @ValueSource(strings = {"/sql", "/healthz", "/openapi.json", "/", "/anything/at/all"})
     void optionsOnAnyPathIs204WithCorsAndNoBody(String path) {
-        Reply r = Wire.call(server, "OPTIONS", path);
+        Reply r = server.http().call("OPTIONS", path);
         assertThat(r.status()).isEqualTo(204);
         assertThat(r.body()).isEmpty();
         assertCors(r);
@@ -271,19 +264,19 @@ class ErrorTableTest {
 
     @Test
     void callPastTheDeadlineIs408AndRolledBack() {
-        String s = server.sql("CREATE TABLE t(x)").session();
+        String s = server.http().sql("CREATE TABLE t(x)").session();
         long start = System.nanoTime();
-        Reply r = server.sql("INSERT INTO t VALUES (1); " + ENDLESS, null, s);
+        Reply r = server.http().sql("INSERT INTO t VALUES (1); " + ENDLESS, null, s);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertError(r, 408, "query exceeded 2s timeout");
         assertThat(took).isBetween(Duration.ofMillis(1900), Duration.ofMillis(6000));
-        assertThat(rows(server.sql("SELECT count(*) FROM t", null, s))).isEqualTo("[[0]]");
+        assertThat(rows(server.http().sql("SELECT count(*) FROM t", null, s))).isEqualTo("[[0]]");
     }
 
     @Test
     void bodyStalledPastItsAllowanceIs408RequestBodyTimeout() throws Exception {
         long start = System.nanoTime();
-        Reply r = Wire.raw(server, "POST /sql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        Reply r = server.http().raw("POST /sql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 100", "{\"sql\":".getBytes(StandardCharsets.ISO_8859_1));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertError(r, 408, "request body timeout");
@@ -297,29 +290,29 @@ class ErrorTableTest {
 
     @Test
     void bodyOverTheCapByContentLengthIs413() {
-        assertError(Wire.postBytes(server, Wire.paddedBody("SELECT 1", 8193), "application/json", null), 413,
+        assertError(server.http().postBytes(Http.paddedBody("SELECT 1", 8193), "application/json", null), 413,
                 "sql payload exceeds 8 KB");
     }
 
     @Test
     void declaredLengthOverTheCapIsRefusedWithoutWaitingForTheBody() throws Exception {
-        Reply r = Wire.raw(server, "POST /sql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+        Reply r = server.http().raw("POST /sql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                 + "Content-Length: 1000000", new byte[0]);
         assertError(r, 413, "sql payload exceeds 8 KB");
     }
 
     @Test
     void chunkedBodyIsCountedWhileReading() {
-        Reply atCap = Wire.postChunked(server, Wire.paddedBody("SELECT 7", 8192));
+        Reply atCap = server.http().postChunked(Http.paddedBody("SELECT 7", 8192));
         assertThat(rows(atCap)).isEqualTo("[[7]]");
-        assertError(Wire.postChunked(server, Wire.paddedBody("SELECT 7", 8193)), 413, "sql payload exceeds 8 KB");
+        assertError(server.http().postChunked(Http.paddedBody("SELECT 7", 8193)), 413, "sql payload exceeds 8 KB");
     }
 
     @Test
     void refusedBodyIsNeverReadAsTheNextRequest() throws Exception {
         String smuggled = "GET /nope HTTP/1.1\r\nHost: a\r\n\r\n";
         byte[] body = (smuggled + "x".repeat(9000 - smuggled.length())).getBytes(StandardCharsets.ISO_8859_1);
-        URI base = URI.create(server.baseUrl());
+        URI base = URI.create(server.testServer().baseUrl());
         try (Socket socket = new Socket(base.getHost(), base.getPort())) {
             socket.setSoTimeout(3000);
             ByteArrayOutputStream request = new ByteArrayOutputStream();
@@ -348,13 +341,13 @@ class ErrorTableTest {
     @ValueSource(strings = {"text/plain", "application/x-www-form-urlencoded", "application/json; charset=iso-8859-1",
             "application/jsonl", "text/json", "multipart/form-data; boundary=x"})
     void otherMediaTypesAre415(String type) {
-        assertError(Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(StandardCharsets.UTF_8), type, null), 415,
+        assertError(server.http().postBytes("{\"sql\":\"SELECT 1\"}".getBytes(StandardCharsets.UTF_8), type, null), 415,
                 "content-type must be application/json");
     }
 
     @Test
     void missingContentTypeIs415() {
-        assertError(Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(StandardCharsets.UTF_8), null, null), 415,
+        assertError(server.http().postBytes("{\"sql\":\"SELECT 1\"}".getBytes(StandardCharsets.UTF_8), null, null), 415,
                 "content-type must be application/json");
     }
 
@@ -362,7 +355,7 @@ class ErrorTableTest {
     @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "application/json;charset=UTF-8",
             "Application/JSON"})
     void jsonWithOrWithoutUtf8CharsetIsAccepted(String type) {
-        assertThat(rows(Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(StandardCharsets.UTF_8), type, null)))
+        assertThat(rows(server.http().postBytes("{\"sql\":\"SELECT 1\"}".getBytes(StandardCharsets.UTF_8), type, null)))
                 .isEqualTo("[[1]]");
     }
 
@@ -370,9 +363,9 @@ class ErrorTableTest {
 
     @Test
     void headersOverTheCapAre431() {
-        Reply r = Wire.postWithHeaders(server, "{\"sql\":\"SELECT 1\"}", "X-Pad", "p".repeat(10 * 1024));
+        Reply r = server.http().postWithHeaders("{\"sql\":\"SELECT 1\"}", "X-Pad", "p".repeat(10 * 1024));
         assertError(r, 431, "request headers too large");
-        assertThat(rows(Wire.postWithHeaders(server, "{\"sql\":\"SELECT 1\"}", "X-Pad", "p".repeat(4 * 1024))))
+        assertThat(rows(server.http().postWithHeaders("{\"sql\":\"SELECT 1\"}", "X-Pad", "p".repeat(4 * 1024))))
                 .isEqualTo("[[1]]");
     }
 
@@ -380,14 +373,14 @@ class ErrorTableTest {
 
     @Test
     void fillingTheWalkInPastTenMegabytesIs507AndRollsTheCallBack() {
-        String s = server.sql("CREATE TABLE b(x BLOB)").session();
-        Reply first = server.sql(Wire.counter(5) + "INSERT INTO b SELECT randomblob(999000) FROM c", null, s);
+        String s = server.http().sql("CREATE TABLE b(x BLOB)").session();
+        Reply first = server.http().sql(SqlText.counter(5) + "INSERT INTO b SELECT randomblob(999000) FROM c", null, s);
         assertThat(first.json().path("rows_affected").asLong()).isEqualTo(5);
-        Reply full = server.sql("INSERT INTO b VALUES (x'01'); " + Wire.counter(6)
+        Reply full = server.http().sql("INSERT INTO b VALUES (x'01'); " + SqlText.counter(6)
                 + "INSERT INTO b SELECT randomblob(999000) FROM c", null, s);
         assertError(full, 507, "instance storage quota exceeded");
-        assertThat(rows(server.sql("SELECT count(*), sum(length(x)) FROM b", null, s))).isEqualTo("[[5,4995000]]");
-        assertThat(server.sql("INSERT INTO b VALUES (x'02')", null, s).status()).as("still writable").isEqualTo(200);
+        assertThat(rows(server.http().sql("SELECT count(*), sum(length(x)) FROM b", null, s))).isEqualTo("[[5,4995000]]");
+        assertThat(server.http().sql("INSERT INTO b VALUES (x'02')", null, s).status()).as("still writable").isEqualTo(200);
     }
 
     // ---- the order of checks (docs/API.md) -----------------------------------------------------
@@ -395,18 +388,18 @@ class ErrorTableTest {
     @Test
     void checksRunInTheOrderSpecGives() {
         String bogus = "wkn_" + "B".repeat(107);
-        byte[] big = Wire.paddedBody("SELECT 1", 9000);
-        assertError(Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null), 415,
+        byte[] big = Http.paddedBody("SELECT 1", 9000);
+        assertError(server.http().postBytes("{\"sql\":\"SELECT 1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null), 415,
                 "content-type must be application/json");
-        assertError(Wire.postBytes(server, big, "text/plain", null), 415, "content-type must be application/json");
+        assertError(server.http().postBytes(big, "text/plain", null), 415, "content-type must be application/json");
         byte[] bigGarbage = new byte[9000];
         Arrays.fill(bigGarbage, (byte) '{');
-        assertError(Wire.postBytes(server, bigGarbage, "application/json", null), 413, "sql payload exceeds 8 KB");
-        assertError(server.post("/sql", "{\"args\":\"x\",\"sql\":7}", null), 400, "missing sql");
-        assertThat(server.post("/sql", "{\"sql\":\"ATTACH 'a' AS b\",\"args\":5}", null).error()).startsWith("invalid args: ");
-        assertError(server.sql("ATTACH 'a' AS b", null, bogus), 400, "forbidden sql keyword: ATTACH");
-        assertError(server.sql("SELEC 1", null, bogus), 404, "instance not found");
-        assertThat(server.send(server.request("/sql").header("Content-Type", "text/plain")
+        assertError(server.http().postBytes(bigGarbage, "application/json", null), 413, "sql payload exceeds 8 KB");
+        assertError(server.http().postJson("/sql", "{\"args\":\"x\",\"sql\":7}", null), 400, "missing sql");
+        assertThat(server.http().postJson("/sql", "{\"sql\":\"ATTACH 'a' AS b\",\"args\":5}", null).error()).startsWith("invalid args: ");
+        assertError(server.http().sql("ATTACH 'a' AS b", null, bogus), 400, "forbidden sql keyword: ATTACH");
+        assertError(server.http().sql("SELEC 1", null, bogus), 404, "instance not found");
+        assertThat(server.http().send(server.http().request("/sql").header("Content-Type", "text/plain")
                 .method("PUT", HttpRequest.BodyPublishers.ofString("x")).build()).status()).isEqualTo(405);
     }
 

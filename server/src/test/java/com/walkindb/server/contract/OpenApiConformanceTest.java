@@ -1,10 +1,15 @@
 package com.walkindb.server.contract;
 
-import static com.walkindb.server.contract.Wire.ENDLESS;
+import static com.walkindb.server.testing.SqlText.ENDLESS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.walkindb.server.testing.Http;
+import com.walkindb.server.testing.Parallel;
 import com.walkindb.server.testing.Reply;
+import com.walkindb.server.testing.ServerExtension;
+import com.walkindb.server.testing.SqlText;
 import com.walkindb.server.testing.TestServer;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,13 +21,13 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Future;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The served /openapi.json against what the server really answers (docs/API.md: the document must
@@ -34,24 +39,20 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OpenApiConformanceTest {
-    private TestServer server;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final ServerExtension server = ServerExtension.start();
     private OpenApiDocument doc;
     private String served;
     /** "METHOD path" → statuses seen, filled by every exchange of this class. */
     private final Map<String, Set<Integer>> seen = new TreeMap<>();
 
     @BeforeAll
-    void start() throws Exception {
-        server = TestServer.start();
-        Reply r = server.get("/openapi.json");
+    void readServedDocument() throws Exception {
+        Reply r = server.http().get("/openapi.json");
         assertThat(r.status()).isEqualTo(200);
         served = r.body();
         doc = new OpenApiDocument(served);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        server.close();
     }
 
     @Test
@@ -115,7 +116,7 @@ class OpenApiConformanceTest {
         assertThat(doc.validate(badRequest, json("{\"error\":\"bad sql\",\"code\":\"invalid_sql\"}"))).isNotEmpty();
 
         Reply fake = new Reply(429, java.net.http.HttpHeaders.of(Map.of("Content-Type", List.of("application/json")),
-                (a, b) -> true), "{\"error\":\"rate limit exceeded\",\"code\":\"rate_limited\"}");
+                (a, b) -> true), "{\"error\":\"rate limit exceeded\",\"code\":\"rate_limited\"}", 0);
         assertThat(doc.check(tooMany, fake)).anyMatch(p -> p.contains("Retry-After"));
     }
 
@@ -123,7 +124,7 @@ class OpenApiConformanceTest {
     @Order(3)
     void successfulCallsMatchTheirDocumentedResponses() {
         SoftAssertions soft = new SoftAssertions();
-        Reply values = exchange(soft, "POST", "/sql", server.sql("SELECT 1 AS i, 2.5 AS r, 2.0 AS two, 'text' AS t, "
+        Reply values = exchange(soft, "POST", "/sql", server.http().sql("SELECT 1 AS i, 2.5 AS r, 2.0 AS two, 'text' AS t, "
                 + "x'00ff10' AS b, x'' AS empty_blob, NULL AS n, 9223372036854775807 AS max, "
                 + "-9223372036854775808 AS min, 1e999 AS inf, '' AS empty_text"));
         soft.assertThat(values.body()).isEqualTo("{\"columns\":[\"i\",\"r\",\"two\",\"t\",\"b\",\"empty_blob\",\"n\","
@@ -133,17 +134,17 @@ class OpenApiConformanceTest {
         String session = values.session();
         soft.assertThat(session).isNotNull();
 
-        exchange(soft, "POST", "/sql", server.sql("CREATE TABLE t(id INTEGER PRIMARY KEY, v); "
+        exchange(soft, "POST", "/sql", server.http().sql("CREATE TABLE t(id INTEGER PRIMARY KEY, v); "
                 + "INSERT INTO t(v) VALUES (1), (2)", null, session));
-        exchange(soft, "POST", "/sql", server.sql("UPDATE t SET v = ? WHERE id = :id RETURNING id, v",
+        exchange(soft, "POST", "/sql", server.http().sql("UPDATE t SET v = ? WHERE id = :id RETURNING id, v",
                 List.of(Map.of("base64", "AAEC"), 1), session));
-        exchange(soft, "POST", "/sql", server.sql("SELECT :a, @a, $a", Map.of("a", 1.5), session));
-        exchange(soft, "POST", "/sql", server.sql("SELECT * FROM t WHERE 0", null, session));
-        exchange(soft, "GET", "/healthz", server.get("/healthz"));
-        exchange(soft, "GET", "/openapi.json", server.get("/openapi.json"));
-        exchange(soft, "GET", "/", server.get("/"));
+        exchange(soft, "POST", "/sql", server.http().sql("SELECT :a, @a, $a", Map.of("a", 1.5), session));
+        exchange(soft, "POST", "/sql", server.http().sql("SELECT * FROM t WHERE 0", null, session));
+        exchange(soft, "GET", "/healthz", server.http().get("/healthz"));
+        exchange(soft, "GET", "/openapi.json", server.http().get("/openapi.json"));
+        exchange(soft, "GET", "/", server.http().get("/"));
         for (String path : List.of("/sql", "/healthz", "/openapi.json", "/")) {
-            exchange(soft, "OPTIONS", path, Wire.call(server, "OPTIONS", path));
+            exchange(soft, "OPTIONS", path, server.http().call("OPTIONS", path));
         }
         soft.assertAll();
     }
@@ -152,50 +153,50 @@ class OpenApiConformanceTest {
     @Order(4)
     void everyErrorThatCanBeProvokedMatchesItsDocumentedResponse() throws Exception {
         SoftAssertions soft = new SoftAssertions();
-        String session = server.sql("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)").session();
+        String session = server.http().sql("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)").session();
 
         // 400, each message of the error table
-        expect(soft, 400, "POST", "/sql", server.post("/sql", "{\"sql\":", null));
-        expect(soft, 400, "POST", "/sql", server.post("/sql", "{\"args\":[]}", null));
-        expect(soft, 400, "POST", "/sql", server.sql("SELECT ?", List.of(List.of(1)), null));
-        expect(soft, 400, "POST", "/sql", server.sql("ATTACH 'x' AS y"));
-        expect(soft, 400, "POST", "/sql", server.sql("PRAGMA max_page_count = 1", null, session));
-        expect(soft, 400, "POST", "/sql", server.sql("SELECT 1; SELECT titel FROM notes", null, session));
-        expect(soft, 400, "POST", "/sql", server.sql("INSERT INTO notes(body) VALUES(\"hi\")", null, session));
-        expect(soft, 400, "POST", "/sql", server.sql("SELECT * FROM note", null, session));
-        expect(soft, 400, "POST", "/sql", server.sql("SELECT zeroblob(800000)", null, session));
-        expect(soft, 400, "POST", "/sql", server.post("/sql", "{\"sql\":\"SELECT '\\ud800'\"}", null));
-        expect(soft, 400, "POST", "/sql", Wire.raw(server, "POST /sql HTTP/1.1\r\nHost: a\r\nContent-Type: application/json"
+        expect(soft, 400, "POST", "/sql", server.http().postJson("/sql", "{\"sql\":", null));
+        expect(soft, 400, "POST", "/sql", server.http().postJson("/sql", "{\"args\":[]}", null));
+        expect(soft, 400, "POST", "/sql", server.http().sql("SELECT ?", List.of(List.of(1)), null));
+        expect(soft, 400, "POST", "/sql", server.http().sql("ATTACH 'x' AS y"));
+        expect(soft, 400, "POST", "/sql", server.http().sql("PRAGMA max_page_count = 1", null, session));
+        expect(soft, 400, "POST", "/sql", server.http().sql("SELECT 1; SELECT titel FROM notes", null, session));
+        expect(soft, 400, "POST", "/sql", server.http().sql("INSERT INTO notes(body) VALUES(\"hi\")", null, session));
+        expect(soft, 400, "POST", "/sql", server.http().sql("SELECT * FROM note", null, session));
+        expect(soft, 400, "POST", "/sql", server.http().sql("SELECT zeroblob(800000)", null, session));
+        expect(soft, 400, "POST", "/sql", server.http().postJson("/sql", "{\"sql\":\"SELECT '\\ud800'\"}", null));
+        expect(soft, 400, "POST", "/sql", server.http().raw("POST /sql HTTP/1.1\r\nHost: a\r\nContent-Type: application/json"
                 + "\r\ncontent-type: application/json\r\nContent-Length: 2", "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         // 404, 405
-        expect(soft, 404, "POST", "/sql", server.sql("SELECT 1", null, "wkn_" + "A".repeat(107)));
-        expect(soft, 405, "GET", "/sql", server.get("/sql"));
-        expect(soft, 405, "POST", "/healthz", Wire.call(server, "POST", "/healthz"));
-        expect(soft, 405, "PUT", "/openapi.json", Wire.call(server, "PUT", "/openapi.json"));
-        expect(soft, 405, "DELETE", "/", Wire.call(server, "DELETE", "/"));
+        expect(soft, 404, "POST", "/sql", server.http().sql("SELECT 1", null, "wkn_" + "A".repeat(107)));
+        expect(soft, 405, "GET", "/sql", server.http().get("/sql"));
+        expect(soft, 405, "POST", "/healthz", server.http().call("POST", "/healthz"));
+        expect(soft, 405, "PUT", "/openapi.json", server.http().call("PUT", "/openapi.json"));
+        expect(soft, 405, "DELETE", "/", server.http().call("DELETE", "/"));
         // 413, 415, 431
-        expect(soft, 413, "POST", "/sql", Wire.postBytes(server, Wire.paddedBody("SELECT 1", 8193), "application/json", null));
-        expect(soft, 413, "POST", "/sql", Wire.postChunked(server, Wire.paddedBody("SELECT 1", 8193)));
-        expect(soft, 415, "POST", "/sql", Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null));
-        expect(soft, 431, "GET", "/healthz", server.send(server.request("/healthz")
+        expect(soft, 413, "POST", "/sql", server.http().postBytes(Http.paddedBody("SELECT 1", 8193), "application/json", null));
+        expect(soft, 413, "POST", "/sql", server.http().postChunked(Http.paddedBody("SELECT 1", 8193)));
+        expect(soft, 415, "POST", "/sql", server.http().postBytes("{\"sql\":\"SELECT 1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null));
+        expect(soft, 431, "GET", "/healthz", server.http().send(server.http().request("/healthz")
                 .header("X-Pad", "p".repeat(10 * 1024)).GET().build()));
-        expect(soft, 431, "POST", "/sql", Wire.postWithHeaders(server, "{\"sql\":\"SELECT 1\"}", "X-Pad", "p".repeat(10 * 1024)));
+        expect(soft, 431, "POST", "/sql", server.http().postWithHeaders("{\"sql\":\"SELECT 1\"}", "X-Pad", "p".repeat(10 * 1024)));
         // 507: fill the walk-in past 10 MB in one call
-        String full = server.sql("CREATE TABLE b(x BLOB)").session();
-        expect(soft, 507, "POST", "/sql", server.sql(Wire.counter(11) + "INSERT INTO b SELECT randomblob(999000) FROM c",
+        String full = server.http().sql("CREATE TABLE b(x BLOB)").session();
+        expect(soft, 507, "POST", "/sql", server.http().sql(SqlText.counter(11) + "INSERT INTO b SELECT randomblob(999000) FROM c",
                 null, full));
         // an unknown path belongs to no operation: it answers the UnknownPath component
-        Reply unknown = server.get("/nope");
+        Reply unknown = server.http().get("/nope");
         soft.assertThat(unknown.status()).isEqualTo(404);
         soft.assertThat(doc.check(doc.componentResponse("UnknownPath"), unknown)).as("GET /nope").isEmpty();
 
         // 408 and 503 instance busy: one endless call holds the walk-in; two more endless calls wait for
         // it. The first of them to get in holds it past the other's 2 s wait.
-        String busy = server.sql("SELECT 1").session();
-        Future<Reply> holder = Wire.background(() -> server.sql(ENDLESS, null, busy));
-        server.awaitCallsInSql(1);
-        List<Reply> waiting = Wire.concurrently(List.of(() -> server.sql(ENDLESS, null, busy),
-                () -> server.sql(ENDLESS, null, busy)));
+        String busy = server.http().sql("SELECT 1").session();
+        Future<Reply> holder = Parallel.background(() -> server.http().sql(ENDLESS, null, busy));
+        server.testServer().awaitCallsInSql(1);
+        List<Reply> waiting = Parallel.concurrently(List.of(() -> server.http().sql(ENDLESS, null, busy),
+                () -> server.http().sql(ENDLESS, null, busy)));
         List<Reply> all = new ArrayList<>(waiting);
         all.add(holder.get());
         // whichever got the gate first ran out its deadline; the last one in line waited 2 s
@@ -204,32 +205,32 @@ class OpenApiConformanceTest {
             exchange(soft, "POST", "/sql", r);
         }
         // 408 request body timeout: 7 bytes of a 100-byte body, then nothing
-        expect(soft, 408, "POST", "/sql", Wire.raw(server, "POST /sql HTTP/1.1\r\nHost: localhost\r\n"
+        expect(soft, 408, "POST", "/sql", server.http().raw("POST /sql HTTP/1.1\r\nHost: localhost\r\n"
                 + "Content-Type: application/json\r\nContent-Length: 100", "{\"sql\":".getBytes(StandardCharsets.US_ASCII)));
 
         // 429 (each budget) and 503 server busy need their own limits
         try (TestServer limited = TestServer.start(Map.of("WALKINDB_RATE_LIMIT_NEW_INSTANCES", "2",
                 "WALKINDB_MAX_INSTANCES_PER_IP", "1", "WALKINDB_RATE_LIMIT_INSTANCE_REQS", "1"))) {
-            String first = limited.sql("SELECT 1").session();
-            expect(soft, 429, "POST", "/sql", limited.sql("SELECT 1"));
-            expect(soft, 429, "POST", "/sql", limited.sql("SELECT 1"));
-            expect(soft, 200, "POST", "/sql", limited.sql("SELECT 1", null, first));
-            expect(soft, 429, "POST", "/sql", limited.sql("SELECT 1", null, first));
+            String first = limited.http().sql("SELECT 1").session();
+            expect(soft, 429, "POST", "/sql", limited.http().sql("SELECT 1"));
+            expect(soft, 429, "POST", "/sql", limited.http().sql("SELECT 1"));
+            expect(soft, 200, "POST", "/sql", limited.http().sql("SELECT 1", null, first));
+            expect(soft, 429, "POST", "/sql", limited.http().sql("SELECT 1", null, first));
         }
         try (TestServer guarded = TestServer.start(Map.of("WALKINDB_DISK_MIN_FREE_MB", "64",
                 "WALKINDB_DISK_MIN_FREE_PERCENT", "0"))) {
-            String kept = guarded.sql("CREATE TABLE t(x)").session();
+            String kept = guarded.http().sql("CREATE TABLE t(x)").session();
             guarded.simulateDisk(1024 * 1024, 1L << 40);
-            expect(soft, 503, "POST", "/sql", guarded.sql("SELECT 1"));
-            expect(soft, 503, "POST", "/sql", guarded.sql("CREATE TABLE u(x)", null, kept));
+            expect(soft, 503, "POST", "/sql", guarded.http().sql("SELECT 1"));
+            expect(soft, 503, "POST", "/sql", guarded.http().sql("CREATE TABLE u(x)", null, kept));
         }
         try (TestServer narrow = TestServer.start(Map.of("WALKINDB_MAX_INFLIGHT", "1", "WALKINDB_RATE_LIMIT_REQS", "2"))) {
-            Future<Reply> slow = Wire.background(() -> narrow.sql(ENDLESS));
+            Future<Reply> slow = Parallel.background(() -> narrow.http().sql(ENDLESS));
             narrow.awaitCallsInFlight(1);
-            expect(soft, 503, "POST", "/sql", narrow.sql("SELECT 1"));
+            expect(soft, 503, "POST", "/sql", narrow.http().sql("SELECT 1"));
             expect(soft, 408, "POST", "/sql", slow.get());
-            expect(soft, 200, "POST", "/sql", narrow.sql("SELECT 1"));
-            expect(soft, 429, "POST", "/sql", narrow.sql("SELECT 1"));
+            expect(soft, 200, "POST", "/sql", narrow.http().sql("SELECT 1"));
+            expect(soft, 429, "POST", "/sql", narrow.http().sql("SELECT 1"));
         }
         soft.assertAll();
     }
@@ -283,7 +284,7 @@ class OpenApiConformanceTest {
 
     private static JsonNode json(String text) {
         try {
-            return Wire.JSON.readTree(text);
+            return JSON.readTree(text);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

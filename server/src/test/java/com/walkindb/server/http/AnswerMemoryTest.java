@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.walkindb.server.sql.AnswerMemory;
 import com.walkindb.server.testing.Reply;
-import com.walkindb.server.testing.TestServer;
+import com.walkindb.server.testing.ServerExtension;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -13,9 +13,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * WALKINDB_ANSWER_MEMORY_MB bounds the heap that large answers hold until they are written: when
@@ -27,45 +27,40 @@ class AnswerMemoryTest {
     /** About 930 KB of rows: 900 rows of 1 000 hex characters plus their numbers. */
     private static final String LARGE = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 900) "
             + "SELECT x, hex(randomblob(500)) FROM c";
-    private static TestServer server;
+    @RegisterExtension
+    static final ServerExtension server = ServerExtension.withEnv(Map.of("WALKINDB_ANSWER_MEMORY_MB", "1"));
     private static AnswerMemory memory;
 
     @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(Map.of("WALKINDB_ANSWER_MEMORY_MB", "1"));
-        memory = server.server().answerMemory();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
+    static void start() {
+        memory = server.testServer().server().answerMemory();
     }
 
     @Test
     void aLargeAnswerWithoutMemoryIsRefusedAndRolledBack() {
-        String writer = server.sql("CREATE TABLE t(x INTEGER, pad TEXT)").session();
+        String writer = server.http().sql("CREATE TABLE t(x INTEGER, pad TEXT)").session();
         awaitHeld(0); // an earlier case's answer gives its share back when Jetty is done with it
         assertThat(memory.tryTake(MIB)).as("the test holds the whole budget").isTrue();
         try {
-            Reply refused = server.sql("INSERT INTO t " + LARGE + " RETURNING x, pad", null, writer);
+            Reply refused = server.http().sql("INSERT INTO t " + LARGE + " RETURNING x, pad", null, writer);
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.error()).isEqualTo("server busy");
             assertThat(refused.header("Retry-After")).isEqualTo("1");
-            assertThat(server.sql("SELECT count(*) FROM t", null, writer).json().at("/rows/0/0").asInt())
+            assertThat(server.http().sql("SELECT count(*) FROM t", null, writer).json().at("/rows/0/0").asInt())
                     .as("the refused INSERT committed nothing").isZero();
 
             // Answers within Limits.answerFreeBytes never wait for the budget.
-            Reply small = server.sql("SELECT hex(randomblob(30000))");
+            Reply small = server.http().sql("SELECT hex(randomblob(30000))");
             assertThat(small.status()).isEqualTo(200);
             assertThat(small.body().length()).isGreaterThan(60_000);
         } finally {
             memory.release(MIB);
         }
         awaitHeld(0);
-        Reply again = server.sql("INSERT INTO t " + LARGE + " RETURNING x, pad", null, writer);
+        Reply again = server.http().sql("INSERT INTO t " + LARGE + " RETURNING x, pad", null, writer);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().path("rows").size()).isEqualTo(900);
-        assertThat(server.sql("SELECT count(*) FROM t", null, writer).json().at("/rows/0/0").asInt()).isEqualTo(900);
+        assertThat(server.http().sql("SELECT count(*) FROM t", null, writer).json().at("/rows/0/0").asInt()).isEqualTo(900);
         awaitHeld(0);
     }
 
@@ -75,7 +70,7 @@ class AnswerMemoryTest {
             // With a 1 MiB budget one answer at a time: the previous one must have been given back,
             // which happens once Jetty's write completes, possibly just after the client has read it.
             awaitHeld(0);
-            Reply r = server.sql(LARGE);
+            Reply r = server.http().sql(LARGE);
             assertThat(r.status()).isEqualTo(200);
             assertThat(r.body().length()).isGreaterThan(900_000);
         }
@@ -86,7 +81,7 @@ class AnswerMemoryTest {
     void anAnswerItsCallerAbandonsGivesItsShareBack() throws Exception {
         for (int i = 0; i < 5; i++) {
             awaitHeld(0); // Jetty notices the previous caller's reset asynchronously
-            URI base = URI.create(server.baseUrl());
+            URI base = URI.create(server.testServer().baseUrl());
             try (Socket s = new Socket()) {
                 s.setReceiveBufferSize(4096); // before connect: a small window, so the answer backs up
                 s.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5000);
@@ -103,7 +98,7 @@ class AnswerMemoryTest {
             }
         }
         awaitHeld(0);
-        assertThat(server.sql(LARGE).status()).as("the server still answers large calls").isEqualTo(200);
+        assertThat(server.http().sql(LARGE).status()).as("the server still answers large calls").isEqualTo(200);
         awaitHeld(0);
     }
 

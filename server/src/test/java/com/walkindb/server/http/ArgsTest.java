@@ -1,16 +1,16 @@
 package com.walkindb.server.http;
 
-import static com.walkindb.server.contract.Answers.rows;
+import static com.walkindb.server.testing.ReplyAssertions.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.walkindb.server.testing.Reply;
-import com.walkindb.server.testing.TestServer;
+import com.walkindb.server.testing.ServerExtension;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -20,26 +20,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code 400 invalid args: <why>} with nothing of the call kept.
  */
 class ArgsTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @RegisterExtension
+    static final ServerExtension server = ServerExtension.start();
 
     private static Reply call(String sql, String argsJson, String session) {
         String body = "{\"sql\":" + quote(sql) + (argsJson == null ? "" : ",\"args\":" + argsJson) + "}";
-        return server.post("/sql", body, session);
+        return server.http().postJson("/sql", body, session);
     }
 
     private static String quote(String s) {
         try {
-            return com.walkindb.server.contract.Wire.JSON.writeValueAsString(s);
+            return JSON.writeValueAsString(s);
         } catch (Exception e) {
             throw new AssertionError(e);
         }
@@ -57,7 +49,7 @@ class ArgsTest {
     }
 
     private static String schemaOf(String session) {
-        return rows(server.sql("SELECT name FROM sqlite_schema ORDER BY name", null, session));
+        return rows(server.http().sql("SELECT name FROM sqlite_schema ORDER BY name", null, session));
     }
 
     // ---- positional ------------------------------------------------------------------------
@@ -83,14 +75,14 @@ class ArgsTest {
 
     @Test
     void tooFewValuesForAStatementIsInvalidArgsAndKeepsNothing() {
-        String s = server.sql("SELECT 1").session();
+        String s = server.http().sql("SELECT 1").session();
         assertInvalidArgs(call("CREATE TABLE t(a); INSERT INTO t VALUES (?); INSERT INTO t VALUES (? + ?)", "[1, 2]", s));
         assertThat(schemaOf(s)).isEqualTo("[]");
     }
 
     @Test
     void valuesLeftOverAfterTheLastStatementAreInvalidArgsAndKeepNothing() {
-        String s = server.sql("SELECT 1").session();
+        String s = server.http().sql("SELECT 1").session();
         assertInvalidArgs(call("CREATE TABLE t(a); INSERT INTO t VALUES (?)", "[1, 2]", s));
         assertThat(schemaOf(s)).isEqualTo("[]");
         assertInvalidArgs(call("SELECT 1", "[1]", s));
@@ -119,7 +111,7 @@ class ArgsTest {
 
     @Test
     void parameterWithoutAKeyIsInvalidArgsAndKeepsNothing() {
-        String s = server.sql("SELECT 1").session();
+        String s = server.http().sql("SELECT 1").session();
         assertInvalidArgs(call("CREATE TABLE t(a); INSERT INTO t VALUES (:a); SELECT :a, :missing", "{\"a\": 1}", s),
                 "missing");
         assertThat(schemaOf(s)).isEqualTo("[]");
@@ -204,10 +196,10 @@ class ArgsTest {
 
     @Test
     void argsOfADifferentCallNeverLeakIntoTheNext() {
-        String s = server.sql("CREATE TABLE t(a)").session();
-        assertThat(server.sql("INSERT INTO t VALUES (?)", List.of(1), s).status()).isEqualTo(200);
-        assertInvalidArgs(server.sql("INSERT INTO t VALUES (?)", null, s));
-        assertThat(server.sql("INSERT INTO t VALUES (:a)", Map.of("a", 2), s).status()).isEqualTo(200);
-        assertThat(rows(server.sql("SELECT a FROM t ORDER BY a", null, s))).isEqualTo("[[1],[2]]");
+        String s = server.http().sql("CREATE TABLE t(a)").session();
+        assertThat(server.http().sql("INSERT INTO t VALUES (?)", List.of(1), s).status()).isEqualTo(200);
+        assertInvalidArgs(server.http().sql("INSERT INTO t VALUES (?)", null, s));
+        assertThat(server.http().sql("INSERT INTO t VALUES (:a)", Map.of("a", 2), s).status()).isEqualTo(200);
+        assertThat(rows(server.http().sql("SELECT a FROM t ORDER BY a", null, s))).isEqualTo("[[1],[2]]");
     }
 }

@@ -1,17 +1,15 @@
 package com.walkindb.server.http;
 
-import static com.walkindb.server.contract.Answers.assertError;
-import static com.walkindb.server.contract.Answers.rows;
+import static com.walkindb.server.testing.ReplyAssertions.assertError;
+import static com.walkindb.server.testing.ReplyAssertions.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.walkindb.server.contract.Wire;
 import com.walkindb.server.testing.Reply;
-import com.walkindb.server.testing.TestServer;
+import com.walkindb.server.testing.ServerExtension;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,17 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * docs/API.md says. The bodies below are JSON text: a backslash-u escape is six ASCII characters.
  */
 class ExactTextTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerExtension server = ServerExtension.start();
 
     @ParameterizedTest
     @ValueSource(strings = {
@@ -48,14 +37,14 @@ class ExactTextTest {
             "{\"sql\":\"SELECT 1\",\"note\":\"\\udc00\"}",                  // in an ignored field
             "{\"sql\":\"SELECT 1\",\"\\ud800\":1}"})                        // as an ignored field's name
     void halfASurrogatePairAnywhereIsInvalidJson(String body) {
-        Reply r = server.post("/sql", body, null);
+        Reply r = server.http().postJson("/sql", body, null);
         assertError(r, 400, "invalid json");
         assertThat(r.json().path("code").asText()).isEqualTo("invalid_json");
     }
 
     @Test
     void pairedEscapesAndFourByteCharactersArriveExactly() {
-        Reply r = server.post("/sql", "{\"sql\":\"SELECT '\\ud83d\\ude00', hex('\\ud83d\\ude00'), ?, hex(?), hex(?)\","
+        Reply r = server.http().postJson("/sql", "{\"sql\":\"SELECT '\\ud83d\\ude00', hex('\\ud83d\\ude00'), ?, hex(?), hex(?)\","
                 + "\"args\":[\"\\uD83D\\uDE00\",\"😀\",\"\\u00e9\\u20ac\"]}", null);
         assertThat(rows(r)).isEqualTo("[[\"😀\",\"F09F9880\",\"😀\",\"F09F9880\",\"C3A9E282AC\"]]");
     }
@@ -78,11 +67,11 @@ class ExactTextTest {
                 {0},                                                                        // raw NUL
         };
         for (byte[] b : bad) {
-            assertError(Wire.postBytes(server, body(b), "application/json", null), 400, "invalid json");
+            assertError(server.http().postBytes(body(b), "application/json", null), 400, "invalid json");
         }
         // Every boundary that is allowed still passes.
         byte[] good = "\u0080\u07ff\u0800\ud7ff\ue000\uffff\ud800\udc00\udbff\udfff".getBytes(StandardCharsets.UTF_8);
-        Reply r = Wire.postBytes(server, body(good), "application/json", null);
+        Reply r = server.http().postBytes(body(good), "application/json", null);
         assertThat(r.json().at("/rows/0/0").asText()).isEqualTo(new String(good, StandardCharsets.UTF_8));
     }
 
@@ -92,11 +81,11 @@ class ExactTextTest {
         ByteArrayOutputStream bom = new ByteArrayOutputStream();
         bom.writeBytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
         bom.writeBytes(json);
-        assertError(Wire.postBytes(server, bom.toByteArray(), "application/json", null), 400, "invalid json");
+        assertError(server.http().postBytes(bom.toByteArray(), "application/json", null), 400, "invalid json");
         for (var charset : new java.nio.charset.Charset[] {StandardCharsets.UTF_16LE, StandardCharsets.UTF_16BE,
                 StandardCharsets.UTF_16, java.nio.charset.Charset.forName("UTF-32LE")}) {
             byte[] other = "{\"sql\":\"SELECT 1\"}".getBytes(charset);
-            assertError(Wire.postBytes(server, other, "application/json", null), 400, "invalid json");
+            assertError(server.http().postBytes(other, "application/json", null), 400, "invalid json");
         }
     }
 
@@ -107,7 +96,7 @@ class ExactTextTest {
      */
     @Test
     void textThatIsNotUtf8ComesBackWithReplacementCharactersAndExactThroughHexOrBlob() {
-        Reply r = server.sql("SELECT CAST(x'ff41' AS TEXT), hex(CAST(x'ff41' AS TEXT)), CAST(CAST(x'ff41' AS TEXT) AS BLOB), "
+        Reply r = server.http().sql("SELECT CAST(x'ff41' AS TEXT), hex(CAST(x'ff41' AS TEXT)), CAST(CAST(x'ff41' AS TEXT) AS BLOB), "
                 + "CAST(x'eda080' AS TEXT), CAST(x'c0af' AS TEXT), CAST(x'41e282' AS TEXT), length(CAST(x'ff41' AS TEXT))");
         String fffd = "\uFFFD";
         assertThat(rows(r)).isEqualTo("[[\"" + fffd + "A\",\"FF41\",{\"base64\":\"/0E=\"},"

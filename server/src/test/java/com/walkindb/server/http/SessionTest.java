@@ -1,13 +1,16 @@
 package com.walkindb.server.http;
 
-import static com.walkindb.server.contract.Answers.assertError;
-import static com.walkindb.server.contract.Answers.assertNoSessionHeaders;
-import static com.walkindb.server.contract.Answers.rows;
-import static com.walkindb.server.contract.Wire.ENDLESS;
+import static com.walkindb.server.testing.ReplyAssertions.assertError;
+import static com.walkindb.server.testing.ReplyAssertions.assertNoSessionHeaders;
+import static com.walkindb.server.testing.ReplyAssertions.rows;
+import static com.walkindb.server.testing.SqlText.ENDLESS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import com.walkindb.server.contract.Wire;
+import com.walkindb.server.testing.Parallel;
 import com.walkindb.server.testing.Reply;
+import com.walkindb.server.testing.ServerExtension;
+import com.walkindb.server.testing.SqlText;
 import com.walkindb.server.testing.TestServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,9 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sessions over HTTP (docs/API.md, order of checks step 5, and sessions): any token that is not exactly one the server issued
@@ -30,41 +32,32 @@ import org.junit.jupiter.api.Test;
 class SessionTest {
     private static final String NOT_FOUND = "{\"error\":\"instance not found\",\"code\":\"instance_not_found\"}";
     private static final String TOKEN = "^wkn_[A-Za-z0-9_-]{107}$";
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerExtension server = ServerExtension.start();
 
     // ---- tampering -------------------------------------------------------------------------
 
     @Test
     void everyTamperedTokenGetsTheSame404ByteForByte() throws Exception {
-        String a = server.sql("CREATE TABLE t(x); INSERT INTO t VALUES ('a')").session();
-        String b = server.sql("CREATE TABLE t(x); INSERT INTO t VALUES ('b')").session();
-        long dirs = server.instanceDirs();
+        String a = server.http().sql("CREATE TABLE t(x); INSERT INTO t VALUES ('a')").session();
+        String b = server.http().sql("CREATE TABLE t(x); INSERT INTO t VALUES ('b')").session();
+        long dirs = server.testServer().instanceDirs();
         Map<String, String> variants = tamperings(a, b);
         assertThat(variants).hasSizeGreaterThan(40);
 
-        Reply reference = server.sql("SELECT 1", null, "wkn_" + "A".repeat(107));
+        Reply reference = server.http().sql("SELECT 1", null, "wkn_" + "A".repeat(107));
         assertThat(reference.body()).isEqualTo(NOT_FOUND);
         for (var v : variants.entrySet()) {
             assertThat(v.getValue()).as(v.getKey()).isNotEqualTo(a).isNotEqualTo(b);
-            Reply r = server.sql("SELECT x FROM t", null, v.getValue());
+            Reply r = server.http().sql("SELECT x FROM t", null, v.getValue());
             assertThat(r.status()).as(v.getKey()).isEqualTo(404);
             assertThat(r.body()).as(v.getKey()).isEqualTo(reference.body());
             assertThat(r.header("Content-Length")).as(v.getKey()).isEqualTo(reference.header("Content-Length"));
             assertNoSessionHeaders(r);
         }
-        assertThat(server.instanceDirs()).as("no tampered token creates a walk-in").isEqualTo(dirs);
-        assertThat(rows(server.sql("SELECT x FROM t", null, a))).isEqualTo("[[\"a\"]]");
-        assertThat(rows(server.sql("SELECT x FROM t", null, b))).isEqualTo("[[\"b\"]]");
+        assertThat(server.testServer().instanceDirs()).as("no tampered token creates a walk-in").isEqualTo(dirs);
+        assertThat(rows(server.http().sql("SELECT x FROM t", null, a))).isEqualTo("[[\"a\"]]");
+        assertThat(rows(server.http().sql("SELECT x FROM t", null, b))).isEqualTo("[[\"b\"]]");
     }
 
     /** Named variants of token {@code a}, each of which must be refused. */
@@ -141,71 +134,71 @@ class SessionTest {
 
     @Test
     void emptySessionHeaderCountsAsAbsent() throws Exception {
-        long dirs = server.instanceDirs();
-        Reply r = Wire.postWithHeaders(server, "{\"sql\":\"SELECT 1\"}", "X-Walkin-Session", "");
+        long dirs = server.testServer().instanceDirs();
+        Reply r = server.http().postWithHeaders("{\"sql\":\"SELECT 1\"}", "X-Walkin-Session", "");
         assertThat(rows(r)).isEqualTo("[[1]]");
         assertThat(r.session()).matches(TOKEN);
-        assertThat(server.instanceDirs()).isEqualTo(dirs + 1);
+        assertThat(server.testServer().instanceDirs()).isEqualTo(dirs + 1);
     }
 
     @Test
     void sessionHeadersComeOnlyWithTheCreatingAnswer() {
         long before = Instant.now().getEpochSecond();
-        Reply created = server.sql("CREATE TABLE t(x)");
+        Reply created = server.http().sql("CREATE TABLE t(x)");
         long after = Instant.now().getEpochSecond();
         assertThat(created.status()).isEqualTo(200);
         String token = created.session();
         assertThat(token).matches(TOKEN);
         assertThat(Long.parseLong(created.header("X-Walkin-Ttl"))).isBetween(before + 600, after + 600);
 
-        Reply ok = server.sql("INSERT INTO t VALUES (1)", null, token);
+        Reply ok = server.http().sql("INSERT INTO t VALUES (1)", null, token);
         assertThat(ok.status()).isEqualTo(200);
         assertNoSessionHeaders(ok);
-        Reply failed = server.sql("SELECT nope FROM t", null, token);
+        Reply failed = server.http().sql("SELECT nope FROM t", null, token);
         assertThat(failed.status()).isEqualTo(400);
         assertNoSessionHeaders(failed);
-        assertNoSessionHeaders(server.get("/healthz"));
+        assertNoSessionHeaders(server.http().get("/healthz"));
     }
 
     @Test
     void creatingCallWhoseSqlFailsStillHandsOutTheWalkIn() {
-        Reply r = server.sql("CREATE TABLE t(x); SELECT * FROM nope");
+        Reply r = server.http().sql("CREATE TABLE t(x); SELECT * FROM nope");
         assertThat(r.status()).isEqualTo(400);
         assertThat(r.error()).isEqualTo("invalid sql: no such table: nope");
         assertThat(r.session()).matches(TOKEN);
         assertThat(r.header("X-Walkin-Ttl")).matches("[0-9]+");
-        assertThat(rows(server.sql("SELECT count(*) FROM sqlite_schema", null, r.session())))
+        assertThat(rows(server.http().sql("SELECT count(*) FROM sqlite_schema", null, r.session())))
                 .as("usable, and empty: the failed call was rolled back").isEqualTo("[[0]]");
     }
 
     @Test
     void creatingCallThatHitsTheDeadlineOrTheStorageCapStillHandsOutTheWalkIn() {
-        Reply timeout = server.sql("CREATE TABLE t(x); " + ENDLESS);
+        Reply timeout = server.http().sql("CREATE TABLE t(x); " + ENDLESS);
         assertError(timeout, 408, "query exceeded 2s timeout");
         assertThat(timeout.session()).matches(TOKEN);
-        assertThat(rows(server.sql("SELECT count(*) FROM sqlite_schema", null, timeout.session()))).isEqualTo("[[0]]");
+        assertThat(rows(server.http().sql("SELECT count(*) FROM sqlite_schema", null, timeout.session()))).isEqualTo("[[0]]");
 
-        Reply full = server.sql("CREATE TABLE b(x); " + Wire.counter(11) + "INSERT INTO b SELECT randomblob(999000) FROM c");
+        Reply full = server.http().sql("CREATE TABLE b(x); " + SqlText.counter(11) + "INSERT INTO b SELECT randomblob(999000) FROM c");
         assertThat(full.status()).isEqualTo(507);
         assertThat(full.session()).matches(TOKEN);
         assertThat(full.header("X-Walkin-Ttl")).matches("[0-9]+");
-        assertThat(rows(server.sql("SELECT count(*) FROM sqlite_schema", null, full.session()))).isEqualTo("[[0]]");
+        assertThat(rows(server.http().sql("SELECT count(*) FROM sqlite_schema", null, full.session()))).isEqualTo("[[0]]");
     }
 
     @Test
     void callRefusedBeforeCreationHandsOutNothingAndCreatesNothing() throws Exception {
-        long dirs = server.instanceDirs();
+        long dirs = server.testServer().instanceDirs();
         List<Reply> refused = new ArrayList<>();
-        refused.add(server.post("/sql", "{", null));
-        refused.add(server.post("/sql", "{}", null));
-        refused.add(server.post("/sql", "{\"sql\":\"SELECT ?\",\"args\":[[1]]}", null));
-        refused.add(server.sql("ATTACH 'x' AS y"));
-        refused.add(Wire.postBytes(server, "{\"sql\":\"SELECT 1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null));
+        refused.add(server.http().postJson("/sql", "{", null));
+        refused.add(server.http().postJson("/sql", "{}", null));
+        refused.add(server.http().postJson("/sql", "{\"sql\":\"SELECT ?\",\"args\":[[1]]}", null));
+        refused.add(server.http().sql("ATTACH 'x' AS y"));
+        refused.add(server.http().postBytes("{\"sql\":\"SELECT 1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null));
         for (Reply r : refused) {
             assertThat(r.status()).isIn(400, 415);
             assertNoSessionHeaders(r);
         }
-        assertThat(server.instanceDirs()).isEqualTo(dirs);
+        assertThat(server.testServer().instanceDirs()).isEqualTo(dirs);
     }
 
     // ---- expiry and the sweeper ------------------------------------------------------------
@@ -213,39 +206,39 @@ class SessionTest {
     @Test
     void walkInExpiresByTheClockBeforeTheSweeperAndTheSweeperDeletesOnlyExpiredOnes() throws Exception {
         try (TestServer s = TestServer.start(Map.of("WALKINDB_SWEEP_SECONDS", "3600"))) {
-            String old = s.sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)").session();
-            s.clock().advance(Duration.ofSeconds(598));
-            assertThat(rows(s.sql("SELECT x FROM t", null, old))).as("alive just before ten minutes").isEqualTo("[[1]]");
-            s.clock().advance(Duration.ofSeconds(3));
-            Reply expired = s.sql("SELECT x FROM t", null, old);
+            String old = s.http().sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)").session();
+            s.advanceClock(Duration.ofSeconds(598));
+            assertThat(rows(s.http().sql("SELECT x FROM t", null, old))).as("alive just before ten minutes").isEqualTo("[[1]]");
+            s.advanceClock(Duration.ofSeconds(3));
+            Reply expired = s.http().sql("SELECT x FROM t", null, old);
             assertThat(expired.status()).isEqualTo(404);
             assertThat(expired.body()).isEqualTo(NOT_FOUND);
             assertThat(s.instanceDirs()).as("still on disk: the sweeper has not run").isEqualTo(1);
 
-            String young = s.sql("CREATE TABLE t(x); INSERT INTO t VALUES (2)").session();
+            String young = s.http().sql("CREATE TABLE t(x); INSERT INTO t VALUES (2)").session();
             assertThat(s.instanceDirs()).isEqualTo(2);
-            assertThat(s.server().sweeper().sweep()).isEqualTo(1);
+            assertThat(s.sweep()).isEqualTo(1);
             assertThat(s.instanceDirs()).isEqualTo(1);
-            assertThat(rows(s.sql("SELECT x FROM t", null, young))).isEqualTo("[[2]]");
-            assertThat(s.sql("SELECT x FROM t", null, old).body()).isEqualTo(NOT_FOUND);
-            assertThat(s.server().sweeper().sweep()).isZero();
+            assertThat(rows(s.http().sql("SELECT x FROM t", null, young))).isEqualTo("[[2]]");
+            assertThat(s.http().sql("SELECT x FROM t", null, old).body()).isEqualTo(NOT_FOUND);
+            assertThat(s.sweep()).isZero();
         }
     }
 
     @Test
     void sweeperNeverDeletesUnderACallInFlight() throws Exception {
         try (TestServer s = TestServer.start(Map.of("WALKINDB_SWEEP_SECONDS", "3600"))) {
-            String token = s.sql("CREATE TABLE t(x)").session();
-            Future<Reply> running = Wire.background(() -> s.sql(ENDLESS, null, token));
+            String token = s.http().sql("CREATE TABLE t(x)").session();
+            Future<Reply> running = Parallel.background(() -> s.http().sql(ENDLESS, null, token));
             s.awaitCallsInSql(1); // past the walk-in's gate: the sweeper cannot have it
-            s.clock().advance(Duration.ofSeconds(601));
-            assertThat(s.server().sweeper().sweep()).as("held by the call").isZero();
+            s.advanceClock(Duration.ofSeconds(601));
+            assertThat(s.sweep()).as("held by the call").isZero();
             assertThat(s.instanceDirs()).isEqualTo(1);
             Reply r = running.get();
             assertThat(r.status()).as("the call finishes as it would have: %s", r.body()).isEqualTo(408);
-            assertThat(s.server().sweeper().sweep()).isEqualTo(1);
+            assertThat(s.sweep()).isEqualTo(1);
             assertThat(s.instanceDirs()).isZero();
-            assertThat(s.sql("SELECT 1", null, token).body()).isEqualTo(NOT_FOUND);
+            assertThat(s.http().sql("SELECT 1", null, token).body()).isEqualTo(NOT_FOUND);
         }
     }
 
@@ -253,14 +246,15 @@ class SessionTest {
 
     @Test
     void restartKeepsSessionsValidAndThePerIpLiveCount() throws Exception {
+        assumeFalse(TestServer.jailed(), "a restart keeps the in-process server's clock; a jailed one has none here");
         Map<String, String> env = Map.of("WALKINDB_MAX_INSTANCES_PER_IP", "2");
         TestServer first = TestServer.start(env);
-        String one = first.sql("CREATE TABLE t(x); INSERT INTO t VALUES ('kept')").session();
-        String two = first.sql("SELECT 1").session();
+        String one = first.http().sql("CREATE TABLE t(x); INSERT INTO t VALUES ('kept')").session();
+        String two = first.http().sql("SELECT 1").session();
         try (TestServer again = first.restart(env)) {
-            assertThat(rows(again.sql("SELECT x FROM t", null, one))).isEqualTo("[[\"kept\"]]");
-            assertThat(rows(again.sql("SELECT 2", null, two))).isEqualTo("[[2]]");
-            Reply third = again.sql("SELECT 3");
+            assertThat(rows(again.http().sql("SELECT x FROM t", null, one))).isEqualTo("[[\"kept\"]]");
+            assertThat(rows(again.http().sql("SELECT 2", null, two))).isEqualTo("[[2]]");
+            Reply third = again.http().sql("SELECT 3");
             assertError(third, 429, "too many live instances");
             assertThat(Long.parseLong(third.header("Retry-After"))).isBetween(590L, 600L);
         }

@@ -25,7 +25,7 @@ class LiveCapRestartTest {
             "WALKINDB_MAX_INSTANCES_PER_IP", "2");
 
     private static Reply create(TestServer s, String client) {
-        return s.send(s.request("/sql").header("Content-Type", "application/json")
+        return s.http().send(s.http().request("/sql").header("Content-Type", "application/json")
                 .header("X-Forwarded-For", client)
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sql\":\"SELECT 1\"}")).build());
     }

@@ -3,6 +3,7 @@ package com.walkindb.server.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.walkindb.server.testing.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -18,13 +19,13 @@ class SecretRotationTest {
 
     @TempDir
     Path dataDir;
-    private MutableClock clock;
+    private TestClock clock;
     private SecretStore store;
     private SessionTokens tokens;
 
     @BeforeEach
     void setUp() throws Exception {
-        clock = MutableClock.at("2025-11-21T23:59:59.999Z");
+        clock = TestClock.at("2025-11-21T23:59:59.999Z");
         store = SecretStore.open(dataDir, clock);
         tokens = new SessionTokens(store, new SecureRandom());
     }

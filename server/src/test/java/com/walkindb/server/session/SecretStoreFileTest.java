@@ -3,6 +3,7 @@ package com.walkindb.server.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.walkindb.server.testing.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class SecretStoreFileTest {
 
     @TempDir
     Path dataDir;
-    private final MutableClock clock = MutableClock.at("2025-11-21T09:00:00Z");
+    private final TestClock clock = TestClock.at("2025-11-21T09:00:00Z");
 
     @Test
     void openCreatesTheSecretsDirectoryAndA0600File() throws Exception {

@@ -3,6 +3,7 @@ package com.walkindb.server.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.walkindb.server.testing.TestClock;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -28,7 +29,7 @@ class SessionTokensTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        store = SecretStore.open(dataDir, MutableClock.at("2025-11-21T09:00:00Z"));
+        store = SecretStore.open(dataDir, TestClock.at("2025-11-21T09:00:00Z"));
         tokens = new SessionTokens(store, new SecureRandom());
     }
 
@@ -75,7 +76,7 @@ class SessionTokensTest {
     @Test
     void tokenOfAnotherServersSecretIsRejected(@TempDir Path otherDir) throws Exception {
         SessionTokens other = new SessionTokens(
-                SecretStore.open(otherDir, MutableClock.at("2025-11-21T09:00:00Z")), new SecureRandom());
+                SecretStore.open(otherDir, TestClock.at("2025-11-21T09:00:00Z")), new SecureRandom());
 
         assertThat(tokens.verify(other.issue(ID))).isEmpty();
     }
@@ -97,7 +98,7 @@ class SessionTokensTest {
 
     @Test
     void manyThreadsIssueAndVerifyAtOnce() throws Exception {
-        UuidV7 ids = new UuidV7(MutableClock.at("2025-11-21T09:00:00Z"), new SecureRandom());
+        UuidV7 ids = new UuidV7(TestClock.at("2025-11-21T09:00:00Z"), new SecureRandom());
         List<Future<Integer>> results = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
             for (int t = 0; t < 8; t++) {

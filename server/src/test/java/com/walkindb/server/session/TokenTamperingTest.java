@@ -2,6 +2,7 @@ package com.walkindb.server.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.TestClock;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -27,7 +28,7 @@ class TokenTamperingTest {
     @BeforeEach
     void setUp() throws Exception {
         tokens = new SessionTokens(
-                SecretStore.open(dataDir, MutableClock.at("2025-11-21T09:00:00Z")), new SecureRandom());
+                SecretStore.open(dataDir, TestClock.at("2025-11-21T09:00:00Z")), new SecureRandom());
         token = tokens.issue(ID);
     }
 

@@ -2,6 +2,7 @@ package com.walkindb.server.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.TestClock;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ class UuidV7Test {
 
     @Test
     void valueHasVersion7AndRfcVariant() {
-        UUID id = new UuidV7(MutableClock.at(NOW), new SecureRandom()).next();
+        UUID id = new UuidV7(TestClock.at(NOW), new SecureRandom()).next();
 
         assertThat(id.version()).isEqualTo(7);
         assertThat(id.variant()).isEqualTo(2);
@@ -25,15 +26,15 @@ class UuidV7Test {
 
     @Test
     void firstFortyEightBitsAreTheClockMilliseconds() {
-        UUID id = new UuidV7(MutableClock.at(NOW), new SecureRandom()).next();
+        UUID id = new UuidV7(TestClock.at(NOW), new SecureRandom()).next();
 
         assertThat(id.getMostSignificantBits() >>> 16).isEqualTo(NOW_MILLIS);
     }
 
     @Test
     void allOtherBitsComeFromTheRandomSource() {
-        UUID ones = new UuidV7(MutableClock.at(NOW), new FixedBytesRandom(0xFF)).next();
-        UUID zeros = new UuidV7(MutableClock.at(NOW), new FixedBytesRandom(0x00)).next();
+        UUID ones = new UuidV7(TestClock.at(NOW), new FixedBytesRandom(0xFF)).next();
+        UUID zeros = new UuidV7(TestClock.at(NOW), new FixedBytesRandom(0x00)).next();
 
         assertThat(ones).hasToString("019aa5a4-4efb-7fff-bfff-ffffffffffff");
         assertThat(zeros).hasToString("019aa5a4-4efb-7000-8000-000000000000");
@@ -41,7 +42,7 @@ class UuidV7Test {
 
     @Test
     void tenThousandValuesInOneMillisecondAreUnique() {
-        UuidV7 ids = new UuidV7(MutableClock.at(NOW), new SecureRandom());
+        UuidV7 ids = new UuidV7(TestClock.at(NOW), new SecureRandom());
         Set<UUID> seen = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
             seen.add(ids.next());
@@ -52,7 +53,7 @@ class UuidV7Test {
 
     @Test
     void valuesFromLaterMillisecondsSortLater() {
-        MutableClock clock = MutableClock.at(NOW);
+        TestClock clock = TestClock.at(NOW);
         UuidV7 ids = new UuidV7(clock, new SecureRandom());
         List<UUID> made = new ArrayList<>();
         for (int i = 0; i < 10_000; i++) {

@@ -3,7 +3,7 @@ package com.walkindb.server.sql;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.walkindb.server.testing.Reply;
-import com.walkindb.server.testing.TestServer;
+import com.walkindb.server.testing.ServerExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +13,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SQLite answers NOMEM to a statement compiling while other calls fill its shared heap. That is
@@ -28,17 +27,8 @@ class CompileUnderMemoryPressureTest {
     /** Needs a few hundred KiB to compile and almost nothing to run. */
     private static final String BIG_TO_COMPILE = "SELECT 1 WHERE 0 IN ("
             + IntStream.range(1, 1500).mapToObj(Integer::toString).collect(Collectors.joining(",")) + ")";
-    static TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = TestServer.start(Map.of("WALKINDB_SQLITE_HEAP_MB", "16"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final ServerExtension server = ServerExtension.withEnv(Map.of("WALKINDB_SQLITE_HEAP_MB", "16"));
 
     @Test
     void aSqueezedHeapWhileCompilingIsBusyNeverTheCallersError() throws Exception {
@@ -52,7 +42,7 @@ class CompileUnderMemoryPressureTest {
                     List<String> answers = new ArrayList<>();
                     String session = null;
                     while (System.nanoTime() < until) {
-                        Reply r = server.sql(sql, null, session);
+                        Reply r = server.http().sql(sql, null, session);
                         session = r.session();
                         answers.add(r.status() == 200 ? "200" : r.status() + " " + r.error());
                     }

@@ -1,22 +1,16 @@
 package com.walkindb.server.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.walkindb.server.WalkinServer;
 import com.walkindb.server.config.Config;
 import com.walkindb.server.config.EnvConfigReader;
 import com.walkindb.server.instance.DiskGuard;
 import com.walkindb.server.time.Ticker;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
@@ -31,13 +25,16 @@ import java.util.stream.Stream;
  * property {@code walkindb.test.jailed=true} it runs in a child JVM ({@link JailedTestServerMain})
  * that confines itself with the production sandbox code and {@code WALKINDB_SANDBOX=require};
  * start-up fails unless its start-up log reports a live Landlock jail and seccomp filter.
- * Both backends offer {@link #advanceClock}, {@link #sweep} and {@link #serverPid}; only the
- * in-process one has {@link #clock()}, {@link #server()} and {@link #restart}.
+ * Both backends offer {@link #http()} (the one client tests speak through), {@link #advanceClock},
+ * {@link #sweep} and {@link #serverPid}; only the in-process one has {@link #clock()},
+ * {@link #server()} and {@link #restart}. A test class that shares one server across its tests
+ * registers a {@link ServerExtension}.
  */
 public final class TestServer implements AutoCloseable {
     /** The system property that selects the jailed child-process backend. */
     public static final String JAILED_PROPERTY = "walkindb.test.jailed";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Generous: a jailed server on a loaded machine still answers well within it. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     /** WalkinServer's start-up line: {@code sandbox: landlock <state>; seccomp <state>}. */
     private static final Pattern SANDBOX_LINE = Pattern.compile("sandbox: landlock ([^;\\n]*); seccomp ([^\\n]*)");
     private final Path dataDir;
@@ -47,8 +44,8 @@ public final class TestServer implements AutoCloseable {
     private final WalkinServer server;
     /** Jailed backend (null in-process). */
     private final JailedServerProcess child;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    /** Made once the server listens (its port is known then). */
+    private final Http http;
 
     /** {@code clock} null: the jailed child backend (its clock lives in the child). */
     private TestServer(Path dataDir, boolean ownsDir, TestClock clock, Map<String, String> env) throws Exception {
@@ -63,10 +60,12 @@ public final class TestServer implements AutoCloseable {
             this.clock = null;
             this.server = null;
             this.child = JailedServerProcess.start(all);
+            this.http = client(child.baseUrl());
             try {
                 checkJailed();
             } catch (Exception | Error e) {
                 try {
+                    http.close();
                     child.close();
                 } catch (RuntimeException ignored) {
                     // the jail check is the failure to report
@@ -81,7 +80,12 @@ public final class TestServer implements AutoCloseable {
             // real time, as in production, where a walk-in's expiry never hurries a running call.
             this.server = new WalkinServer(config, clock, Ticker.SYSTEM);
             server.start();
+            this.http = client(server.baseUrl());
         }
+    }
+
+    private static Http client(String baseUrl) {
+        return new Http(baseUrl, null, CALL_TIMEOUT, Http.NO_LISTENER);
     }
 
     /** A server with lifted rate limits plus the given environment (jailed if {@link #jailed()}). */
@@ -115,6 +119,7 @@ public final class TestServer implements AutoCloseable {
     /** Restarts on the same data directory (and clock): what a process restart keeps. In-process only. */
     public TestServer restart(Map<String, String> env) throws Exception {
         inProcessOnly("restart");
+        http.close();
         server.close();
         return new TestServer(dataDir, true, clock, env);
     }
@@ -249,60 +254,16 @@ public final class TestServer implements AutoCloseable {
             throw new IllegalStateException("the jailed test server (pid " + child.pid() + ") is not jailed: "
                     + (line == null ? "no sandbox line in its log:\n" + child.log() : line.group()));
         }
-        Reply health = get("/healthz");
+        Reply health = http.get("/healthz");
         if (health.status() != 200) {
             throw new IllegalStateException("the jailed test server (pid " + child.pid() + ") answers /healthz "
                     + health.status() + " " + health.body());
         }
     }
 
-    /** POST /sql with a new walk-in. */
-    public Reply sql(String sql) {
-        return sql(sql, null, null);
-    }
-
-    /** POST /sql on {@code session} (null: a new walk-in) with optional args (serialized as JSON). */
-    public Reply sql(String sql, Object args, String session) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("sql", sql);
-        if (args != null) {
-            body.put("args", args);
-        }
-        try {
-            return post("/sql", JSON.writeValueAsString(body), session);
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        }
-    }
-
-    /** POST a raw body as application/json. */
-    public Reply post(String path, String body, String session) {
-        HttpRequest.Builder b = request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (session != null) {
-            b.header("X-Walkin-Session", session);
-        }
-        return send(b.build());
-    }
-
-    public Reply get(String path) {
-        return send(request(path).GET().build());
-    }
-
-    public HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(30));
-    }
-
-    public Reply send(HttpRequest request) {
-        try {
-            HttpResponse<String> r = PoolRaceResend.send(http, request, System.err::println);
-            return new Reply(r.statusCode(), r.headers(), r.body());
-        } catch (IOException e) {
-            throw new AssertionError("request failed: " + request, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    /** The client for this server: every call has a 30 s timeout. */
+    public Http http() {
+        return http;
     }
 
     /** The walk-in directories currently on disk. */

@@ -1,23 +1,23 @@
-package com.walkindb.server.contract;
+package com.walkindb.server.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.walkindb.server.testing.Reply;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Assertions on answers that every contract test shares: error shape, CORS, session headers. */
-public final class Answers {
-    static final Map<String, String> CORS = Map.of(
+/** Assertions on answers that the HTTP tests share: error shape, CORS, session headers, rows. */
+public final class ReplyAssertions {
+    /** The CORS headers every answer carries. */
+    public static final Map<String, String> CORS = Map.of(
             "Access-Control-Allow-Origin", "*",
             "Access-Control-Allow-Methods", "GET, POST, OPTIONS",
             "Access-Control-Allow-Headers", "Content-Type, X-Walkin-Session",
             "Access-Control-Expose-Headers", "X-Walkin-Session, X-Walkin-Ttl",
             "Access-Control-Max-Age", "86400");
 
-    private Answers() {}
+    private ReplyAssertions() {}
 
     /** The answer is {@code status} with exactly {@code {"error": message, "code": ...}} (no hint, no statement). */
     public static void assertError(Reply r, int status, String message) {
