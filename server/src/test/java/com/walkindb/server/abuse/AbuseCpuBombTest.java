@@ -311,7 +311,14 @@ class AbuseCpuBombTest extends AbuseSuite {
             Stats.max("healthz.latency.during_" + carriers + "_bombs.ms", worst, "concurrent bombs");
             Stats.line("healthz worst latency with " + carriers + " concurrent CPU bombs: " + worst + " ms");
             for (Future<Answer> b : bombs) {
-                expect(b.get(15, TimeUnit.SECONDS), 408, TIMEOUT);
+                // 408 at the deadline; with more bombs than SQL slots (6), one that found no slot
+                // within its 2 s is refused 503 server busy instead (docs/SECURITY.md).
+                Answer a = b.get(15, TimeUnit.SECONDS);
+                if (a.status() == 503) {
+                    expect(a, 503, "server busy");
+                } else {
+                    expect(a, 408, TIMEOUT);
+                }
             }
             // Not frozen: /healthz answered while every bomb still ran (each runs for its whole
             // 2 s deadline); a frozen server answers only once a bomb has ended.
