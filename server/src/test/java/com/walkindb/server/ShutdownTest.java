@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.walkindb.server.config.Limits;
+import com.walkindb.server.testing.Await;
 import com.walkindb.server.testing.ChildJvm;
 import com.walkindb.server.testing.StallingServerMain;
 import java.io.IOException;
@@ -137,12 +138,8 @@ class ShutdownTest {
     }
 
     /** Waits (up to 20 s) for the first walk-in directory. */
-    private void awaitWalkinDirectory() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (walkins().isEmpty()) {
-            assertThat(System.nanoTime() - deadline).as("a walk-in directory appears").isNegative();
-            Thread.sleep(5);
-        }
+    private void awaitWalkinDirectory() {
+        Await.until("a walk-in directory to appear", Duration.ofSeconds(20), () -> !walkins().isEmpty());
     }
 
     private Path onlyWalkin() throws IOException {

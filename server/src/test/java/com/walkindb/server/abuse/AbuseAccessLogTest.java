@@ -66,7 +66,7 @@ class AbuseAccessLogTest extends AbuseSuite {
                 return lines;
             }
             assertThat(System.nanoTime()).as("the marker line reached the log").isLessThan(deadline);
-            Thread.sleep(20);
+            Thread.sleep(20); // the poll's back-off inside the 20 s bound
         }
     }
 

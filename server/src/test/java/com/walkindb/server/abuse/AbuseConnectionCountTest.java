@@ -272,7 +272,7 @@ class AbuseConnectionCountTest extends AbuseSuite {
             }
             refused++;
             assertThat(System.nanoTime()).as("%s refused for 10 s: the address is locked out", what).isLessThan(until);
-            Thread.sleep(20);
+            Thread.sleep(20); // the retry's back-off inside the 10 s bound
         }
     }
 

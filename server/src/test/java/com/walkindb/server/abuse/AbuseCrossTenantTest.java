@@ -143,7 +143,7 @@ class AbuseCrossTenantTest extends AbuseSuite {
                     return n;
                 }));
             }
-            Thread.sleep(150);
+            server.awaitCallsInSql(1); // a bomb runs: the victim's queries below meet it
             List<Reply> refused = new ArrayList<>();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
             int asked = 0;

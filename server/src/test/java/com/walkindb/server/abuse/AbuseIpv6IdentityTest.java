@@ -154,7 +154,7 @@ class AbuseIpv6IdentityTest extends AbuseSuite {
                     }
                 }
             }
-            Thread.sleep(50);
+            Thread.sleep(50); // the poll's back-off inside the 10 s bound
         }
         throw new AssertionError("no access-log line for " + method + " within 10 s in " + logs);
     }

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.walkindb.server.testing.Http;
 import com.walkindb.server.testing.Reply;
+import com.walkindb.server.testing.Await;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,17 +72,20 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
             long stallStart = System.nanoTime();
             long worst = 0;
             int served = 0;
-            // 2 s: 100 bytes may wait 3 s + 100/512 s for more before the body is cut (408)
-            while (System.nanoTime() - stallStart < TimeUnit.SECONDS.toNanos(2)) {
+            // 1.5 s: 100 bytes may wait 3 s + 100/512 s for more before the body is cut (408); the
+            // rest leaves room for a slow last call on a loaded machine.
+            while (System.nanoTime() - stallStart < TimeUnit.MILLISECONDS.toNanos(1500)) {
                 Reply a = served % 2 == 0 ? http.sql("SELECT 1") : http.get("/healthz");
                 assertThat(a.status()).isEqualTo(200);
                 worst = Math.max(worst, a.millis());
                 served++;
-                Thread.sleep(50);
+                Thread.sleep(50); // pacing: spreads the other clients' calls over the stall
             }
             Stats.max("protocol.latency.during_slow_body.ms", worst, "slow body");
-            Stats.line("during a 2 s stalled body: " + served + " other requests, worst " + worst + " ms");
-            assertThat(worst).isLessThan(500);
+            Stats.line("during a 1.5 s stalled body: " + served + " other requests, worst " + worst + " ms");
+            // The stalled call is served 200 below, so every answer here came while it stalled; a
+            // client held up behind it would have waited for its 3 s cut. A safety bound only:
+            assertThat(worst).isLessThan(2000);
             out.write(body, 100, body.length - 100);
             out.flush();
             Reply slow = raw.read(s, 1, System.nanoTime()).only();
@@ -91,6 +96,7 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
 
     @Test
     void twoHundredIdleConnectionsDoNotStarveAnotherClient() throws Exception {
+        long before = medianMillis(i -> i % 2 == 0 ? http.sql("SELECT " + i) : http.get("/healthz"));
         List<Socket> idle = new ArrayList<>();
         try {
             for (int i = 0; i < 200; i++) {
@@ -109,7 +115,9 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
                 worst = Math.max(worst, a.millis());
             }
             Stats.max("protocol.latency.with_200_idle_connections.ms", worst, "200 idle connections");
-            assertThat(worst).isLessThan(500);
+            // A starved client would wait for idle timeouts (seconds) or not be served at all.
+            assertThat(worst).as("worst with 200 idle connections (median before: %d ms)", before)
+                    .isLessThanOrEqualTo(bound(before));
             // the idle ones are still served when they speak again
             Socket first = idle.get(0);
             first.getOutputStream().write(ascii("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
@@ -128,6 +136,7 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
      */
     @Test
     void oneAddressHoardingConnectionsCannotLockOutAnother() throws Exception {
+        long before = medianMillis(i -> i % 2 == 0 ? http.sql("SELECT " + i) : http.get("/healthz"));
         List<Socket> hoard = new ArrayList<>();
         try {
             for (int i = 0; i < 600; i++) {
@@ -136,20 +145,17 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
                 s.bind(new java.net.InetSocketAddress("127.0.0.2", 0));
                 s.connect(new java.net.InetSocketAddress("127.0.0.1", http.port), 2000);
             }
-            Thread.sleep(300);
-            int kept = 0;
-            for (Socket s : hoard) {
-                s.setSoTimeout(1);
-                try {
-                    if (s.getInputStream().read() >= 0) {
-                        kept++;
+            // The server closes the connections over the cap after accepting them: wait for it.
+            java.util.Set<Socket> closed = new java.util.HashSet<>();
+            Await.until("the server to close the connections over the per-address cap", Duration.ofSeconds(20), () -> {
+                for (Socket s : hoard) {
+                    if (!closed.contains(s) && closedByServer(s)) {
+                        closed.add(s);
                     }
-                } catch (java.net.SocketTimeoutException stillOpen) {
-                    kept++;
-                } catch (java.io.IOException reset) {
-                    // closed by the server
                 }
-            }
+                return hoard.size() - closed.size() <= 512;
+            });
+            int kept = hoard.size() - closed.size();
             Stats.line("connections one address kept open out of 600: " + kept);
             assertThat(kept).as("connections kept open for one address").isLessThanOrEqualTo(512);
             long worst = 0;
@@ -158,7 +164,9 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
                 assertThat(a.status()).isEqualTo(200);
                 worst = Math.max(worst, a.millis());
             }
-            assertThat(worst).isLessThan(500);
+            // A locked-out caller would not be served at all; a bound relative to this machine.
+            assertThat(worst).as("worst beside the hoard (median before: %d ms)", before)
+                    .isLessThanOrEqualTo(bound(before));
         } finally {
             for (Socket s : hoard) {
                 s.close();
@@ -205,21 +213,71 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
             // the server closes its ends once it reads the EOFs; the harness counts descriptors next
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (HostChecks.openFiles(server.serverPid()).size() > fdsBefore + 50 && System.nanoTime() < until) {
-                Thread.sleep(50);
+                Thread.sleep(50); // the poll's back-off inside the 10 s bound
             }
         }
     }
 
     /** Heap in use after a GC when the server shares this JVM; otherwise the jailed child's resident set. */
-    private long serverMemory() throws InterruptedException {
+    private long serverMemory() {
         if (server.serverPid() != ProcessHandle.current().pid()) {
             return Stats.procStatus(server.serverPid(), "VmRSS");
         }
         java.lang.management.MemoryMXBean heap = java.lang.management.ManagementFactory.getMemoryMXBean();
-        System.gc();
-        Thread.sleep(100);
-        System.gc();
-        return heap.getHeapMemoryUsage().getUsed();
+        // Collect until the heap stops shrinking (what a GC frees can let the next free more).
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            long now = heap.getHeapMemoryUsage().getUsed();
+            if (now > used - (1 << 20)) {
+                return Math.min(now, used);
+            }
+            used = now;
+        }
+        return used;
+    }
+
+    /** Whether the server has closed {@code s} (EOF or reset); a read timeout means still open. */
+    private static boolean closedByServer(Socket s) throws java.io.IOException {
+        s.setSoTimeout(1);
+        try {
+            return s.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException stillOpen) {
+            return false;
+        } catch (java.io.IOException reset) {
+            return true;
+        }
+    }
+
+    /** The head of an interim answer on {@code s}: its bytes up to the blank line, as text. */
+    private static String interimHead(Socket s) throws java.io.IOException {
+        java.io.InputStream in = s.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (head.length() < 4 || !head.substring(head.length() - 4).equals("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("closed before an interim answer; read: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
+    /** The median answer time of ten calls, in ms: this machine's pace, now. */
+    private static long medianMillis(java.util.function.IntFunction<Reply> call) {
+        long[] ms = new long[10];
+        for (int i = 0; i < ms.length; i++) {
+            Reply a = call.apply(i);
+            assertThat(a.status()).isEqualTo(200);
+            ms[i] = a.millis();
+        }
+        java.util.Arrays.sort(ms);
+        return ms[ms.length / 2];
+    }
+
+    /** A latency bound relative to {@code median}: 10 x, at least 2 s (a loaded machine). */
+    private static long bound(long median) {
+        return Math.max(10 * median, 2000);
     }
 
     /**
@@ -276,11 +334,16 @@ class AbuseProtocolConnectionTest extends AbuseSuite {
                 for (int i = 0; i < 4; i++) {
                     Socket s = RawHttp.connect(own.http.port, 5000);
                     stalled.add(s);
+                    // "Expect: 100-continue": the interim 100 shows that the server's handler has
+                    // begun reading this body, so the upload is in the server when it stalls.
                     s.getOutputStream().write(ascii("POST /sql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                            + "Content-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"sql\":"));
+                            + "Content-Type: application/json\r\nContent-Length: 200\r\n"
+                            + "Expect: 100-continue\r\n\r\n"));
+                    s.getOutputStream().flush();
+                    assertThat(interimHead(s)).as("upload %d", i).startsWith("HTTP/1.1 100");
+                    s.getOutputStream().write(ascii("{\"sql\":"));
                     s.getOutputStream().flush();
                 }
-                Thread.sleep(300);
                 Reply other = own.http.sql("SELECT 1");
                 Stats.line("with 4 stalled uploads and WALKINDB_MAX_INFLIGHT=4 another client got " + other);
                 expectOk(other);

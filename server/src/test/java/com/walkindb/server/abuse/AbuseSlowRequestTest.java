@@ -94,7 +94,7 @@ class AbuseSlowRequestTest extends AbuseSuite {
                 out.write(body, from, i == 3 ? body.length - from : part);
                 out.flush();
                 if (i < 3) {
-                    Thread.sleep(1_000); // the client's own pace
+                    Thread.sleep(1_000); // pacing: the slow client is the case
                 }
             }
             Reply a = raw.read(s, 1, System.nanoTime()).only();

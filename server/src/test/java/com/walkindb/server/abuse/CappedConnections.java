@@ -102,7 +102,7 @@ final class CappedConnections {
             assertThat(System.nanoTime()).as("after %s, only %d of %d connections opened at once from %s were served "
                     + "(attempt %d): the count did not come back to 0", phase, served, cap, local, attempt)
                     .isLessThan(until);
-            Thread.sleep(50);
+            Thread.sleep(50); // the retry's back-off inside the 20 s bound
         }
     }
 }

@@ -16,7 +16,7 @@ final class DiskSampler implements AutoCloseable {
                 max.accumulateAndGet(AbuseSuite.onDisk(dir), Math::max);
                 maxWal.accumulateAndGet(AbuseSuite.size(dir.resolve("db.sqlite-wal")), Math::max);
                 try {
-                    Thread.sleep(3);
+                    Thread.sleep(3); // the sampling interval; nothing waits on it
                 } catch (InterruptedException e) {
                     return;
                 }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.walkindb.server.testing.Await;
 import com.walkindb.server.testing.Reply;
 import com.walkindb.server.testing.TestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -73,16 +75,10 @@ class AccessLogTest {
         }
     }
 
+    /** The log is written in the background: its lines once there are {@code n}. */
     private static List<String> waitForLines(Path file, int n) throws Exception {
-        for (int i = 0; i < 50; i++) {
-            if (Files.exists(file)) {
-                List<String> lines = Files.readAllLines(file);
-                if (lines.size() >= n) {
-                    return lines;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("access log " + file + " did not get " + n + " lines");
+        Await.until("access log " + file + " to get " + n + " lines", Duration.ofSeconds(20),
+                () -> Files.exists(file) && Files.readAllLines(file).size() >= n);
+        return Files.readAllLines(file);
     }
 }

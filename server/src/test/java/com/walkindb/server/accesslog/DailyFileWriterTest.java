@@ -2,9 +2,11 @@ package com.walkindb.server.accesslog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -142,18 +144,13 @@ class DailyFileWriterTest {
         assertThat(Files.readAllLines(file)).containsExactly(line('a', 100), line('b', 100));
     }
 
-    private static void awaitSize(Path file, long size) throws InterruptedException {
-        for (int i = 0; i < 500 && sizeOf(file) != size; i++) {
-            Thread.sleep(10);
-        }
-        assertThat(sizeOf(file)).isEqualTo(size);
+    /** The writer writes in the background: wait for what it did to show. */
+    private static void awaitSize(Path file, long size) {
+        Await.until(file + " to hold " + size + " bytes", Duration.ofSeconds(20), () -> sizeOf(file) == size);
     }
 
-    private static void awaitRoomSpent(AtomicLong room) throws InterruptedException {
-        for (int i = 0; i < 500 && room.get() != 0; i++) {
-            Thread.sleep(10);
-        }
-        assertThat(room.get()).as("the failing write happened").isZero();
+    private static void awaitRoomSpent(AtomicLong room) {
+        Await.until("the failing write", Duration.ofSeconds(20), () -> room.get() == 0);
     }
 
     private static long sizeOf(Path f) {

@@ -3,6 +3,7 @@ package com.walkindb.server.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.walkindb.server.sql.AnswerMemory;
+import com.walkindb.server.testing.Await;
 import com.walkindb.server.testing.Reply;
 import com.walkindb.server.testing.ServerExtension;
 import java.io.InputStream;
@@ -103,15 +104,7 @@ class AnswerMemoryTest {
     }
 
     private static void awaitHeld(long expected) {
-        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (memory.held() != expected && System.nanoTime() < end) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-        assertThat(memory.held()).as("answer memory held").isEqualTo(expected);
+        Await.until("answer memory held to be " + expected + " (now " + memory.held() + ")", Duration.ofSeconds(20),
+                () -> memory.held() == expected);
     }
 }
