@@ -171,7 +171,13 @@ class AbuseCpuBombTest extends AbuseSuite {
         }
         String token = walkin(setup.toString());
         Reply a = timed("10^5-term view", http.sql("SELECT count(*) FROM v5", token));
-        expect(a, 400, "invalid sql: statement too complex");
+        // Compiling the view stops at the program limit (400); on a loaded machine the deadline
+        // can come first (408). Never an answer: 10^5 rows would be counted in well under 2 s.
+        if (a.status() == 408) {
+            expect(a, 408, TIMEOUT);
+        } else {
+            expect(a, 400, "invalid sql: statement too complex");
+        }
         assertThat(a.millis()).isLessThanOrEqualTo(BAR_MS);
     }
 

@@ -127,10 +127,12 @@ class AbuseCrashCorruptionTest extends AbuseSuite {
                 "INSERT INTO t(b) VALUES (1); SELECT * FROM nosuch",
                 "INSERT INTO t(b) VALUES (1); SELECT " + String.join(",", java.util.Collections.nCopies(100, "randomblob(20000)")),
         };
-        int[] statuses = {408, 503, 507, 400, 400, 400};
+        // The memory and storage bombs need CPU to get to their cap: on a loaded machine the 2 s
+        // deadline may come first. Either way the call is rolled back, which is what this checks.
+        Integer[][] statuses = {{408}, {503, 408}, {507, 408}, {400}, {400}, {400}};
         for (int i = 0; i < failures.length; i++) {
             Reply a = http.sql(failures[i], token);
-            assertThat(a.status()).as("failure %d: %s", i, a).isEqualTo(statuses[i]);
+            assertThat(a.status()).as("failure %d: %s", i, a).isIn((Object[]) statuses[i]);
             assertThat(count(token, "t")).as("rows after failure %d", i).isEqualTo(1 + i);
             expectOk(http.sql("INSERT INTO t(b) VALUES ('after " + i + "')", token));
         }
