@@ -30,6 +30,11 @@ public final class Main {
     public record Prepared(Config config, SandboxStatus sandbox) {}
 
     public static void main(String[] args) throws Exception {
+        int exit = CommandLine.run(args, System.out, System.err);
+        if (exit != CommandLine.START) {
+            System.exit(exit);
+            return;
+        }
         Prepared prepared = prepare("walkindb");
         Config config = prepared.config();
         WalkinServer server;

@@ -4,8 +4,10 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one place that reads the environment. Every value is validated here; a bad one stops
@@ -14,48 +16,67 @@ import java.util.Map;
  */
 public final class EnvConfigReader {
     private final Map<String, String> env;
+    /** The names this reader looked up, in order: the test that keeps --help and the docs true reads it. */
+    private final Set<String> read = new LinkedHashSet<>();
 
     private EnvConfigReader(Map<String, String> env) {
         this.env = env;
     }
 
+    /** The configuration in {@code env}; an unknown WALKINDB_ name is refused before anything is read. */
     public static Config read(Map<String, String> env) {
-        EnvConfigReader r = new EnvConfigReader(env);
+        Variables.checkNames(env);
+        return new EnvConfigReader(env).config();
+    }
+
+    /** Every variable name the reader looks up (test hook for {@link Variables}). */
+    static Set<String> namesRead() {
+        EnvConfigReader r = new EnvConfigReader(Map.of());
+        r.config();
+        return r.read;
+    }
+
+    private String get(String name) {
+        read.add(name);
+        return env.get(name);
+    }
+
+    private Config config() {
         return new Config(
-                r.address("WALKINDB_ADDR", "127.0.0.1:8080"),
-                Path.of(r.string("WALKINDB_DATA_DIR", "./data")).toAbsolutePath().normalize(),
-                Duration.ofSeconds(r.integer("WALKINDB_TTL", 600, 1, 7 * 24 * 3600)),
-                r.integer("WALKINDB_RATE_LIMIT_REQS", 60, 1, Integer.MAX_VALUE),
-                r.integer("WALKINDB_RATE_LIMIT_NEW_INSTANCES", 10, 1, Integer.MAX_VALUE),
-                r.integer("WALKINDB_MAX_INSTANCES_PER_IP", 50, 1, Integer.MAX_VALUE),
-                r.integer("WALKINDB_RATE_LIMIT_INSTANCE_REQS", 300, 1, Integer.MAX_VALUE),
-                r.integer("WALKINDB_MAX_INFLIGHT", 256, 1, 1_000_000),
-                r.cidrs("WALKINDB_TRUSTED_PROXIES"),
-                r.integer("WALKINDB_CONNECTION_CACHE", 64, 0, 10_000),
-                Duration.ofMillis(r.integer("WALKINDB_CONNECTION_IDLE_MS", 5000, 1, 3_600_000)),
-                r.integer("WALKINDB_SQLITE_HEAP_MB", 96, 8, 64 * 1024) * 1024L * 1024L,
-                r.integer("WALKINDB_ANSWER_MEMORY_MB", 16, 1, 64 * 1024) * 1024L * 1024L,
-                Duration.ofSeconds(r.integer("WALKINDB_SWEEP_SECONDS", 30, 1, 3600)),
-                r.bool("WALKINDB_ACCESS_LOG", true),
-                r.integer("WALKINDB_MAX_CONNECTIONS", 4096, 1, 1_000_000),
-                r.integer("WALKINDB_MAX_CONNECTIONS_PER_IP", 512, 1, 1_000_000),
-                r.integer("WALKINDB_SQL_WORKERS", 6, 1, 1024),
-                r.integer("WALKINDB_IPV6_PREFIX", 64, 1, 128),
-                r.integer("WALKINDB_DISK_MIN_FREE_MB", 1024, 0, Integer.MAX_VALUE) * 1024L * 1024L,
-                r.integer("WALKINDB_DISK_MIN_FREE_PERCENT", 5, 0, 50),
-                r.integer("WALKINDB_ACCESS_LOG_MAX_MB", 1024, 1, Integer.MAX_VALUE) * 1024L * 1024L,
-                r.integer("WALKINDB_ACCESS_LOG_EDGE_LINES", 60, 0, Integer.MAX_VALUE),
-                r.sandbox(),
+                address("WALKINDB_ADDR", "127.0.0.1:8080"),
+                Path.of(string("WALKINDB_DATA_DIR", "./data")).toAbsolutePath().normalize(),
+                Duration.ofSeconds(integer("WALKINDB_TTL", 600, 1, 7 * 24 * 3600)),
+                integer("WALKINDB_RATE_LIMIT_REQS", 60, 1, Integer.MAX_VALUE),
+                integer("WALKINDB_RATE_LIMIT_NEW_INSTANCES", 10, 1, Integer.MAX_VALUE),
+                integer("WALKINDB_MAX_INSTANCES_PER_IP", 50, 1, Integer.MAX_VALUE),
+                integer("WALKINDB_RATE_LIMIT_INSTANCE_REQS", 300, 1, Integer.MAX_VALUE),
+                integer("WALKINDB_MAX_INFLIGHT", 256, 1, 1_000_000),
+                cidrs("WALKINDB_TRUSTED_PROXIES"),
+                integer("WALKINDB_CONNECTION_CACHE", 64, 0, 10_000),
+                Duration.ofMillis(integer("WALKINDB_CONNECTION_IDLE_MS", 5000, 1, 3_600_000)),
+                integer("WALKINDB_SQLITE_HEAP_MB", 96, 8, 64 * 1024) * 1024L * 1024L,
+                integer("WALKINDB_ANSWER_MEMORY_MB", 16, 1, 64 * 1024) * 1024L * 1024L,
+                Duration.ofSeconds(integer("WALKINDB_SWEEP_SECONDS", 30, 1, 3600)),
+                bool("WALKINDB_ACCESS_LOG", true),
+                integer("WALKINDB_MAX_CONNECTIONS", 4096, 1, 1_000_000),
+                integer("WALKINDB_MAX_CONNECTIONS_PER_IP", 512, 1, 1_000_000),
+                integer("WALKINDB_SQL_WORKERS", 6, 1, 1024),
+                integer("WALKINDB_IPV6_PREFIX", 64, 1, 128),
+                integer("WALKINDB_DISK_MIN_FREE_MB", 1024, 0, Integer.MAX_VALUE) * 1024L * 1024L,
+                integer("WALKINDB_DISK_MIN_FREE_PERCENT", 5, 0, 50),
+                integer("WALKINDB_ACCESS_LOG_MAX_MB", 1024, 1, Integer.MAX_VALUE) * 1024L * 1024L,
+                integer("WALKINDB_ACCESS_LOG_EDGE_LINES", 60, 0, Integer.MAX_VALUE),
+                sandbox(),
                 Limits.DEFAULTS); // the contract: never read from the environment
     }
 
     private String string(String name, String fallback) {
-        String v = env.get(name);
+        String v = get(name);
         return v == null || v.isEmpty() ? fallback : v;
     }
 
     private int integer(String name, int fallback, int min, int max) {
-        String v = env.get(name);
+        String v = get(name);
         if (v == null || v.isEmpty()) {
             return fallback;
         }
@@ -72,7 +93,7 @@ public final class EnvConfigReader {
     }
 
     private boolean bool(String name, boolean fallback) {
-        String v = env.get(name);
+        String v = get(name);
         if (v == null || v.isEmpty()) {
             return fallback;
         }
@@ -119,7 +140,7 @@ public final class EnvConfigReader {
     }
 
     private List<Cidr> cidrs(String name) {
-        String v = env.get(name);
+        String v = get(name);
         List<Cidr> out = new ArrayList<>();
         if (v == null || v.isBlank()) {
             return List.of();
