@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.walkindb.server.testing.Await;
 import com.walkindb.server.testing.Http;
 import com.walkindb.server.testing.Reply;
 import com.walkindb.server.testing.TestServer;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -345,21 +347,12 @@ abstract class AbuseSuite {
 
     /** The open files of {@code pids} once they are at most {@code most}, or after 10 s as they are then. */
     private static List<String> awaitOpenFilesWithin(java.util.Set<Long> pids, int most) {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (true) {
+        return Await.settle(Duration.ofSeconds(10), () -> {
             List<String> open = new ArrayList<>();
             for (long pid : pids) {
                 open.addAll(HostChecks.openFiles(pid));
             }
-            if (open.size() <= most || System.nanoTime() - deadline > 0) {
-                return open;
-            }
-            try {
-                Thread.sleep(50); // the poll's back-off inside the 10 s bound
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return open;
-            }
-        }
+            return open;
+        }, open -> open.size() <= most);
     }
 }

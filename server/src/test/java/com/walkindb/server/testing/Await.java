@@ -17,6 +17,24 @@ public final class Await {
         boolean done() throws Exception;
     }
 
+    /**
+     * Reads {@code state} until {@code settled} holds for it or {@code timeout} passes, and
+     * returns the last reading either way: for checks that judge the state themselves.
+     */
+    public static <T> T settle(Duration timeout, java.util.function.Supplier<T> state,
+                               java.util.function.Predicate<T> settled) {
+        java.util.concurrent.atomic.AtomicReference<T> last = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            until("a settled state", timeout, () -> {
+                last.set(state.get());
+                return settled.test(last.get());
+            });
+        } catch (AssertionError timedOut) {
+            // the caller judges the last reading
+        }
+        return last.get();
+    }
+
     /** Returns once {@code check} is true; fails with {@code what} after {@code timeout}. */
     public static void until(String what, Duration timeout, Check check) {
         long deadline = System.nanoTime() + timeout.toNanos();
