@@ -51,6 +51,11 @@ public final class Main {
         }
         try {
             server.start();
+        } catch (java.io.UncheckedIOException e) {
+            System.err.println("walkindb: " + e.getMessage()); // the admin listener's address
+            server.close();
+            System.exit(1);
+            return;
         } catch (java.io.IOException e) {
             String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
             System.err.println("walkindb: cannot listen on " + config.listen() + ": " + why);
@@ -60,6 +65,9 @@ public final class Main {
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, config.limits()), "walkindb-shutdown"));
         System.out.println("walkindb listening on " + server.baseUrl() + " (data in " + config.dataDir() + ")");
+        if (server.adminUrl() != null) {
+            System.out.println("walkindb admin listening on " + server.adminUrl() + " (GET /status; keep it private)");
+        }
         System.out.flush();
         new CountDownLatch(1).await(); // until a signal runs the hook, which ends the process
     }
@@ -135,7 +143,8 @@ public final class Main {
             throw new AssertionError("unreachable");
         }
         try {
-            return new Prepared(config, Sandbox.enter(config));
+            return new Prepared(config, Sandbox.enter(config,
+                    config.isolation().processes() ? Sandbox.Role.SUPERVISOR : Sandbox.Role.SERVER));
         } catch (SandboxException e) {
             System.err.println(name + ": refusing to start: " + e.getMessage());
             System.exit(3);

@@ -1,6 +1,8 @@
 package com.walkindb.server;
 
 import com.walkindb.server.accesslog.AccessLog;
+import com.walkindb.server.admin.AdminHandler;
+import com.walkindb.server.admin.StatusReport;
 import com.walkindb.server.call.Admission;
 import com.walkindb.server.call.CallCore;
 import com.walkindb.server.call.Execution;
@@ -15,6 +17,10 @@ import com.walkindb.server.instance.ConnectionCache;
 import com.walkindb.server.instance.DiskGuard;
 import com.walkindb.server.instance.InstanceGates;
 import com.walkindb.server.instance.InstanceStore;
+import com.walkindb.server.instance.LocalCalls;
+import com.walkindb.server.instance.WalkinCalls;
+import com.walkindb.server.worker.WorkerPool;
+import com.walkindb.server.config.Isolation;
 import com.walkindb.server.instance.SqlWorkers;
 import com.walkindb.server.instance.Sweeper;
 import com.walkindb.server.instance.Walkins;
@@ -65,7 +71,10 @@ public final class WalkinServer implements AutoCloseable {
     private final Config config;
     private final Server jetty;
     private final ServerConnector connector;
-    private final ConnectionCache cache;
+    /** The operator's listener (GET /status), or null when WALKINDB_ADMIN_ADDR=off. */
+    private final ServerConnector adminConnector;
+    private final WalkinCalls calls;
+    private final WorkerPool pool;
     private final SqlWorkers workers;
     private final AnswerMemory answerMemory;
     private final Sweeper sweeper;
@@ -112,11 +121,23 @@ public final class WalkinServer implements AutoCloseable {
         store.forEach(i -> live.restore(i.creator() == null ? null
                 : ClientKey.ofText(i.creator(), config.ipv6PrefixBits()), i.expiresAt().toEpochMilli()));
         ClientAddress clients = new ClientAddress(config.trustedProxies(), config.ipv6PrefixBits());
-        this.cache = new ConnectionCache(config.connectionCacheSize(), config.connectionIdle(), ticker);
-        this.workers = new SqlWorkers(config.sqlWorkers(), ticker);
-        warnIfCarriersRunShort(config.sqlWorkers());
         this.answerMemory = new AnswerMemory(config.answerMemory());
-        Walkins walkins = new Walkins(store, new InstanceGates(), cache, workers, answerMemory, limits, ticker);
+        Isolation isolation = config.isolation();
+        if (isolation.processes()) {
+            // SQL runs in killable worker processes; no native call pins this process's carriers,
+            // so the slots only bound the threads each worker runs at once.
+            this.pool = WorkerPool.start(config, isolation.workers());
+            this.calls = pool;
+            this.workers = new SqlWorkers(config.sqlWorkers() * isolation.workers(), ticker);
+        } else {
+            this.pool = null;
+            this.calls = new LocalCalls(store::databaseFile,
+                    new ConnectionCache(config.connectionCacheSize(), config.connectionIdle(), ticker),
+                    answerMemory, limits, ticker);
+            this.workers = new SqlWorkers(config.sqlWorkers(), ticker);
+            warnIfCarriersRunShort(config.sqlWorkers());
+        }
+        Walkins walkins = new Walkins(store, new InstanceGates(), calls, workers, limits, ticker);
         this.sweeper = new Sweeper(store, walkins, live, limits.sweepBatch());
         this.inFlight = new InFlightLimit(config.maxInflight());
         CallCore calls = new CallCore(
@@ -129,7 +150,7 @@ public final class WalkinServer implements AutoCloseable {
                         live,
                         new UuidV7(clock, random),
                         config.ttl()),
-                new Execution(inFlight, walkins, answerMemory),
+                new Execution(inFlight, walkins),
                 limits);
         this.accessLog = config.accessLog() ? AccessLog.open(config.dataDir(), limits.accessLogDays(),
                 config.accessLogMaxBytes(), config.accessLogEdgeLinesPerMinute(), config.ipv6PrefixBits(), clock) : null;
@@ -160,7 +181,19 @@ public final class WalkinServer implements AutoCloseable {
         RequestHeadDeadline heads = new RequestHeadDeadline(connector.getScheduler(), limits.headDeadline().toMillis());
         connector.addBean(heads);
         this.graceful = new GracefulHandler(heads.around(new WalkinHandler(calls, clients, limits, accessLog, clock)));
-        jetty.setHandler(graceful);
+        if (config.admin().enabled()) {
+            HttpConfiguration adminHttp = new HttpConfiguration();
+            adminHttp.setSendServerVersion(false);
+            this.adminConnector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(adminHttp));
+            adminConnector.setHost(config.admin().address().getHostString());
+            adminConnector.setPort(config.admin().address().getPort());
+            adminConnector.setIdleTimeout(limits.connectionIdleTimeout().toMillis());
+            jetty.addConnector(adminConnector);
+            jetty.setHandler(new AdminHandler(graceful, adminConnector, new StatusReport(config, sandbox, this.pool, clock)));
+        } else {
+            this.adminConnector = null;
+            jetty.setHandler(graceful);
+        }
         jetty.setErrorHandler(new JsonErrorHandler(limits));
         jetty.setStopTimeout(limits.stopWait().toMillis());
         jetty.setStopAtShutdown(false);
@@ -195,6 +228,7 @@ public final class WalkinServer implements AutoCloseable {
     }
 
     public void start() throws Exception {
+        openAdmin();
         jetty.start();
         if (sandbox != null) {
             LOG.info("{}", sandbox.logLine()); // the operator's copy of what /healthz no longer publishes
@@ -206,9 +240,41 @@ public final class WalkinServer implements AutoCloseable {
         var unusedLooks = housekeeping.scheduleWithFixedDelay(disk::refresh, 1, 1, TimeUnit.SECONDS);
     }
 
+    /**
+     * Binds the admin listener before the rest: an address that was set and cannot be had stops
+     * start-up; the default one, taken (say by a second server on the machine), costs a warning.
+     */
+    private void openAdmin() {
+        if (adminConnector == null) {
+            return;
+        }
+        try {
+            adminConnector.open();
+        } catch (IOException e) {
+            String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+            String where = "WALKINDB_ADMIN_ADDR=" + config.admin().address().getHostString() + ":"
+                    + config.admin().address().getPort();
+            if (!config.admin().isDefault()) {
+                throw new java.io.UncheckedIOException("cannot listen on " + where + ": " + why, e);
+            }
+            LOG.warn("admin listener off: cannot listen on the default {} ({}); set WALKINDB_ADMIN_ADDR to another "
+                    + "address, or to off", where, why);
+            jetty.removeConnector(adminConnector);
+        }
+    }
+
+    /** Where GET /status answers, or null (off, or the default address was taken). */
+    public String adminUrl() {
+        if (adminConnector == null || !adminConnector.isOpen()) {
+            return null;
+        }
+        String host = config.admin().address().getHostString();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + adminConnector.getLocalPort();
+    }
+
     private void closeIdleConnections() {
         try {
-            cache.closeIdle();
+            calls.closeIdle();
         } catch (Throwable t) {
             LOG.error("closing idle connections failed; retrying in a second", t);
         }
@@ -222,6 +288,11 @@ public final class WalkinServer implements AutoCloseable {
     public String baseUrl() {
         String host = config.listen().getHostString();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    /** The SQL worker processes, or null when SQL runs in this process (WALKINDB_ISOLATION=inprocess). */
+    public WorkerPool workerPool() {
+        return pool;
     }
 
     /** The heap large answers hold now (tests check that every answer gave its share back). */
@@ -266,7 +337,7 @@ public final class WalkinServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("stopping the HTTP server: {}", e.toString());
         }
-        cache.closeAll(); // idle connections only: a connection in use belongs to its call
+        calls.close(); // idle connections (in process: the workers, killed if they linger)
         if (accessLog != null) {
             accessLog.close();
         }

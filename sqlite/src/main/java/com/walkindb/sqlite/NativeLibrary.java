@@ -32,12 +32,18 @@ final class NativeLibrary {
     static final String RESOURCE_DIR = "/native/linux-x86_64/";
     static final String LIB_NAME = "libwalkindb_sqlite.so";
 
-    private static final SymbolLookup LOOKUP = SymbolLookup.libraryLookup(locate(), Arena.global());
+    private static final Path PATH = locate();
+    private static final SymbolLookup LOOKUP = SymbolLookup.libraryLookup(PATH, Arena.global());
 
     private NativeLibrary() {}
 
     static SymbolLookup lookup() {
         return LOOKUP;
+    }
+
+    /** The file the library was loaded from. */
+    static Path path() {
+        return PATH;
     }
 
     static Path locate() {

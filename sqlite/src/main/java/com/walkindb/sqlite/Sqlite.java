@@ -7,6 +7,14 @@ import java.lang.foreign.MemorySegment;
 public final class Sqlite {
     private Sqlite() {}
 
+    /**
+     * The library file this process loaded (loading it if it was not yet): another process of the
+     * same build (a SQL worker) can load the same file instead of extracting its own copy.
+     */
+    public static java.nio.file.Path libraryPath() {
+        return NativeLibrary.path();
+    }
+
     /** The library's version, e.g. "3.54.1". */
     public static String version() {
         try {

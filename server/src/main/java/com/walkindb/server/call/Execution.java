@@ -2,7 +2,6 @@ package com.walkindb.server.call;
 
 import com.walkindb.server.instance.Walkins;
 import com.walkindb.server.ratelimit.InFlightLimit;
-import com.walkindb.server.sql.AnswerMemory;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
 
@@ -13,12 +12,10 @@ import com.walkindb.server.sql.CallOutcome;
 public final class Execution {
     private final InFlightLimit inFlight;
     private final Walkins walkins;
-    private final AnswerMemory answerMemory;
 
-    public Execution(InFlightLimit inFlight, Walkins walkins, AnswerMemory answerMemory) {
+    public Execution(InFlightLimit inFlight, Walkins walkins) {
         this.inFlight = inFlight;
         this.walkins = walkins;
-        this.answerMemory = answerMemory;
     }
 
     /** The in-flight slot is held from before the gate until the statements are done. */
@@ -42,7 +39,7 @@ public final class Execution {
 
     private Outcome outcome(CallOutcome executed) {
         return switch (executed) {
-            case CallOutcome.Success s -> new Outcome.Answered(new Answer(s.body(), answerMemory, s.answerMemory()));
+            case CallOutcome.Success s -> new Outcome.Answered(new Answer(s.body(), s.release(), s.answerMemory()));
             case CallOutcome.InvalidSql e -> new Outcome.InvalidSql(e.message(), e.hint(), e.statement());
             case CallOutcome.Forbidden f -> new Outcome.ForbiddenSql(f.what(), f.statement());
             case CallOutcome.InvalidArgs a -> new Outcome.InvalidArgs(a.why());
@@ -53,6 +50,8 @@ public final class Execution {
             // SQLite's heap or the answer budget is held by other callers: busy, not broken.
             case CallOutcome.OutOfMemory m -> new Outcome.ServerBusy();
             case CallOutcome.InstanceGone g -> new Outcome.WalkinNotFound();
+            // Killed with its worker process: nothing committed, and a retry finds a fresh worker.
+            case CallOutcome.WorkerLost w -> new Outcome.ServerBusy();
         };
     }
 }

@@ -37,6 +37,8 @@ import java.util.List;
  * @param accessLogEdgeLinesPerMinute WALKINDB_ACCESS_LOG_EDGE_LINES, per source IP, lines for requests that no
  *                            request budget charges (404, 405, OPTIONS, errors of the HTTP layer); more are dropped
  * @param sandbox             WALKINDB_SANDBOX and its test-only companions (see {@link SandboxSettings})
+ * @param isolation           WALKINDB_ISOLATION, WALKINDB_WORKERS, WALKINDB_WORKER_MEMORY_MB (see {@link Isolation})
+ * @param admin               WALKINDB_ADMIN_ADDR, the operator's listener (see {@link AdminListen})
  * @param limits              the fixed limits of the contract: no environment variable, always
  *                            {@link Limits#DEFAULTS} outside tests (see {@link #withLimits})
  */
@@ -65,6 +67,8 @@ public record Config(
         long accessLogMaxBytes,
         int accessLogEdgeLinesPerMinute,
         SandboxSettings sandbox,
+        Isolation isolation,
+        AdminListen admin,
         Limits limits) {
 
     /** The same configuration with other fixed limits: tests shrink e.g. the query deadline. */
@@ -73,6 +77,20 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, other);
+                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, other);
+    }
+
+    /** The same configuration with SQL run elsewhere (tests run both modes). */
+    public Config withIsolation(Isolation other) {
+        return new Config(listen, dataDir, ttl, requestsPerMinute, creationsPerMinute, maxInstancesPerIp,
+                instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
+                sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
+                sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
+                accessLogEdgeLinesPerMinute, sandbox, other, admin, limits);
+    }
+
+    /** WALKINDB_WORKER_MEMORY_MB in bytes (0: no cap). */
+    public long workerMemoryBytes() {
+        return isolation.memoryBytes();
     }
 }

@@ -67,7 +67,42 @@ public final class EnvConfigReader {
                 integer("WALKINDB_ACCESS_LOG_MAX_MB", 1024, 1, Integer.MAX_VALUE) * 1024L * 1024L,
                 integer("WALKINDB_ACCESS_LOG_EDGE_LINES", 60, 0, Integer.MAX_VALUE),
                 sandbox(),
+                isolation(),
+                admin(),
                 Limits.DEFAULTS); // the contract: never read from the environment
+    }
+
+    private AdminListen admin() {
+        String v = string("WALKINDB_ADMIN_ADDR", AdminListen.DEFAULT).trim();
+        if (v.equalsIgnoreCase("off")) {
+            return new AdminListen(null);
+        }
+        InetSocketAddress admin = address("WALKINDB_ADMIN_ADDR", AdminListen.DEFAULT);
+        InetSocketAddress listen = address("WALKINDB_ADDR", "127.0.0.1:8080");
+        if (admin.getPort() != 0 && admin.getPort() == listen.getPort()) {
+            throw new ConfigException("WALKINDB_ADMIN_ADDR=" + quoted(v) + " uses the public port of WALKINDB_ADDR; "
+                    + "the admin listener must never be reachable where the public API is");
+        }
+        return new AdminListen(admin);
+    }
+
+    private Isolation isolation() {
+        String v = string("WALKINDB_ISOLATION", "").trim().toLowerCase(java.util.Locale.ROOT);
+        Isolation.Mode mode = switch (v) {
+            case "" -> Isolation.defaultMode();
+            case "process" -> Isolation.Mode.PROCESS;
+            case "inprocess" -> Isolation.Mode.INPROCESS;
+            default -> throw new ConfigException("WALKINDB_ISOLATION=" + quoted(env.get("WALKINDB_ISOLATION"))
+                    + ": expected process or inprocess");
+        };
+        int workers = integer("WALKINDB_WORKERS", Isolation.defaultWorkers(Runtime.getRuntime().availableProcessors()),
+                1, 64);
+        long memory = integer("WALKINDB_WORKER_MEMORY_MB", 384, 0, 1024 * 1024) * 1024L * 1024L;
+        if (memory > 0 && memory < 128L * 1024 * 1024) {
+            throw new ConfigException("WALKINDB_WORKER_MEMORY_MB=" + memory / (1024 * 1024)
+                    + ": a worker JVM needs at least 128 (0 turns the cap off)");
+        }
+        return new Isolation(mode, workers, memory);
     }
 
     private String string(String name, String fallback) {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * the guard off. Requests read a cached verdict: {@link #refresh()} runs every second on the
  * housekeeping thread and after a write that failed for lack of space, never once per call.
  */
-public final class DiskGuard {
+public final class DiskGuard implements DiskState {
     /** Where the figures come from: the data volume, or a test's. */
     public interface Space {
         long usableBytes() throws IOException;
@@ -83,6 +83,7 @@ public final class DiskGuard {
     }
 
     /** True while new walk-ins and growing writes are refused (a cached value, no I/O). */
+    @Override
     public boolean tripped() {
         return tripped;
     }
@@ -92,8 +93,14 @@ public final class DiskGuard {
      * volume's doing: reads the figures afresh, then answers true when the guard is tripped or less
      * than {@link Limits#nearlyFullBytes()} are free. Only on failure paths.
      */
+    @Override
     public boolean nearlyFullNow() {
         refresh();
+        return nearlyFull();
+    }
+
+    /** {@link #nearlyFullNow()} as of the last reading (at most a second old): no I/O. */
+    public boolean nearlyFull() {
         return tripped || usable < Math.max(threshold, nearlyFullBytes);
     }
 

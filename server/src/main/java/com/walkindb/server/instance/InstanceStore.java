@@ -99,6 +99,11 @@ public final class InstanceStore {
         return directory(id).resolve(DB_FILE);
     }
 
+    /** Where {@link #databaseFile} is for a store on {@code dataDir} (a SQL worker process has no store). */
+    public static Path databaseFileIn(Path dataDir, UUID id) {
+        return dataDir.resolve("instances").resolve(id.toString()).resolve(DB_FILE);
+    }
+
     /** Deletes every file of the walk-in and its directory. Missing files are fine. */
     public void delete(UUID id) throws IOException {
         Path dir = directory(id);

@@ -43,9 +43,10 @@ import java.util.stream.Stream;
  * few system-wide files are readable, not other processes' directories.
  *
  * @param paths    the filesystem rules, in a stable order
- * @param bindPort the only TCP port the process may bind (0: the kernel picks one)
+ * @param bindPort  the TCP port the process serves on (0: the kernel picks one)
+ * @param adminPort the operator's listener's port, also bindable; -1 when there is none
  */
-record JailPlan(List<PathRule> paths, int bindPort) {
+record JailPlan(List<PathRule> paths, int bindPort, int adminPort) {
     static final long READ = FS_READ_FILE | FS_READ_DIR;
     static final long READ_EXECUTE = FS_READ_FILE | FS_EXECUTE;
     static final long READ_WRITE = READ | FS_WRITE_FILE | FS_TRUNCATE | FS_MAKE_REG | FS_MAKE_DIR
@@ -72,10 +73,20 @@ record JailPlan(List<PathRule> paths, int bindPort) {
      *                         otherwise extracted into the private temp directory inside the data directory)
      * @param dataDir          the data directory, read+write; the private temp directory lives inside it
      * @param port             the listening port
+     * @param adminPort        the admin listener's port, or -1
      * @param listenByName     the listen host is a name, not an IP literal: name resolution files are needed
+     * @param workerGroups     null when the process runs SQL itself; when it starts SQL worker processes, the
+     *                         cgroup directories it makes their groups in (read+write, may be empty); the
+     *                         JDK's {@code jspawnhelper} may then be executed as well
      */
     record Inputs(Path javaHome, Path executable, List<Path> classPath, List<Path> launcherFiles, Path nativeLibrary,
-                  Path dataDir, int port, boolean listenByName) {}
+                  Path dataDir, int port, int adminPort, boolean listenByName, List<Path> workerGroups) {
+        /** A process that runs SQL itself and starts no other. */
+        Inputs(Path javaHome, Path executable, List<Path> classPath, List<Path> launcherFiles, Path nativeLibrary,
+               Path dataDir, int port, boolean listenByName) {
+            this(javaHome, executable, classPath, launcherFiles, nativeLibrary, dataDir, port, -1, listenByName, null);
+        }
+    }
 
     /** System files and kernel interfaces the JVM reads at start-up and while it runs (measured with strace). */
     private static final List<String> SYSTEM_READ = List.of(
@@ -95,6 +106,16 @@ record JailPlan(List<PathRule> paths, int bindPort) {
         Path interpreter = interpreterOf(in.executable());
         if (interpreter != null) {
             add(rules, interpreter, READ_EXECUTE);
+        }
+        if (in.workerGroups() != null) {
+            // The JDK starts processes through this helper (posix_spawn), which then runs java.
+            add(rules, in.javaHome().resolve("lib").resolve("jspawnhelper"), READ_EXECUTE);
+            // A worker inherits this jail before it builds its own, and reads its /proc/self
+            // (another PID than ours) to do so; its own layer then narrows this to itself.
+            add(rules, Path.of("/proc"), READ);
+            for (Path group : in.workerGroups()) {
+                add(rules, group, READ_WRITE);
+            }
         }
         add(rules, in.javaHome(), READ);
         for (Path target : linkedFrom(in.javaHome())) {
@@ -120,7 +141,7 @@ record JailPlan(List<PathRule> paths, int bindPort) {
         add(rules, Path.of("/proc/self"), READ);
         add(rules, in.dataDir(), READ_WRITE);
         add(rules, Path.of("/dev/null"), FS_READ_FILE | FS_WRITE_FILE);
-        return new JailPlan(List.copyOf(rules.values()), in.port());
+        return new JailPlan(List.copyOf(rules.values()), in.port(), in.adminPort());
     }
 
     /** Rules per kind, for the start-up log: {"read+execute": 2, "read": 30, ...}. */

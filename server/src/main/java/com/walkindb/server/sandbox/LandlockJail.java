@@ -36,10 +36,10 @@ final class LandlockJail {
      * Enters the jail. In the JVM that has not been re-executed yet this call does not return when
      * it succeeds (below ABI 8): the process continues as a new JVM that calls it again.
      */
-    static Outcome enter(Config config, Path tmpDir, boolean require) throws SandboxException {
+    static Outcome enter(Config config, Path tmpDir, boolean require, boolean startsWorkers) throws SandboxException {
         SandboxSettings s = config.sandbox();
         if (s.jailed() != null) {
-            return inherited(config, s.jailed(), require);
+            return inherited(config, s.jailed(), require, startsWorkers);
         }
         if (s.simulateNoLandlock()) {
             return unavailable("kernel without Landlock (simulated by WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK)", require);
@@ -56,7 +56,7 @@ final class LandlockJail {
         try {
             argv = Reexec.commandLine();
             env = Reexec.environment();
-            plan = plan(config, Reexec.launcherFiles(argv));
+            plan = plan(config, Reexec.launcherFiles(argv), startsWorkers);
         } catch (IOException e) {
             return unavailable("cannot read this process's command line: " + e.getMessage(), require);
         }
@@ -98,7 +98,8 @@ final class LandlockJail {
     }
 
     /** The re-executed JVM: trust the marker only if the jail really holds. */
-    private static Outcome inherited(Config config, String marker, boolean require) throws SandboxException {
+    private static Outcome inherited(Config config, String marker, boolean require, boolean startsWorkers)
+            throws SandboxException {
         int abi = field(marker, "abi");
         int rules = field(marker, "rules");
         long started = longField(marker, "t");
@@ -112,7 +113,7 @@ final class LandlockJail {
         }
         JailPlan plan;
         try {
-            plan = plan(config, Reexec.launcherFiles(Reexec.commandLine()));
+            plan = plan(config, Reexec.launcherFiles(Reexec.commandLine()), startsWorkers);
         } catch (IOException e) {
             plan = null;
         }
@@ -120,7 +121,7 @@ final class LandlockJail {
         return new Outcome(true, "abi " + abi + ", " + rules + " rules", abi, plan, reexec);
     }
 
-    static JailPlan plan(Config config, List<Path> launcherFiles) throws IOException {
+    static JailPlan plan(Config config, List<Path> launcherFiles, boolean startsWorkers) throws IOException {
         List<Path> classPath = new ArrayList<>();
         for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             if (!e.isBlank()) {
@@ -138,7 +139,29 @@ final class LandlockJail {
         }
         return JailPlan.of(new JailPlan.Inputs(Path.of(System.getProperty("java.home")),
                 Path.of("/proc/self/exe").toRealPath(), classPath, launcherFiles,
-                lib == null || lib.isBlank() ? null : Path.of(lib), config.dataDir(), config.listen().getPort(), byName));
+                lib == null || lib.isBlank() ? null : Path.of(lib), config.dataDir(), config.listen().getPort(),
+                config.admin().enabled() ? config.admin().address().getPort() : -1, byName,
+                startsWorkers ? ownCgroups() : null));
+    }
+
+    /**
+     * This process's cgroup directories where the worker groups are made (those writable): the
+     * unified (v2) group, and the v1 memory and pids groups.
+     */
+    private static List<Path> ownCgroups() throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/cgroup"))) {
+            String[] f = line.split(":", 3);
+            boolean unified = f.length == 3 && f[0].equals("0") && f[1].isEmpty()
+                    && java.nio.file.Files.exists(Path.of("/sys/fs/cgroup/cgroup.controllers"));
+            if (unified || f.length == 3 && (f[1].equals("memory") || f[1].equals("pids"))) {
+                Path dir = Path.of(unified ? "/sys/fs/cgroup" + f[2] : "/sys/fs/cgroup/" + f[1] + f[2]);
+                if (java.nio.file.Files.isWritable(dir)) {
+                    dirs.add(dir);
+                }
+            }
+        }
+        return dirs;
     }
 
     private static int build(JailPlan plan, int abi) throws ErrnoException {
@@ -165,6 +188,9 @@ final class LandlockJail {
             }
             if (abi >= 4) {
                 Landlock.addPortRule(ruleset, plan.bindPort(), Landlock.NET_BIND_TCP);
+                if (plan.adminPort() >= 0 && plan.adminPort() != plan.bindPort()) {
+                    Landlock.addPortRule(ruleset, plan.adminPort(), Landlock.NET_BIND_TCP);
+                }
             }
             return ruleset;
         } catch (ErrnoException e) {

@@ -30,11 +30,21 @@ public final class Sandbox {
 
     private Sandbox() {}
 
+    /** What the confined process does, which decides what it may do. */
+    public enum Role {
+        /** Runs tenant SQL itself (WALKINDB_ISOLATION=inprocess): no new processes at all. */
+        SERVER,
+        /** Serves HTTP and starts the SQL worker processes, runs no tenant SQL. */
+        SUPERVISOR,
+        /** A SQL worker process: like {@link #SERVER}, no new processes. */
+        WORKER
+    }
+
     /**
      * Applies the layers. Below Landlock ABI 8 a successful first call does not return: the process
      * continues as a new JVM on the same command line, which calls this again and gets here.
      */
-    public static SandboxStatus enter(Config config) throws SandboxException {
+    public static SandboxStatus enter(Config config, Role role) throws SandboxException {
         SandboxSettings s = config.sandbox();
         boolean require = s.mode() == SandboxSettings.Mode.REQUIRE;
         if (s.mode() == SandboxSettings.Mode.OFF) {
@@ -57,20 +67,21 @@ public final class Sandbox {
         } catch (IOException e) {
             throw new SandboxException("cannot create the private temp directory " + tmp + ": " + e.getMessage());
         }
-        LandlockJail.Outcome jail = LandlockJail.enter(config, tmp, require);
+        LandlockJail.Outcome jail = LandlockJail.enter(config, tmp, require, role == Role.SUPERVISOR);
         if (jail.live()) {
             // Only the jail's own temp directory is writable; java.io.tmpdir is read lazily by the
             // SQLite binding when it extracts its library.
             System.setProperty("java.io.tmpdir", tmp.toString());
         }
         logLandlock(jail, config);
-        String seccomp = installSeccomp(require);
+        String seccomp = installSeccomp(require, role);
         return new SandboxStatus(jail.status(), seccomp);
     }
 
     /** Installs layer 6b on every thread; returns what the start-up log reports of it. */
-    static String installSeccomp(boolean require) throws SandboxException {
-        List<SyscallPolicy.Entry> policy = SyscallPolicy.forProcess(Syscalls.pid());
+    static String installSeccomp(boolean require, Role role) throws SandboxException {
+        List<SyscallPolicy.Entry> policy = role == Role.SUPERVISOR
+                ? SyscallPolicy.forSupervisor(Syscalls.pid()) : SyscallPolicy.forProcess(Syscalls.pid());
         List<Bpf.Insn> program = Seccomp.compile(policy);
         long allowed = SyscallPolicy.allowedCount(policy);
         long checked = policy.stream().filter(e -> !e.checks().isEmpty()).count();
@@ -87,9 +98,10 @@ public final class Sandbox {
             return "off: " + why;
         }
         log().info("sandbox: seccomp on: {} system calls allowed ({} with argument checks), {} BPF instructions, "
-                + "on all {} threads; everything else fails with EPERM (clone3: ENOSYS), no execve, no connect, "
-                + "no new processes; a non-x86_64 system call kills the process", allowed, checked, program.size(),
-                threads);
+                + "on all {} threads; everything else fails with EPERM (clone3: ENOSYS), no connect, {}; a "
+                + "non-x86_64 system call kills the process", allowed, checked, program.size(), threads,
+                role == Role.SUPERVISOR ? "new processes only to start SQL workers (this process runs no SQL)"
+                        : "no execve, no new processes");
         return "on, " + allowed + " syscalls";
     }
 
@@ -108,7 +120,9 @@ public final class Sandbox {
                     .append(", execute ").append(plan.pathsOfKind("read+execute"));
         }
         int abi = jail.abi();
-        msg.append(abi >= 4 ? "; TCP: bind port " + config.listen().getPort() + " only, connect nowhere"
+        msg.append(abi >= 4 ? "; TCP: bind port " + config.listen().getPort()
+                + (config.admin().enabled() ? " and the admin port " + config.admin().address().getPort() : "")
+                + " only, connect nowhere"
                 : "; TCP not restricted by Landlock (ABI < 4)");
         msg.append(abi >= 6 ? "; abstract UNIX sockets and signals scoped to the process" : "");
         if (jail.reexecMillis() >= 0) {

@@ -105,6 +105,36 @@ final class SyscallPolicy {
         return List.copyOf(out);
     }
 
+    /**
+     * The policy of a supervisor, which runs no tenant SQL but starts SQL worker JVMs, caps and
+     * kills them: {@link #forProcess} plus what starting a process takes (clone without
+     * CLONE_THREAD, execve of what the Landlock jail lets it execute: the JDK's spawn helper and
+     * {@code java}), reaping and signalling children, setting their resource limits, and what a
+     * new JVM needs to confine itself before its own, stricter filter is stacked on this one
+     * (Landlock and seccomp can only take rights away).
+     */
+    static List<Entry> forSupervisor(int pid) {
+        List<Entry> out = new ArrayList<>();
+        for (Entry e : forProcess(pid)) {
+            if (!List.of("clone", "kill", "prlimit64", "prctl").contains(e.name())) {
+                out.add(e);
+            }
+        }
+        // As for any process, plus PR_SET_NO_NEW_PRIVS (38), which a starting worker sets before its jail.
+        out.add(new Entry("prctl", PRCTL, List.of(check(0, 0, 3, 15, 16, 21, 38, 39, 42, 0x53564d41)), 0));
+        out.add(new Entry("clone", CLONE, List.of(), 0));
+        out.add(new Entry("kill", KILL, List.of(), 0));
+        out.add(new Entry("prlimit64", PRLIMIT64, List.of(), 0));
+        SPAWN.forEach((name, nr) -> out.add(new Entry(name, nr, List.of(), 0)));
+        return List.copyOf(out);
+    }
+
+    /** Starting, reaping and confining child processes (supervisor only). */
+    private static final Map<String, Integer> SPAWN = ordered(
+            "vfork", 58, "execve", 59, "wait4", 61, "waitid", 247, "chdir", 80, "fchdir", 81, "setsid", 112,
+            "setpgid", 109, "seccomp", 317, "landlock_create_ruleset", 444, "landlock_add_rule", 445,
+            "landlock_restrict_self", 446, "sched_setaffinity", 203, "setrlimit", 160);
+
     /** How many system calls the policy lets through (with or without argument checks). */
     static long allowedCount(List<Entry> policy) {
         return policy.stream().filter(e -> e.errno() == 0).count();

@@ -1,6 +1,7 @@
 package com.walkindb.server.sql;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * The Java heap that large answers may hold at once, process-wide (WALKINDB_ANSWER_MEMORY_MB).
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * taken while the rows are built, before COMMIT, so a refused answer never hides a committed
  * write. Small answers never wait: they are written to the socket buffer at once.
  */
-public final class AnswerMemory {
+public final class AnswerMemory implements LongConsumer {
     private final long capacity;
     private final AtomicLong held = new AtomicLong();
 
@@ -38,6 +39,12 @@ public final class AnswerMemory {
         if (bytes > 0) {
             held.addAndGet(-bytes);
         }
+    }
+
+    /** {@link #release}: an answer's share goes back here once written. */
+    @Override
+    public void accept(long bytes) {
+        release(bytes);
     }
 
     /** Bytes held by answers now. */

@@ -30,6 +30,7 @@ public final class CallExecutor {
         private final String sql;
         private final ArgBinder binder;
         private final ResultBuilder result;
+        private final AnswerMemory memory;
         private long rowsAffected;
         private boolean wrote;
         private int statement;
@@ -38,6 +39,7 @@ public final class CallExecutor {
 
         Run(WalkinConnection connection, String sql, CallArgs args, AnswerMemory memory) {
             this.result = new ResultBuilder(memory, connection.limits());
+            this.memory = memory;
             this.connection = connection;
             this.db = connection.sqlite();
             this.auth = connection.authorizer();
@@ -60,7 +62,7 @@ public final class CallExecutor {
                 statement = 0;
                 db.exec("COMMIT");
                 byte[] body = result.body(rowsAffected);
-                return new CallOutcome.Success(body, result.handOver());
+                return new CallOutcome.Success(body, result.handOver(), memory);
             } catch (SqliteException e) {
                 return failure(e);
             } finally {

@@ -1,5 +1,7 @@
 package com.walkindb.server.sql;
 
+import java.util.function.LongConsumer;
+
 /**
  * What one call's execution came to. A SQL failure is a value, not an exception: the HTTP layer
  * turns each case into a status in one exhaustive switch.
@@ -7,9 +9,10 @@ package com.walkindb.server.sql;
 public sealed interface CallOutcome {
     /**
      * Committed. {@code body} is the complete JSON response; it holds {@code answerMemory} bytes
-     * of {@link AnswerMemory}, to be released once it has been written (or has failed to be).
+     * of an {@link AnswerMemory}, given back through {@code release} once it has been written (or
+     * has failed to be): the process that built the answer keeps the account.
      */
-    record Success(byte[] body, long answerMemory) implements CallOutcome {}
+    record Success(byte[] body, long answerMemory, LongConsumer release) implements CallOutcome {}
 
     /** SQLite refused or failed a statement: 400 "invalid sql: ...". */
     record InvalidSql(String message, String hint, int statement) implements CallOutcome {}
@@ -37,4 +40,10 @@ public sealed interface CallOutcome {
 
     /** The instance's files are gone (deleted under us): 404. */
     record InstanceGone() implements CallOutcome {}
+
+    /**
+     * The SQL worker process running the call was killed (another call on it overran its
+     * deadline) or died: 503, nothing of the call committed.
+     */
+    record WorkerLost() implements CallOutcome {}
 }

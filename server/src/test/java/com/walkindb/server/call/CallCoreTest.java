@@ -7,6 +7,7 @@ import com.walkindb.server.instance.ConnectionCache;
 import com.walkindb.server.instance.DiskGuard;
 import com.walkindb.server.instance.InstanceGates;
 import com.walkindb.server.instance.InstanceStore;
+import com.walkindb.server.instance.LocalCalls;
 import com.walkindb.server.instance.SqlWorkers;
 import com.walkindb.server.instance.Walkins;
 import com.walkindb.server.ratelimit.ClientKey;
@@ -71,8 +72,9 @@ class CallCoreTest {
         }, 64 * MIB, 5, Limits.DEFAULTS.nearlyFullBytes());
         store = new InstanceStore(dataDir, clock, Duration.ofMinutes(10), new DatabaseTemplate(dataDir), disk);
         cache = new ConnectionCache(8, Duration.ofSeconds(5), clock);
-        Walkins walkins = new Walkins(store, new InstanceGates(), cache, new SqlWorkers(2, clock), answerMemory,
-                Limits.DEFAULTS, clock);
+        Walkins walkins = new Walkins(store, new InstanceGates(),
+                new LocalCalls(store::databaseFile, cache, answerMemory, Limits.DEFAULTS, clock),
+                new SqlWorkers(2, clock), Limits.DEFAULTS, clock);
         SecureRandom random = new SecureRandom();
         return new CallCore(
                 new Admission(inFlight, new KeyedBudgets<>(b.requests(), 100, clock)),
@@ -80,7 +82,7 @@ class CallCoreTest {
                         new KeyedBudgets<UUID>(b.walkinRequests(), 100, clock),
                         new KeyedBudgets<ClientKey>(b.creations(), 100, clock),
                         new LiveInstances(b.live(), clock), new UuidV7(clock, random), Duration.ofMinutes(10)),
-                new Execution(inFlight, walkins, answerMemory),
+                new Execution(inFlight, walkins),
                 Limits.DEFAULTS);
     }
 

@@ -43,7 +43,8 @@ class WalkinsWaitTest {
 
     private Walkins walkins(SqlWorkers workers, Limits limits, Ticker ticker) {
         ConnectionCache cache = new ConnectionCache(4, Duration.ofSeconds(5), ticker);
-        return new Walkins(store, gates, cache, workers, new AnswerMemory(1 << 20), limits, ticker);
+        return new Walkins(store, gates, new LocalCalls(store::databaseFile, cache, new AnswerMemory(1 << 20), limits,
+                ticker), workers, limits, ticker);
     }
 
     @Test

@@ -34,7 +34,7 @@ public final class SandboxProbe {
         Files.createDirectories(tmp);
 
         // Layer 6a alone (re-executes this JVM, exactly as the server does).
-        LandlockJail.Outcome jail = LandlockJail.enter(config, tmp, true);
+        LandlockJail.Outcome jail = LandlockJail.enter(config, tmp, true, false);
         System.out.println("LANDLOCK " + jail.status());
         probe("landlock: read /etc/hostname", () -> Files.readAllBytes(Path.of("/etc/hostname")));
         probe("landlock: list /", () -> Files.list(Path.of("/")).close());
@@ -49,7 +49,7 @@ public final class SandboxProbe {
                 () -> new ServerSocket(outsidePort, 1, java.net.InetAddress.getByName("127.0.0.1")).close());
 
         // Layer 6b on top, as Sandbox.enter installs it.
-        System.out.println("SECCOMP " + Sandbox.installSeccomp(true));
+        System.out.println("SECCOMP " + Sandbox.installSeccomp(true, Sandbox.Role.SERVER));
         probe("seccomp: execve java", () -> {
             try (Arena arena = Arena.ofConfined()) {
                 String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();

@@ -79,6 +79,9 @@ public final class ChildJvm implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmFlags);
+        if (Boolean.getBoolean("walkindb.testHooks")) {
+            cmd.add("-Dwalkindb.testHooks=true"); // passed on to its SQL workers (worker.TestHooks)
+        }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -53,6 +53,8 @@ public final class TestServer implements AutoCloseable {
         this.ownsDir = ownsDir;
         Map<String, String> all = new HashMap<>(liftedLimits());
         all.put("WALKINDB_ADDR", "127.0.0.1:0"); // a test may listen elsewhere, e.g. [::1]:0
+        all.put("WALKINDB_ISOLATION", isolation()); // a test may ask for one mode
+        all.put("WALKINDB_ADMIN_ADDR", "127.0.0.1:0"); // never the default port: servers run side by side
         all.putAll(env);
         all.put("WALKINDB_DATA_DIR", dataDir.toString());
         if (clock == null) {
@@ -109,6 +111,14 @@ public final class TestServer implements AutoCloseable {
 
     public static TestServer start() throws Exception {
         return start(Map.of());
+    }
+
+    /** The system property that selects where SQL runs: {@code inprocess} (the default) or {@code process}. */
+    public static final String ISOLATION_PROPERTY = "walkindb.test.isolation";
+
+    /** Where the servers of this run execute SQL ({@code -Dwalkindb.test.isolation}, default in-process). */
+    public static String isolation() {
+        return System.getProperty(ISOLATION_PROPERTY, "inprocess");
     }
 
     /** Whether servers run jailed in a child JVM ({@code -Dwalkindb.test.jailed=true}). */

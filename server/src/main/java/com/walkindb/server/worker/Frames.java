@@ -1,0 +1,189 @@
+package com.walkindb.server.worker;
+
+import com.walkindb.server.sql.CallArgs;
+import com.walkindb.server.sql.CallOutcome;
+import com.walkindb.server.sql.SqlValue;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongConsumer;
+
+/**
+ * The protocol between the supervisor and a SQL worker process (docs/ARCHITECTURE.md, "Worker
+ * processes"): length-prefixed frames over the worker's standard input (supervisor to worker)
+ * and standard output (worker to supervisor), each starting with its type.
+ *
+ * <pre>
+ * to the worker:   CALL    call-id, walk-in id, disk flags, sql, args
+ *                  RELEASE bytes of answer memory the supervisor has finished writing
+ *                  EVICT   walk-in id (its files are about to be deleted)
+ * from the worker: READY   pid, what its sandbox applied
+ *                  RESULT  call-id, outcome
+ *                  FAILED  call-id, why (the worker hit a bug running the call)
+ * </pre>
+ * Integers are big-endian; text is UTF-8 with a 4-byte length (-1 for null).
+ */
+final class Frames {
+    static final int CALL = 1;
+    static final int RELEASE = 2;
+    static final int EVICT = 3;
+    static final int READY = 10;
+    static final int RESULT = 11;
+    static final int FAILED = 12;
+
+    static final int DISK_TRIPPED = 1;
+    static final int DISK_NEARLY_FULL = 2;
+
+    /** Far above any frame the limits allow (an 8 KiB body; answers of about 1 MiB). */
+    static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
+
+    private static final int ARGS_NONE = 0;
+    private static final int ARGS_POSITIONAL = 1;
+    private static final int ARGS_NAMED = 2;
+
+    private Frames() {}
+
+    /** A call as the worker reads it. */
+    record Call(long callId, UUID walkin, int diskFlags, String sql, CallArgs args) {}
+
+    static void call(FrameOut out, long callId, UUID walkin, int diskFlags, String sql, CallArgs args) {
+        out.reset().u8(CALL).i64(callId).i64(walkin.getMostSignificantBits()).i64(walkin.getLeastSignificantBits())
+                .u8(diskFlags).text(sql);
+        args(out, args);
+    }
+
+    static Call readCall(FrameIn in) throws IOException {
+        long callId = in.i64();
+        UUID walkin = new UUID(in.i64(), in.i64());
+        int disk = in.u8();
+        String sql = in.text();
+        return new Call(callId, walkin, disk, sql, readArgs(in));
+    }
+
+    static void release(FrameOut out, long bytes) {
+        out.reset().u8(RELEASE).i64(bytes);
+    }
+
+    static void evict(FrameOut out, UUID walkin) {
+        out.reset().u8(EVICT).i64(walkin.getMostSignificantBits()).i64(walkin.getLeastSignificantBits());
+    }
+
+    static UUID readWalkin(FrameIn in) throws IOException {
+        return new UUID(in.i64(), in.i64());
+    }
+
+    static void ready(FrameOut out, long pid, String sandbox) {
+        out.reset().u8(READY).i64(pid).text(sandbox);
+    }
+
+    static void failed(FrameOut out, long callId, String why) {
+        out.reset().u8(FAILED).i64(callId).text(why);
+    }
+
+    private static void args(FrameOut out, CallArgs args) {
+        switch (args) {
+            case CallArgs.None n -> out.u8(ARGS_NONE);
+            case CallArgs.Positional p -> {
+                out.u8(ARGS_POSITIONAL).i32(p.values().size());
+                for (SqlValue v : p.values()) {
+                    value(out, v);
+                }
+            }
+            case CallArgs.Named n -> {
+                out.u8(ARGS_NAMED).i32(n.values().size());
+                for (Map.Entry<String, SqlValue> e : n.values().entrySet()) {
+                    out.text(e.getKey());
+                    value(out, e.getValue());
+                }
+            }
+        }
+    }
+
+    private static CallArgs readArgs(FrameIn in) throws IOException {
+        int kind = in.u8();
+        if (kind == ARGS_NONE) {
+            return CallArgs.None.INSTANCE;
+        }
+        int n = in.i32();
+        if (n < 0 || n > 100_000) {
+            throw new IOException("bad argument count " + n);
+        }
+        if (kind == ARGS_POSITIONAL) {
+            List<SqlValue> values = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                values.add(readValue(in));
+            }
+            return new CallArgs.Positional(values);
+        }
+        if (kind == ARGS_NAMED) {
+            Map<String, SqlValue> values = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                values.put(in.text(), readValue(in));
+            }
+            return new CallArgs.Named(values);
+        }
+        throw new IOException("bad argument kind " + kind);
+    }
+
+    private static void value(FrameOut out, SqlValue v) {
+        switch (v) {
+            case SqlValue.Null n -> out.u8(0);
+            case SqlValue.Int i -> out.u8(1).i64(i.value());
+            case SqlValue.Real r -> out.u8(2).i64(Double.doubleToRawLongBits(r.value()));
+            case SqlValue.Text t -> out.u8(3).text(t.value());
+            case SqlValue.Blob b -> out.u8(4).bytes(b.value());
+        }
+    }
+
+    private static SqlValue readValue(FrameIn in) throws IOException {
+        int tag = in.u8();
+        return switch (tag) {
+            case 0 -> SqlValue.Null.INSTANCE;
+            case 1 -> new SqlValue.Int(in.i64());
+            case 2 -> new SqlValue.Real(in.f64());
+            case 3 -> new SqlValue.Text(in.text());
+            case 4 -> new SqlValue.Blob(in.bytes());
+            default -> throw new IOException("bad value tag " + tag);
+        };
+    }
+
+    /** A finished call's outcome; a success keeps its answer-memory share in the worker until RELEASE. */
+    static void result(FrameOut out, long callId, CallOutcome outcome) {
+        out.reset().u8(RESULT).i64(callId);
+        switch (outcome) {
+            case CallOutcome.Success s -> out.u8(0).bytes(s.body()).i64(s.answerMemory());
+            case CallOutcome.InvalidSql e -> out.u8(1).text(e.message()).text(e.hint()).i32(e.statement());
+            case CallOutcome.Forbidden f -> out.u8(2).text(f.what()).i32(f.statement());
+            case CallOutcome.InvalidArgs a -> out.u8(3).text(a.why());
+            case CallOutcome.RowTooLarge r -> out.u8(4).i32(r.statement());
+            case CallOutcome.Timeout t -> out.u8(5);
+            case CallOutcome.StorageFull f -> out.u8(6);
+            case CallOutcome.ServerStorageFull f -> out.u8(7);
+            case CallOutcome.OutOfMemory m -> out.u8(8);
+            case CallOutcome.InstanceGone g -> out.u8(9);
+            case CallOutcome.WorkerLost w -> out.u8(10);
+        }
+    }
+
+    /** Reads a RESULT's outcome (after its call-id); a success's share goes back through {@code release}. */
+    static CallOutcome readOutcome(FrameIn in, LongConsumer release) throws IOException {
+        int kind = in.u8();
+        return switch (kind) {
+            case 0 -> new CallOutcome.Success(in.bytes(), in.i64(), release);
+            case 1 -> new CallOutcome.InvalidSql(in.text(), in.text(), in.i32());
+            case 2 -> new CallOutcome.Forbidden(in.text(), in.i32());
+            case 3 -> new CallOutcome.InvalidArgs(in.text());
+            case 4 -> new CallOutcome.RowTooLarge(in.i32());
+            case 5 -> new CallOutcome.Timeout();
+            case 6 -> new CallOutcome.StorageFull();
+            case 7 -> new CallOutcome.ServerStorageFull();
+            case 8 -> new CallOutcome.OutOfMemory();
+            case 9 -> new CallOutcome.InstanceGone();
+            case 10 -> new CallOutcome.WorkerLost();
+            default -> throw new IOException("bad outcome kind " + kind);
+        };
+    }
+}

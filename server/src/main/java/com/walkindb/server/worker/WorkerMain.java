@@ -1,0 +1,199 @@
+package com.walkindb.server.worker;
+
+import com.walkindb.server.config.Config;
+import com.walkindb.server.config.ConfigException;
+import com.walkindb.server.config.EnvConfigReader;
+import com.walkindb.server.instance.ConnectionCache;
+import com.walkindb.server.instance.DiskGuard;
+import com.walkindb.server.instance.DiskState;
+import com.walkindb.server.instance.InstanceStore;
+import com.walkindb.server.instance.LocalCalls;
+import com.walkindb.server.sandbox.Sandbox;
+import com.walkindb.server.sandbox.SandboxException;
+import com.walkindb.server.sandbox.SandboxStatus;
+import com.walkindb.server.sql.AnswerMemory;
+import com.walkindb.server.sql.CallOutcome;
+import com.walkindb.server.time.Ticker;
+import com.walkindb.sqlite.Sqlite;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A SQL worker process (docs/ARCHITECTURE.md, "Worker processes"): started by the supervisor's
+ * {@link WorkerPool}, it confines itself as the server does (the Landlock jail, then the seccomp
+ * filter that allows no new process), then runs the calls the supervisor sends on its standard
+ * input and writes each outcome to its standard output ({@link Frames}). Its logs go to
+ * standard error, which it shares with the supervisor.
+ *
+ * <p>Each call runs on a platform thread of its own: the supervisor bounds how many are in
+ * flight, and a thread stuck in native code only holds itself. The worker never decides to
+ * stop: it ends when its standard input closes (the supervisor stopped or died) or when the
+ * supervisor kills it.
+ */
+public final class WorkerMain {
+    private final LocalCalls calls;
+    private final AnswerMemory answerMemory;
+    private final DiskGuard ownDisk;
+    private final java.nio.file.Path dataDir;
+    private final OutputStream out;
+    private final FrameOut frame = new FrameOut(); // guarded by out
+    private final boolean testHooks = TestHooks.enabled();
+    private final ExecutorService sql;
+
+    private WorkerMain(Config config, WorkerSettings settings, OutputStream out) throws IOException {
+        this.out = out;
+        this.dataDir = config.dataDir();
+        this.answerMemory = new AnswerMemory(settings.answerMemory());
+        this.ownDisk = new DiskGuard(DiskGuard.Space.of(config.dataDir()), settings.diskMinFreeBytes(),
+                settings.diskMinFreePercent(), config.limits().nearlyFullBytes());
+        ConnectionCache cache = new ConnectionCache(settings.connectionCache(), settings.connectionIdle(), Ticker.SYSTEM);
+        this.calls = new LocalCalls(id -> InstanceStore.databaseFileIn(config.dataDir(), id), cache, answerMemory,
+                config.limits().withQueryDeadline(settings.queryDeadline()), Ticker.SYSTEM);
+        AtomicInteger n = new AtomicInteger();
+        this.sql = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(null, r, "walkindb-sql-" + n.incrementAndGet(), 512 * 1024);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public static void main(String[] args) throws Exception {
+        // The protocol owns the real standard output; anything else printed goes to stderr.
+        OutputStream protocol = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        System.setOut(System.err);
+        WorkerSettings settings = WorkerSettings.parse(args);
+        Config config;
+        try {
+            config = EnvConfigReader.read(System.getenv());
+        } catch (ConfigException e) {
+            System.err.println("walkindb worker: bad configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        SandboxStatus sandbox;
+        try {
+            sandbox = Sandbox.enter(config, Sandbox.Role.WORKER); // below Landlock ABI 8 this re-executes the worker JVM
+        } catch (SandboxException e) {
+            System.err.println("walkindb worker: refusing to start: " + e.getMessage());
+            System.exit(3);
+            return;
+        }
+        Sqlite.hardHeapLimit(settings.sqliteHeap());
+        WorkerMain worker = new WorkerMain(config, settings, protocol);
+        worker.send(f -> Frames.ready(f, ProcessHandle.current().pid(), sandbox.logLine()));
+        worker.housekeeping();
+        worker.serve(new FrameIn(new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in),
+                1 << 16)), Frames.MAX_FRAME_BYTES));
+        // The supervisor closed our input: it stopped (or died). Calls still running are abandoned.
+        Runtime.getRuntime().halt(0);
+    }
+
+    private void serve(FrameIn in) {
+        try {
+            while (in.next()) {
+                int type = in.u8();
+                switch (type) {
+                    case Frames.CALL -> {
+                        Frames.Call call = Frames.readCall(in);
+                        sql.execute(() -> run(call));
+                    }
+                    case Frames.RELEASE -> answerMemory.release(in.i64());
+                    case Frames.EVICT -> calls.evict(Frames.readWalkin(in));
+                    default -> throw new IOException("unknown frame type " + type);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log().error("worker: reading from the supervisor failed ({}); exiting", e.toString());
+            Runtime.getRuntime().halt(4);
+        }
+    }
+
+    private void run(Frames.Call call) {
+        CallOutcome outcome;
+        try {
+            if (testHooks && TestHooks.matches(call.sql())) {
+                TestHooks.run(call.sql(), InstanceStore.databaseFileIn(dataDir, call.walkin()),
+                        () -> calls.evict(call.walkin()));
+            }
+            outcome = calls.execute(call.walkin(), call.sql(), call.args(), disk(call.diskFlags()));
+        } catch (OutOfMemoryError e) {
+            // Past the Java heap or the address-space cap: nothing here is to be trusted any more. The
+            // supervisor answers this worker's calls 503 and puts the spare in its place.
+            System.err.println("walkindb worker: out of memory (" + e.getMessage() + "); exiting");
+            Runtime.getRuntime().halt(5);
+            return;
+        } catch (Throwable t) {
+            log().error("worker: call on walk-in {} failed", call.walkin(), t);
+            String why = t.toString();
+            send(f -> Frames.failed(f, call.callId(), why));
+            return;
+        }
+        if (!send(f -> Frames.result(f, call.callId(), outcome)) && outcome instanceof CallOutcome.Success s) {
+            answerMemory.release(s.answerMemory());
+        }
+    }
+
+    /** The supervisor's view of the volume, checked against our own on failure paths. */
+    private DiskState disk(int flags) {
+        return new DiskState() {
+            @Override
+            public boolean tripped() {
+                return (flags & Frames.DISK_TRIPPED) != 0;
+            }
+
+            @Override
+            public boolean nearlyFullNow() {
+                return (flags & Frames.DISK_NEARLY_FULL) != 0 || ownDisk.nearlyFullNow();
+            }
+        };
+    }
+
+    private interface Encoder {
+        void encode(FrameOut f);
+    }
+
+    private boolean send(Encoder encoder) {
+        synchronized (out) {
+            try {
+                encoder.encode(frame);
+                frame.writeTo(out);
+                out.flush();
+                return true;
+            } catch (IOException e) {
+                return false; // the supervisor is gone; serve() sees the end of its input
+            }
+        }
+    }
+
+    private void housekeeping() {
+        var timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "walkindb-worker-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        var unusedReaps = timer.scheduleWithFixedDelay(() -> {
+            try {
+                calls.closeIdle();
+                ownDisk.refresh();
+            } catch (Throwable t) {
+                log().error("worker housekeeping failed; retrying in a second", t);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    private static Logger log() {
+        return LoggerFactory.getLogger(WorkerMain.class);
+    }
+}

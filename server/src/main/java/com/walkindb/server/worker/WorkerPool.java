@@ -1,0 +1,323 @@
+package com.walkindb.server.worker;
+
+import com.walkindb.server.config.Config;
+import com.walkindb.server.instance.DiskGuard;
+import com.walkindb.server.instance.DiskState;
+import com.walkindb.server.instance.WalkinCalls;
+import com.walkindb.server.sql.CallArgs;
+import com.walkindb.server.sql.CallOutcome;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Layer 6c (docs/SECURITY.md): tenant SQL runs in N worker JVMs, never in the HTTP process. Each
+ * walk-in belongs to one worker (a stable hash of its id), so its open connection stays in one
+ * place. A call that has not come back by its deadline plus {@link #GRACE} is answered 408 and
+ * its worker killed (SIGKILL): a native SQLite call cannot be interrupted, a process can. A
+ * pre-started spare takes the dead worker's place at once, so no caller waits for a JVM to
+ * start; the other calls that were on the killed worker end 503 (nothing of them committed).
+ * A worker that dies by itself (a crash, the OOM killer) is replaced the same way.
+ */
+public final class WorkerPool implements WalkinCalls {
+    private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+    /** How far past its deadline a call may run before its worker is killed. */
+    public static final Duration GRACE = Duration.ofSeconds(1);
+    /** How long start-up waits for the first workers. */
+    private static final Duration START_WAIT = Duration.ofMinutes(2);
+    /** Causes of restarts kept for the status. */
+    private static final int RECENT_RESTARTS = 16;
+
+    /** One restart: which worker, when (epoch ms), why. */
+    public record Restart(String worker, long atMillis, String cause) {}
+
+    /** One worker as the status shows it. */
+    public record WorkerStatus(String name, long pid, int callsInFlight, boolean ready) {}
+
+    private final WorkerLaunch launch;
+    private final WorkerCaps caps;
+    private final AtomicReferenceArray<WorkerProcess> slots;
+    private final long hardDeadlineNanos;
+    private final long readyWaitNanos;
+    private final AtomicLong callIds = new AtomicLong();
+    private final AtomicInteger names = new AtomicInteger();
+    private final AtomicLong restarts = new AtomicLong();
+    private final List<Restart> recent = new ArrayList<>(); // guarded by itself
+    private final ScheduledExecutorService starter;
+    private volatile WorkerProcess spare;
+    private volatile long lastEarlyDeath;
+    private volatile boolean closed;
+
+    private WorkerPool(Config config, int workers) {
+        this.launch = new WorkerLaunch(config, WorkerSettings.of(config, workers));
+        this.caps = WorkerCaps.detect(config.workerMemoryBytes());
+        this.slots = new AtomicReferenceArray<>(workers);
+        this.hardDeadlineNanos = config.limits().queryDeadline().plus(GRACE).toNanos();
+        this.readyWaitNanos = config.limits().gateWait().toNanos();
+        this.starter = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "walkindb-worker-starter");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts {@code workers} workers and a spare; returns once the workers are ready. */
+    public static WorkerPool start(Config config, int workers) throws IOException {
+        WorkerPool pool = new WorkerPool(config, workers);
+        LOG.info("SQL workers: {} processes and a spare; each call past its deadline by {} s kills its worker; {}",
+                workers, GRACE.toSeconds(), pool.caps.describe());
+        for (int i = 0; i < workers; i++) {
+            pool.slots.set(i, pool.launch());
+        }
+        pool.spare = pool.launch();
+        for (int i = 0; i < workers; i++) {
+            WorkerProcess w = pool.slots.get(i);
+            try {
+                w.ready().get(START_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException | InterruptedException e) {
+                pool.close();
+                throw new IOException("SQL worker " + w.name() + " did not start: "
+                        + (w.cause() != null ? w.cause() : e.toString()));
+            }
+        }
+        return pool;
+    }
+
+    private WorkerProcess launch() throws IOException {
+        String name = "worker-" + names.incrementAndGet();
+        WorkerProcess w = new WorkerProcess(name, launch.start(), this::exited);
+        String capped = caps.apply(w.pid(), name);
+        var unusedLog = w.ready().thenAccept(sandbox -> LOG.info("SQL {} ready: {}; {}", name, sandbox, capped));
+        return w;
+    }
+
+    @Override
+    public CallOutcome execute(UUID id, String sql, CallArgs args, DiskState disk) throws InterruptedException {
+        int slot = slotOf(id);
+        WorkerProcess w = slots.get(slot);
+        if (!w.isReady()) {
+            w = awaitReady(slot);
+            if (w == null) {
+                return new CallOutcome.WorkerLost();
+            }
+        }
+        long callId = callIds.incrementAndGet();
+        CompletableFuture<CallOutcome> outcome = w.send(callId, id, diskFlags(disk), sql, args);
+        try {
+            return outcome.get(hardDeadlineNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            w.forget(callId);
+            replace(w, "a call on walk-in " + id + " ran " + GRACE.toSeconds() + " s past its deadline");
+            return new CallOutcome.Timeout();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /** The worker of a slot that is still starting (a spare was not ready): waits a gate wait at most. */
+    private WorkerProcess awaitReady(int slot) throws InterruptedException {
+        long end = System.nanoTime() + readyWaitNanos;
+        while (!closed) {
+            WorkerProcess w = slots.get(slot);
+            try {
+                w.ready().get(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (w.isReady()) {
+                    return w;
+                }
+            } catch (ExecutionException e) {
+                // died while starting: its replacement is in the slot now, or soon
+                Thread.onSpinWait();
+            } catch (TimeoutException e) {
+                return null;
+            }
+            if (System.nanoTime() >= end) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    int slotOf(UUID id) {
+        return Math.floorMod(Long.hashCode(id.getLeastSignificantBits()), slots.length());
+    }
+
+    private static int diskFlags(DiskState disk) {
+        int flags = disk.tripped() ? Frames.DISK_TRIPPED : 0;
+        if (disk instanceof DiskGuard guard && guard.nearlyFull()) {
+            flags |= Frames.DISK_NEARLY_FULL;
+        }
+        return flags;
+    }
+
+    /** The reader of {@code w} saw its output end. */
+    private void exited(WorkerProcess w) {
+        if (closed || w.isDead()) {
+            return; // stopped, or killed by us (already replaced)
+        }
+        String how = w.exitDescription();
+        if (!w.isReady() && w.ageNanos() < TimeUnit.SECONDS.toNanos(10)) {
+            lastEarlyDeath = System.nanoTime();
+        }
+        replace(w, "it died by itself: " + how + (w.cause() != null ? ", " + w.cause() : ""));
+    }
+
+    /** Kills {@code w} (if nobody did yet), puts the spare in its place and starts a new spare. */
+    private void replace(WorkerProcess w, String why) {
+        if (!w.kill(why)) {
+            return;
+        }
+        long n = restarts.incrementAndGet();
+        synchronized (recent) {
+            if (recent.size() == RECENT_RESTARTS) {
+                recent.remove(0);
+            }
+            recent.add(new Restart(w.name(), System.currentTimeMillis(), why));
+        }
+        if (closed) {
+            return;
+        }
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) == w) {
+                WorkerProcess next = takeSpare();
+                if (next != null) {
+                    slots.compareAndSet(i, w, next);
+                }
+                LOG.warn("SQL {} (pid {}) killed: {}; {} took its place ({} restarts so far)", w.name(), w.pid(), why,
+                        next == null ? "no worker" : next.name(), n);
+                return;
+            }
+        }
+        if (w == spare) {
+            spare = null;
+            LOG.warn("SQL {} (the spare, pid {}) lost: {}", w.name(), w.pid(), why);
+            startSpare();
+        }
+    }
+
+    private WorkerProcess takeSpare() {
+        WorkerProcess s = spare;
+        spare = null;
+        startSpare();
+        if (s != null && !s.isDead()) {
+            return s;
+        }
+        try {
+            return launch(); // no spare at hand: calls to this slot wait for it to start
+        } catch (IOException e) {
+            LOG.error("cannot start a SQL worker: {}", e.getMessage());
+            return null;
+        }
+    }
+
+    /** A new spare, after a pause when workers die as they start (a broken set-up must not spin). */
+    private void startSpare() {
+        long sinceEarlyDeath = System.nanoTime() - lastEarlyDeath;
+        long delay = lastEarlyDeath != 0 && sinceEarlyDeath < TimeUnit.SECONDS.toNanos(5) ? 1000 : 0;
+        var unusedStart = starter.schedule(() -> {
+            if (closed || spare != null) {
+                return;
+            }
+            try {
+                spare = launch();
+            } catch (IOException | RuntimeException e) {
+                LOG.error("cannot start a spare SQL worker ({}); trying again in a second", e.getMessage());
+                lastEarlyDeath = System.nanoTime();
+                startSpare();
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void evict(UUID id) {
+        slots.get(slotOf(id)).evict(id);
+    }
+
+    @Override
+    public void closeIdle() {
+        // each worker closes its own idle connections
+    }
+
+    /** Stops every worker: their input closes and they exit; one that does not within a second is killed. */
+    @Override
+    public void close() {
+        closed = true;
+        starter.shutdownNow();
+        List<WorkerProcess> all = new ArrayList<>();
+        for (int i = 0; i < slots.length(); i++) {
+            if (slots.get(i) != null) {
+                all.add(slots.get(i));
+            }
+        }
+        if (spare != null) {
+            all.add(spare);
+        }
+        List<Thread> stops = new ArrayList<>();
+        for (WorkerProcess w : all) {
+            stops.add(Thread.ofPlatform().daemon().start(() -> w.stop(1000)));
+        }
+        for (Thread t : stops) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        caps.close();
+    }
+
+    /** The workers now, in slot order. */
+    public List<WorkerStatus> workers() {
+        List<WorkerStatus> out = new ArrayList<>();
+        for (int i = 0; i < slots.length(); i++) {
+            WorkerProcess w = slots.get(i);
+            out.add(new WorkerStatus(w.name(), w.pid(), w.inFlight(), w.isReady()));
+        }
+        return out;
+    }
+
+    /** The spare's PID, or -1 while none is started. */
+    public long sparePid() {
+        WorkerProcess s = spare;
+        return s == null ? -1 : s.pid();
+    }
+
+    /** Whether the spare is started and ready to take a place. */
+    public boolean spareReady() {
+        WorkerProcess s = spare;
+        return s != null && s.isReady();
+    }
+
+    /** What caps the workers get (cgroup v2, v1, or the address-space limit), for the status. */
+    public String capsDescription() {
+        return caps.describe();
+    }
+
+    public long restarts() {
+        return restarts.get();
+    }
+
+    public List<Restart> recentRestarts() {
+        synchronized (recent) {
+            return List.copyOf(recent);
+        }
+    }
+
+    /** The PID of the worker that runs {@code walkin}'s calls now. */
+    public long pidFor(UUID walkin) {
+        return slots.get(slotOf(walkin)).pid();
+    }
+}

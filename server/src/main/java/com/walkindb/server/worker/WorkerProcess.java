@@ -1,0 +1,228 @@
+package com.walkindb.server.worker;
+
+import com.walkindb.server.sql.CallArgs;
+import com.walkindb.server.sql.CallOutcome;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * The supervisor's side of one worker JVM: writes calls to its standard input, and on a platform
+ * thread of its own reads the outcomes from its standard output and hands each to the call
+ * waiting for it. Waiting callers are parked virtual threads; no carrier is held.
+ */
+final class WorkerProcess {
+    private final String name;
+    private final Process process;
+    private final OutputStream toWorker;
+    private final FrameOut frame = new FrameOut(); // guarded by toWorker
+    private final ConcurrentHashMap<Long, CompletableFuture<CallOutcome>> pending = new ConcurrentHashMap<>();
+    private final CompletableFuture<String> ready = new CompletableFuture<>();
+    private final AtomicBoolean dead = new AtomicBoolean();
+    private final long started = System.nanoTime();
+    private volatile String cause;
+
+    /** {@code onExit}: called once, from the reader, when the worker's output ends (it died or was killed). */
+    WorkerProcess(String name, Process process, Consumer<WorkerProcess> onExit) {
+        this.name = name;
+        this.process = process;
+        this.toWorker = process.getOutputStream();
+        Thread.ofPlatform().daemon().name("walkindb-" + name + "-reader").start(() -> {
+            read();
+            onExit.accept(this);
+        });
+    }
+
+    String name() {
+        return name;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** The worker's sandbox line once it is ready; fails if it died first. */
+    CompletableFuture<String> ready() {
+        return ready;
+    }
+
+    boolean isReady() {
+        return ready.isDone() && !ready.isCompletedExceptionally() && !dead.get();
+    }
+
+    boolean isDead() {
+        return dead.get();
+    }
+
+    int inFlight() {
+        return pending.size();
+    }
+
+    long ageNanos() {
+        return System.nanoTime() - started;
+    }
+
+    /** Why it was killed or died, once it has been. */
+    String cause() {
+        return cause;
+    }
+
+    /**
+     * Sends the call; the future completes with its outcome, with {@link CallOutcome.WorkerLost}
+     * if the worker dies first, or exceptionally if the worker failed running it.
+     */
+    CompletableFuture<CallOutcome> send(long callId, UUID walkin, int diskFlags, String sql, CallArgs args) {
+        CompletableFuture<CallOutcome> f = new CompletableFuture<>();
+        pending.put(callId, f);
+        boolean sent;
+        synchronized (toWorker) {
+            sent = !dead.get() && write(() -> Frames.call(frame, callId, walkin, diskFlags, sql, args));
+        }
+        if (!sent || dead.get()) {
+            // Died before or while we wrote: whoever marked it dead may have missed this call.
+            if (pending.remove(callId) != null) {
+                f.complete(new CallOutcome.WorkerLost());
+            }
+        }
+        return f;
+    }
+
+    /** The caller stopped waiting (its call timed out): an outcome that still comes is dropped. */
+    void forget(long callId) {
+        pending.remove(callId);
+    }
+
+    void release(long bytes) {
+        synchronized (toWorker) {
+            if (!dead.get()) {
+                write(() -> Frames.release(frame, bytes));
+            }
+        }
+    }
+
+    void evict(UUID walkin) {
+        synchronized (toWorker) {
+            if (!dead.get()) {
+                write(() -> Frames.evict(frame, walkin));
+            }
+        }
+    }
+
+    /** Under the lock. */
+    private boolean write(Runnable encode) {
+        try {
+            encode.run();
+            frame.writeTo(toWorker);
+            toWorker.flush();
+            return true;
+        } catch (IOException e) {
+            return false; // its input is closed: it is dying, and the reader will say so
+        }
+    }
+
+    /**
+     * Marks the worker dead with {@code why}, kills it (SIGKILL) and fails every call still
+     * waiting on it; true for the first caller only.
+     */
+    boolean kill(String why) {
+        if (!dead.compareAndSet(false, true)) {
+            return false;
+        }
+        cause = why;
+        process.destroyForcibly();
+        ready.completeExceptionally(new IllegalStateException(why));
+        for (Long id : pending.keySet()) {
+            CompletableFuture<CallOutcome> f = pending.remove(id);
+            if (f != null) {
+                f.complete(new CallOutcome.WorkerLost());
+            }
+        }
+        return true;
+    }
+
+    /** Closes the worker's input (it exits by itself), then kills it if it is still there after {@code waitMillis}. */
+    void stop(long waitMillis) {
+        try {
+            synchronized (toWorker) {
+                toWorker.close();
+            }
+        } catch (IOException ignored) {
+            // already closed
+        }
+        try {
+            if (!process.waitFor(waitMillis, TimeUnit.MILLISECONDS)) {
+                kill("stopped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill("stopped");
+        }
+        dead.set(true);
+    }
+
+    /** How the process ended, for the log: its exit status, or the signal that killed it. */
+    String exitDescription() {
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                return "its output closed but it is still running";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+        int status = process.exitValue();
+        if (status > 128) {
+            int signal = status - 128;
+            return "killed by signal " + signal + (signal == 9
+                    ? " (SIGKILL: by the kernel's OOM killer or a memory cap, unless walkindb sent it)" : "");
+        }
+        return "exited with status " + status;
+    }
+
+    private void read() {
+        FrameIn in = new FrameIn(new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16)),
+                Frames.MAX_FRAME_BYTES);
+        try {
+            while (in.next()) {
+                int type = in.u8();
+                switch (type) {
+                    case Frames.READY -> {
+                        long pid = in.i64();
+                        String sandbox = in.text();
+                        ready.complete("pid " + pid + ", " + sandbox);
+                    }
+                    case Frames.RESULT -> {
+                        long id = in.i64();
+                        CallOutcome outcome = Frames.readOutcome(in, this::release);
+                        CompletableFuture<CallOutcome> f = pending.remove(id);
+                        if (f != null) {
+                            f.complete(outcome);
+                        } else if (outcome instanceof CallOutcome.Success s) {
+                            release(s.answerMemory()); // nobody is waiting for it any more
+                        }
+                    }
+                    case Frames.FAILED -> {
+                        long id = in.i64();
+                        String why = in.text();
+                        CompletableFuture<CallOutcome> f = pending.remove(id);
+                        if (f != null) {
+                            f.completeExceptionally(new IllegalStateException("SQL worker " + name + ": " + why));
+                        }
+                    }
+                    default -> throw new IOException("unknown frame type " + type);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!dead.get()) {
+                cause = "unreadable output (" + e + ")";
+            }
+        }
+    }
+}
