@@ -74,7 +74,7 @@ public final class WorkerPool implements WalkinCalls {
         });
     }
 
-    /** Starts {@code workers} workers and a spare; returns once the workers are ready. */
+    /** Starts {@code workers} workers; returns once they are ready, with the spare starting. */
     public static WorkerPool start(Config config, int workers) throws IOException {
         WorkerPool pool = new WorkerPool(config, workers);
         LOG.info("SQL workers: {} processes and a spare; each call past its deadline by {} s kills its worker; {}",
@@ -82,7 +82,6 @@ public final class WorkerPool implements WalkinCalls {
         for (int i = 0; i < workers; i++) {
             pool.slots.set(i, pool.launch());
         }
-        pool.spare = pool.launch();
         for (int i = 0; i < workers; i++) {
             WorkerProcess w = pool.slots.get(i);
             try {
@@ -93,6 +92,8 @@ public final class WorkerPool implements WalkinCalls {
                         + (w.cause() != null ? w.cause() : e.toString()));
             }
         }
+        // The spare starts once the workers are up: on a small box it would only slow their start.
+        pool.startSpare();
         return pool;
     }
 
