@@ -72,7 +72,9 @@ class ShutdownTest {
     @Test
     void aCallStuckInNativeCodeDoesNotHoldTheStopAndItsPartialWriteIsGoneAfterRestart() throws Exception {
         String session;
-        try (ChildJvm server = ChildJvm.start(StallingServerMain.class.getName(), env("off"))) {
+        Map<String, String> inProcess = env("off");
+        inProcess.put("WALKINDB_ISOLATION", "inprocess"); // the stall is StallingServerMain's own random()
+        try (ChildJvm server = ChildJvm.start(StallingServerMain.class.getName(), inProcess)) {
             String url = listening(server);
             HttpResponse<String> kept = post(url, null, "CREATE TABLE t(x); INSERT INTO t VALUES ('kept')").get();
             assertThat(kept.statusCode()).as(kept.body()).isEqualTo(200);
@@ -113,11 +115,60 @@ class ShutdownTest {
         }
     }
 
+    /**
+     * With SQL in worker processes, a call stuck in a worker (the workers' test hook, a call that
+     * never returns in the middle of a write) holds neither the stop nor the workers: the
+     * supervisor exits 0 in time, every worker process is gone with it, and the next start finds
+     * the walk-in as its last committed call left it.
+     */
+    @Test
+    void aCallStuckInAWorkerDoesNotHoldTheStopAndTheWorkersEndWithTheServer() throws Exception {
+        String session;
+        List<ProcessHandle> workers;
+        try (ChildJvm server = ChildJvm.start(Main.class.getName(), env("on"))) {
+            String url = listening(server);
+            workers = ProcessHandle.of(server.pid()).orElseThrow().descendants().toList();
+            assertThat(workers).as("the workers and the spare start with the server").isNotEmpty();
+            HttpResponse<String> kept = post(url, null, "CREATE TABLE t(x); INSERT INTO t VALUES ('kept')").get();
+            assertThat(kept.statusCode()).as(kept.body()).isEqualTo(200);
+            session = kept.headers().firstValue("X-Walkin-Session").orElseThrow();
+            CompletableFuture<HttpResponse<String>> stuck = post(url, session,
+                    "/*walkindb-test:stall*/ INSERT INTO t SELECT randomblob(500000) FROM (WITH RECURSIVE c(i) AS "
+                            + "(SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 10) SELECT i FROM c)");
+            Path wal = onlyWalkin().resolve("db.sqlite-wal");
+            Await.until("the stuck call's write to spill into the WAL", Duration.ofSeconds(20),
+                    () -> Files.exists(wal) && Files.size(wal) > 1_000_000);
+
+            server.terminate();
+            assertThat(server.waitFor(EXIT_BOUND)).as("exits within %s of SIGTERM", EXIT_BOUND).isTrue();
+            assertThat(server.exitDescription()).as(server.stderr()).isEqualTo("exit status 0");
+            try {
+                assertThat(stuck.get(10, TimeUnit.SECONDS).statusCode()).as("the stuck call").isNotEqualTo(200);
+            } catch (ExecutionException connectionClosed) {
+                // what a client sees: the server went away mid-call
+            }
+        }
+        for (ProcessHandle w : workers) {
+            Await.until("worker " + w.pid() + " to end with the server", EXIT_BOUND, () -> !w.isAlive());
+        }
+        try (ChildJvm again = ChildJvm.start(Main.class.getName(), env("on"))) {
+            String url = listening(again);
+            HttpResponse<String> read = post(url, session, "SELECT x FROM t; PRAGMA integrity_check").get();
+            assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+            assertThat(JSON.readTree(read.body()).path("rows").toString()).isEqualTo("[[\"ok\"]]");
+            HttpResponse<String> rows = post(url, session, "SELECT x FROM t").get();
+            assertThat(JSON.readTree(rows.body()).path("rows").toString()).isEqualTo("[[\"kept\"]]");
+            again.terminate();
+            assertThat(again.waitFor(EXIT_BOUND)).isTrue();
+        }
+    }
+
     private Map<String, String> env(String sandbox) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("WALKINDB_ADDR", "127.0.0.1:0");
         env.put("WALKINDB_DATA_DIR", data.toString());
         env.put("WALKINDB_SANDBOX", sandbox);
+        env.put("WALKINDB_ADMIN_ADDR", "127.0.0.1:0");
         return env;
     }
 

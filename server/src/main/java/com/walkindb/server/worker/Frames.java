@@ -37,8 +37,14 @@ final class Frames {
     static final int DISK_TRIPPED = 1;
     static final int DISK_NEARLY_FULL = 2;
 
-    /** Far above any frame the limits allow (an 8 KiB body; answers of about 1 MiB). */
-    static final int MAX_FRAME_BYTES = 64 * 1024 * 1024;
+    /** What the supervisor sends: far above any call the limits allow (an 8 KiB body). */
+    static final int MAX_FRAME_BYTES = 1024 * 1024;
+
+    /**
+     * What a worker may send back: an answer is at most 1 MiB of rows plus its JSON. A worker that
+     * sends more is broken or taken over, and is killed; the supervisor's heap is not its to fill.
+     */
+    static final int MAX_RESULT_FRAME_BYTES = 4 * 1024 * 1024;
 
     private static final int ARGS_NONE = 0;
     private static final int ARGS_POSITIONAL = 1;

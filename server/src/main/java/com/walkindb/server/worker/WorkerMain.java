@@ -92,11 +92,15 @@ public final class WorkerMain {
         }
         Sqlite.hardHeapLimit(settings.sqliteHeap());
         WorkerMain worker = new WorkerMain(config, settings, protocol);
-        worker.send(f -> Frames.ready(f, ProcessHandle.current().pid(), sandbox.logLine()));
+        // Not the server's "sandbox: ..." summary line: operators (and tests) grep for that one.
+        String jail = "landlock " + sandbox.landlock() + "; seccomp " + sandbox.seccomp();
+        worker.send(f -> Frames.ready(f, ProcessHandle.current().pid(), jail));
         worker.housekeeping();
         worker.serve(new FrameIn(new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in),
                 1 << 16)), Frames.MAX_FRAME_BYTES));
-        // The supervisor closed our input: it stopped (or died). Calls still running are abandoned.
+        // The supervisor closed our input: it stopped (or died). Idle connections are closed (their
+        // WAL checkpointed and removed); calls still running are abandoned, uncommitted.
+        worker.calls.close();
         Runtime.getRuntime().halt(0);
     }
 

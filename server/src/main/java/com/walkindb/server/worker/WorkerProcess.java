@@ -188,7 +188,7 @@ final class WorkerProcess {
 
     private void read() {
         FrameIn in = new FrameIn(new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16)),
-                Frames.MAX_FRAME_BYTES);
+                Frames.MAX_RESULT_FRAME_BYTES);
         try {
             while (in.next()) {
                 int type = in.u8();

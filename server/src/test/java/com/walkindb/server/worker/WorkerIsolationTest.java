@@ -46,6 +46,21 @@ class WorkerIsolationTest {
         return server.testServer().server().workerPool();
     }
 
+    /**
+     * Every test starts from a healed pool: each worker ready and a spare ready to take a place
+     * (a kill in the test before replaces a worker and starts a new spare, which takes seconds
+     * on a loaded machine; until then a second kill would leave its slot waiting).
+     */
+    @org.junit.jupiter.api.BeforeEach
+    void poolHealed() {
+        awaitHealed();
+    }
+
+    private static void awaitHealed() {
+        Await.until("every worker and the spare ready", LONG,
+                () -> pool().spareReady() && pool().workers().stream().allMatch(WorkerPool.WorkerStatus::ready));
+    }
+
     /** A walk-in with one committed row in t. */
     private static String walkinWithOneRow() {
         Reply r = http().sql("CREATE TABLE t(b BLOB); INSERT INTO t VALUES (x'01')");
@@ -86,6 +101,7 @@ class WorkerIsolationTest {
         assertThat(pool().restarts()).isEqualTo(restarts + 1);
         assertThat(pool().recentRestarts().getLast().cause()).contains("past its deadline");
         awaitGone(stuckPid);
+        awaitHealed();
 
         assertThat(rows(stuck)).as("only the committed row; the 9 MB write never committed").isEqualTo(1);
         assertIntact(stuck);
@@ -119,6 +135,7 @@ class WorkerIsolationTest {
                 assertThat(r.header("Retry-After")).isEqualTo("1");
             }
         }
+        awaitHealed();
         for (String s : stuck) {
             assertThat(rows(s)).as("nothing of a killed call committed").isEqualTo(1);
         }
@@ -144,6 +161,7 @@ class WorkerIsolationTest {
         Await.until("the pool to replace the killed worker", LONG, () -> pool().restarts() == restarts + 1);
         assertThat(pool().recentRestarts().getLast().cause()).contains("died by itself").contains("signal 9");
         assertThat(pool().pidFor(walkin)).isNotEqualTo(pid);
+        awaitHealed();
 
         assertThat(rows(s)).as("the next call on the walk-in sees only committed data").isEqualTo(1);
         assertIntact(s);
@@ -162,6 +180,7 @@ class WorkerIsolationTest {
         Await.until("the pool to replace the bombed worker", LONG, () -> pool().restarts() == restarts + 1);
         awaitGone(bombPid);
         assertThat(ProcessHandle.current().pid()).isEqualTo(serverPid);
+        awaitHealed();
         assertThat(http().sql("SELECT 1", other).status()).isEqualTo(200);
         assertThat(rows(bomb)).isEqualTo(1);
     }
