@@ -228,6 +228,10 @@ abstract class WorkerCaps {
                 Path mem = Files.createDirectories(memoryParent.resolve(group));
                 made.add(mem);
                 write(mem.resolve("memory.limit_in_bytes"), Long.toString(memoryBytes));
+                if (Files.exists(mem.resolve("memory.memsw.limit_in_bytes"))) {
+                    // Memory plus swap at the same cap: a bomb must die, not swap the box to a crawl.
+                    write(mem.resolve("memory.memsw.limit_in_bytes"), Long.toString(memoryBytes));
+                }
                 write(mem.resolve("cgroup.procs"), Long.toString(pid));
                 String what = "cgroup v1 memory " + (memoryBytes >> 20) + " MiB";
                 if (pidsParent != null) {

@@ -23,7 +23,10 @@ final class WorkerProcess {
     private final Process process;
     private final OutputStream toWorker;
     private final FrameOut frame = new FrameOut(); // guarded by toWorker
-    private final ConcurrentHashMap<Long, CompletableFuture<CallOutcome>> pending = new ConcurrentHashMap<>();
+    /** A call sent and not answered yet: what waits for it, when it was sent, on which walk-in. */
+    record Pending(CompletableFuture<CallOutcome> outcome, long sentNanos, UUID walkin) {}
+
+    private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
     private final CompletableFuture<String> ready = new CompletableFuture<>();
     private final AtomicBoolean dead = new AtomicBoolean();
     private final long started = System.nanoTime();
@@ -80,7 +83,7 @@ final class WorkerProcess {
      */
     CompletableFuture<CallOutcome> send(long callId, UUID walkin, int diskFlags, String sql, CallArgs args) {
         CompletableFuture<CallOutcome> f = new CompletableFuture<>();
-        pending.put(callId, f);
+        pending.put(callId, new Pending(f, System.nanoTime(), walkin));
         boolean sent;
         synchronized (toWorker) {
             sent = !dead.get() && write(() -> Frames.call(frame, callId, walkin, diskFlags, sql, args));
@@ -94,9 +97,18 @@ final class WorkerProcess {
         return f;
     }
 
-    /** The caller stopped waiting (its call timed out): an outcome that still comes is dropped. */
-    void forget(long callId) {
-        pending.remove(callId);
+    /**
+     * The first call sent longer than {@code limitNanos} ago, answered now with {@code outcome}
+     * (an outcome that still comes from the worker is dropped); null when every call is younger.
+     */
+    Pending expire(long nowNanos, long limitNanos, CallOutcome outcome) {
+        for (var e : pending.entrySet()) {
+            if (nowNanos - e.getValue().sentNanos() > limitNanos && pending.remove(e.getKey()) != null) {
+                e.getValue().outcome().complete(outcome);
+                return e.getValue();
+            }
+        }
+        return null;
     }
 
     void release(long bytes) {
@@ -139,9 +151,9 @@ final class WorkerProcess {
         process.destroyForcibly();
         ready.completeExceptionally(new IllegalStateException(why));
         for (Long id : pending.keySet()) {
-            CompletableFuture<CallOutcome> f = pending.remove(id);
-            if (f != null) {
-                f.complete(new CallOutcome.WorkerLost());
+            Pending p = pending.remove(id);
+            if (p != null) {
+                p.outcome().complete(new CallOutcome.WorkerLost());
             }
         }
         return true;
@@ -201,9 +213,9 @@ final class WorkerProcess {
                     case Frames.RESULT -> {
                         long id = in.i64();
                         CallOutcome outcome = Frames.readOutcome(in, this::release);
-                        CompletableFuture<CallOutcome> f = pending.remove(id);
-                        if (f != null) {
-                            f.complete(outcome);
+                        Pending p = pending.remove(id);
+                        if (p != null) {
+                            p.outcome().complete(outcome);
                         } else if (outcome instanceof CallOutcome.Success s) {
                             release(s.answerMemory()); // nobody is waiting for it any more
                         }
@@ -211,9 +223,9 @@ final class WorkerProcess {
                     case Frames.FAILED -> {
                         long id = in.i64();
                         String why = in.text();
-                        CompletableFuture<CallOutcome> f = pending.remove(id);
-                        if (f != null) {
-                            f.completeExceptionally(new IllegalStateException("SQL worker " + name + ": " + why));
+                        Pending p = pending.remove(id);
+                        if (p != null) {
+                            p.outcome().completeExceptionally(new IllegalStateException("SQL worker " + name + ": " + why));
                         }
                     }
                     default -> throw new IOException("unknown frame type " + type);

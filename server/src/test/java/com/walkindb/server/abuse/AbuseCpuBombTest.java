@@ -3,6 +3,7 @@ package com.walkindb.server.abuse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.walkindb.server.testing.Reply;
+import com.walkindb.server.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,14 @@ import org.junit.jupiter.api.Timeout;
 class AbuseCpuBombTest extends AbuseSuite {
     static final String TIMEOUT = "query exceeded 2s timeout";
     static final long BAR_MS = 3000;
+    /**
+     * The view tower's compile work runs in one native call the progress handler does not see.
+     * With SQL in worker processes the supervisor answers it at the deadline plus the 1 s grace
+     * and kills its worker (layer 6c): 3.1 s plus a loaded machine's delay. In process nothing can
+     * stop it early; only the VDBE_OP limit bounds it, measured at 0.3 s idle and up to 6.7 s on a
+     * machine under heavy load, hence a loose bar there.
+     */
+    static final long COMPILE_BAR_MS = TestServer.isolation().equals("process") ? 4500 : 15_000;
 
     private Reply timed(String what, Reply a) {
         Stats.max("cpu.answer.ms", a.millis(), what);
@@ -198,7 +207,7 @@ class AbuseCpuBombTest extends AbuseSuite {
         Reply a = timed("self-joining view tower j15 (compile)",
                 http.sql("SELECT 1 FROM j15", null, token, Duration.ofSeconds(45)));
         Stats.line("compile bomb j15 answered " + a);
-        assertThat(a.millis()).as("answer time of %s", a).isLessThanOrEqualTo(BAR_MS);
+        assertThat(a.millis()).as("answer time of %s", a).isLessThanOrEqualTo(COMPILE_BAR_MS);
         assertThat(a.status()).isIn(400, 408);
     }
 

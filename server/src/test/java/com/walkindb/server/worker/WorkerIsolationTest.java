@@ -176,8 +176,12 @@ class WorkerIsolationTest {
         long serverPid = ProcessHandle.current().pid();
 
         Reply r = http().sql(TestHooks.MALLOC + "SELECT 1", null, bomb, LONG);
-        assertThat(r.status()).as(r.toString()).isEqualTo(503);
+        // 503 when the memory cap (or the OOM killer) ends the worker first; 408 when, on a
+        // loaded machine, filling the cap takes longer than the deadline and the grace.
+        assertThat(r.status()).as(r.toString()).isIn(503, 408);
         Await.until("the pool to replace the bombed worker", LONG, () -> pool().restarts() == restarts + 1);
+        System.out.println("WORKER-ISOLATION memory bomb: " + r.status() + " after " + r.millis() + " ms; "
+                + pool().recentRestarts().getLast().cause());
         awaitGone(bombPid);
         assertThat(ProcessHandle.current().pid()).isEqualTo(serverPid);
         awaitHealed();
