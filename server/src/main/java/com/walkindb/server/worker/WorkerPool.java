@@ -143,10 +143,12 @@ public final class WorkerPool implements WalkinCalls {
             long now = System.nanoTime();
             for (int i = 0; i < slots.length(); i++) {
                 WorkerProcess w = slots.get(i);
-                WorkerProcess.Pending late = w == null ? null : w.expire(now, hardDeadlineNanos, new CallOutcome.Timeout());
+                WorkerProcess.Pending late = w == null ? null : w.takeOverdue(now, hardDeadlineNanos);
                 if (late != null) {
+                    // Killed and replaced before the caller hears 408: a retry finds the new worker.
                     replace(w, "a call on walk-in " + late.walkin() + " ran " + GRACE.toSeconds()
                             + " s past its deadline");
+                    late.outcome().complete(new CallOutcome.Timeout());
                 }
             }
         }
@@ -199,7 +201,10 @@ public final class WorkerPool implements WalkinCalls {
         replace(w, "it died by itself: " + how + (w.cause() != null ? ", " + w.cause() : ""));
     }
 
-    /** Kills {@code w} (if nobody did yet), puts the spare in its place and starts a new spare. */
+    /**
+     * Kills {@code w} (if nobody did yet), puts the spare in its place, starts a new spare, and
+     * only then fails the calls that were waiting on {@code w}.
+     */
     private void replace(WorkerProcess w, String why) {
         if (!w.kill(why)) {
             return;
@@ -211,9 +216,16 @@ public final class WorkerPool implements WalkinCalls {
             }
             recent.add(new Restart(w.name(), System.currentTimeMillis(), why));
         }
-        if (closed) {
-            return;
+        try {
+            if (!closed) {
+                takePlace(w, why, n);
+            }
+        } finally {
+            w.failPending();
         }
+    }
+
+    private void takePlace(WorkerProcess w, String why, long restartsSoFar) {
         for (int i = 0; i < slots.length(); i++) {
             if (slots.get(i) == w) {
                 WorkerProcess next = takeSpare();
@@ -221,7 +233,7 @@ public final class WorkerPool implements WalkinCalls {
                     slots.compareAndSet(i, w, next);
                 }
                 LOG.warn("SQL {} (pid {}) killed: {}; {} took its place ({} restarts so far)", w.name(), w.pid(), why,
-                        next == null ? "no worker" : next.name(), n);
+                        next == null ? "no worker" : next.name(), restartsSoFar);
                 return;
             }
         }

@@ -98,13 +98,12 @@ final class WorkerProcess {
     }
 
     /**
-     * The first call sent longer than {@code limitNanos} ago, answered now with {@code outcome}
+     * Takes out the first call sent longer than {@code limitNanos} ago, for the caller to answer
      * (an outcome that still comes from the worker is dropped); null when every call is younger.
      */
-    Pending expire(long nowNanos, long limitNanos, CallOutcome outcome) {
+    Pending takeOverdue(long nowNanos, long limitNanos) {
         for (var e : pending.entrySet()) {
             if (nowNanos - e.getValue().sentNanos() > limitNanos && pending.remove(e.getKey()) != null) {
-                e.getValue().outcome().complete(outcome);
                 return e.getValue();
             }
         }
@@ -140,8 +139,9 @@ final class WorkerProcess {
     }
 
     /**
-     * Marks the worker dead with {@code why}, kills it (SIGKILL) and fails every call still
-     * waiting on it; true for the first caller only.
+     * Marks the worker dead with {@code why} and kills it (SIGKILL); true for the first caller
+     * only. The calls still waiting on it are failed by {@link #failPending()}, which the caller
+     * runs once the worker's place is taken, so that a client retrying at once finds the new one.
      */
     boolean kill(String why) {
         if (!dead.compareAndSet(false, true)) {
@@ -150,13 +150,17 @@ final class WorkerProcess {
         cause = why;
         process.destroyForcibly();
         ready.completeExceptionally(new IllegalStateException(why));
+        return true;
+    }
+
+    /** Answers every call still waiting on this (dead) worker {@link CallOutcome.WorkerLost}. */
+    void failPending() {
         for (Long id : pending.keySet()) {
             Pending p = pending.remove(id);
             if (p != null) {
                 p.outcome().complete(new CallOutcome.WorkerLost());
             }
         }
-        return true;
     }
 
     /** Closes the worker's input (it exits by itself), then kills it if it is still there after {@code waitMillis}. */
@@ -177,6 +181,7 @@ final class WorkerProcess {
             kill("stopped");
         }
         dead.set(true);
+        failPending();
     }
 
     /** How the process ended, for the log: its exit status, or the signal that killed it. */
