@@ -7,7 +7,7 @@ import java.util.Arrays;
 
 /**
  * Builds one frame: a 4-byte big-endian length, then the payload ({@link Frames}). Reused by its
- * owner, so a steady stream of calls allocates no buffers.
+ * owner where one thread writes (the worker); the supervisor builds one per frame it queues.
  */
 final class FrameOut {
     private byte[] buf = new byte[512];
@@ -68,6 +68,16 @@ final class FrameOut {
         buf[2] = (byte) (payload >>> 8);
         buf[3] = (byte) payload;
         out.write(buf, 0, len);
+    }
+
+    /** The whole frame, length prefix included, as a new array. */
+    byte[] toFrame() {
+        int payload = len - 4;
+        buf[0] = (byte) (payload >>> 24);
+        buf[1] = (byte) (payload >>> 16);
+        buf[2] = (byte) (payload >>> 8);
+        buf[3] = (byte) payload;
+        return Arrays.copyOf(buf, len);
     }
 
     /** The payload written so far (tests). */

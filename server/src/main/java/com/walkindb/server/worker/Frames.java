@@ -19,10 +19,11 @@ import java.util.function.LongConsumer;
  * <pre>
  * to the worker:   CALL    call-id, walk-in id, disk flags, sql, args
  *                  RELEASE bytes of answer memory the supervisor has finished writing
- *                  EVICT   walk-in id (its files are about to be deleted)
+ *                  EVICT   request id, walk-in id (its files are about to be deleted)
  * from the worker: READY   pid, what its sandbox applied
  *                  RESULT  call-id, outcome
  *                  FAILED  call-id, why (the worker hit a bug running the call)
+ *                  EVICTED request id (the walk-in's files are closed)
  * </pre>
  * Integers are big-endian; text is UTF-8 with a 4-byte length (-1 for null).
  */
@@ -33,6 +34,7 @@ final class Frames {
     static final int READY = 10;
     static final int RESULT = 11;
     static final int FAILED = 12;
+    static final int EVICTED = 13;
 
     static final int DISK_TRIPPED = 1;
     static final int DISK_NEARLY_FULL = 2;
@@ -73,8 +75,13 @@ final class Frames {
         out.reset().u8(RELEASE).i64(bytes);
     }
 
-    static void evict(FrameOut out, UUID walkin) {
-        out.reset().u8(EVICT).i64(walkin.getMostSignificantBits()).i64(walkin.getLeastSignificantBits());
+    static void evict(FrameOut out, long requestId, UUID walkin) {
+        out.reset().u8(EVICT).i64(requestId).i64(walkin.getMostSignificantBits())
+                .i64(walkin.getLeastSignificantBits());
+    }
+
+    static void evicted(FrameOut out, long requestId) {
+        out.reset().u8(EVICTED).i64(requestId);
     }
 
     static UUID readWalkin(FrameIn in) throws IOException {

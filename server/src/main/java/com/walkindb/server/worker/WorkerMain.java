@@ -114,7 +114,11 @@ public final class WorkerMain {
                         sql.execute(() -> run(call));
                     }
                     case Frames.RELEASE -> answerMemory.release(in.i64());
-                    case Frames.EVICT -> calls.evict(Frames.readWalkin(in));
+                    case Frames.EVICT -> {
+                        long request = in.i64();
+                        calls.evict(Frames.readWalkin(in));
+                        send(f -> Frames.evicted(f, request));
+                    }
                     default -> throw new IOException("unknown frame type " + type);
                 }
             }

@@ -42,6 +42,8 @@ public final class WorkerPool implements WalkinCalls {
     private static final Duration START_WAIT = Duration.ofMinutes(2);
     /** Causes of restarts kept for the status. */
     private static final int RECENT_RESTARTS = 16;
+    /** How long the sweeper waits for a worker to close a walk-in's files before deleting them. */
+    private static final long EVICT_WAIT_SECONDS = 2;
 
     /** One restart: which worker, when (epoch ms), why. */
     public record Restart(String worker, long atMillis, String cause) {}
@@ -279,7 +281,17 @@ public final class WorkerPool implements WalkinCalls {
 
     @Override
     public void evict(UUID id) {
-        slots.get(slotOf(id)).evict(id);
+        // The sweeper deletes the files next: wait (boundedly) until the worker has closed them,
+        // so the space is free when the disk guard looks again right after the sweep.
+        CompletableFuture<Void> closed = slots.get(slotOf(id)).evict(callIds.incrementAndGet(), id);
+        try {
+            closed.get(EVICT_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("SQL worker did not confirm closing walk-in {} within {} s; deleting its files anyway",
+                    id, EVICT_WAIT_SECONDS);
+        }
     }
 
     @Override

@@ -5,7 +5,6 @@ import com.walkindb.server.sql.CallOutcome;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,12 +20,13 @@ import java.util.function.Consumer;
 final class WorkerProcess {
     private final String name;
     private final Process process;
-    private final OutputStream toWorker;
-    private final FrameOut frame = new FrameOut(); // guarded by toWorker
+    private final Outbox toWorker;
     /** A call sent and not answered yet: what waits for it, when it was sent, on which walk-in. */
     record Pending(CompletableFuture<CallOutcome> outcome, long sentNanos, UUID walkin) {}
 
     private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
+    /** Evictions sent and not acknowledged yet, by request id. */
+    private final ConcurrentHashMap<Long, CompletableFuture<Void>> evictions = new ConcurrentHashMap<>();
     private final CompletableFuture<String> ready = new CompletableFuture<>();
     private final AtomicBoolean dead = new AtomicBoolean();
     private final long started = System.nanoTime();
@@ -36,7 +36,7 @@ final class WorkerProcess {
     WorkerProcess(String name, Process process, Consumer<WorkerProcess> onExit) {
         this.name = name;
         this.process = process;
-        this.toWorker = process.getOutputStream();
+        this.toWorker = new Outbox(process.getOutputStream(), "walkindb-" + name + "-writer");
         Thread.ofPlatform().daemon().name("walkindb-" + name + "-reader").start(() -> {
             read();
             onExit.accept(this);
@@ -84,10 +84,9 @@ final class WorkerProcess {
     CompletableFuture<CallOutcome> send(long callId, UUID walkin, int diskFlags, String sql, CallArgs args) {
         CompletableFuture<CallOutcome> f = new CompletableFuture<>();
         pending.put(callId, new Pending(f, System.nanoTime(), walkin));
-        boolean sent;
-        synchronized (toWorker) {
-            sent = !dead.get() && write(() -> Frames.call(frame, callId, walkin, diskFlags, sql, args));
-        }
+        FrameOut frame = new FrameOut();
+        Frames.call(frame, callId, walkin, diskFlags, sql, args);
+        boolean sent = !dead.get() && toWorker.offer(frame.toFrame());
         if (!sent || dead.get()) {
             // Died before or while we wrote: whoever marked it dead may have missed this call.
             if (pending.remove(callId) != null) {
@@ -111,31 +110,27 @@ final class WorkerProcess {
     }
 
     void release(long bytes) {
-        synchronized (toWorker) {
-            if (!dead.get()) {
-                write(() -> Frames.release(frame, bytes));
-            }
+        if (!dead.get()) {
+            FrameOut frame = new FrameOut();
+            Frames.release(frame, bytes);
+            var unused = toWorker.offer(frame.toFrame());
         }
     }
 
-    void evict(UUID walkin) {
-        synchronized (toWorker) {
-            if (!dead.get()) {
-                write(() -> Frames.evict(frame, walkin));
-            }
+    /**
+     * Asks the worker to close the walk-in's files; the future completes when it has (or when the
+     * worker is gone, which closes them too), so that space deleted after it comes back at once.
+     */
+    CompletableFuture<Void> evict(long requestId, UUID walkin) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        evictions.put(requestId, done);
+        FrameOut frame = new FrameOut();
+        Frames.evict(frame, requestId, walkin);
+        if (dead.get() || !toWorker.offer(frame.toFrame()) || dead.get()) {
+            evictions.remove(requestId);
+            done.complete(null);
         }
-    }
-
-    /** Under the lock. */
-    private boolean write(Runnable encode) {
-        try {
-            encode.run();
-            frame.writeTo(toWorker);
-            toWorker.flush();
-            return true;
-        } catch (IOException e) {
-            return false; // its input is closed: it is dying, and the reader will say so
-        }
+        return done;
     }
 
     /**
@@ -149,12 +144,19 @@ final class WorkerProcess {
         }
         cause = why;
         process.destroyForcibly();
+        toWorker.close();
         ready.completeExceptionally(new IllegalStateException(why));
         return true;
     }
 
     /** Answers every call still waiting on this (dead) worker {@link CallOutcome.WorkerLost}. */
     void failPending() {
+        for (Long id : evictions.keySet()) {
+            CompletableFuture<Void> e = evictions.remove(id);
+            if (e != null) {
+                e.complete(null);
+            }
+        }
         for (Long id : pending.keySet()) {
             Pending p = pending.remove(id);
             if (p != null) {
@@ -165,13 +167,7 @@ final class WorkerProcess {
 
     /** Closes the worker's input (it exits by itself), then kills it if it is still there after {@code waitMillis}. */
     void stop(long waitMillis) {
-        try {
-            synchronized (toWorker) {
-                toWorker.close();
-            }
-        } catch (IOException ignored) {
-            // already closed
-        }
+        toWorker.close();
         try {
             if (!process.waitFor(waitMillis, TimeUnit.MILLISECONDS)) {
                 kill("stopped");
@@ -231,6 +227,12 @@ final class WorkerProcess {
                         Pending p = pending.remove(id);
                         if (p != null) {
                             p.outcome().completeExceptionally(new IllegalStateException("SQL worker " + name + ": " + why));
+                        }
+                    }
+                    case Frames.EVICTED -> {
+                        CompletableFuture<Void> e = evictions.remove(in.i64());
+                        if (e != null) {
+                            e.complete(null);
                         }
                     }
                     default -> throw new IOException("unknown frame type " + type);

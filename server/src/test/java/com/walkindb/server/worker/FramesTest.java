@@ -80,7 +80,7 @@ class FramesTest {
         FrameOut out = new FrameOut();
         Frames.release(out, 123);
         out.writeTo(stream);
-        Frames.evict(out, WALKIN);
+        Frames.evict(out, 7, WALKIN);
         out.writeTo(stream);
         FrameIn in = new FrameIn(new DataInputStream(new ByteArrayInputStream(stream.toByteArray())), 1024);
         assertThat(in.next()).isTrue();
@@ -88,6 +88,7 @@ class FramesTest {
         assertThat(in.i64()).isEqualTo(123);
         assertThat(in.next()).isTrue();
         assertThat(in.u8()).isEqualTo(Frames.EVICT);
+        assertThat(in.i64()).isEqualTo(7);
         assertThat(Frames.readWalkin(in)).isEqualTo(WALKIN);
         assertThat(in.next()).as("end of stream between frames").isFalse();
     }
