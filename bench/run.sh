@@ -214,14 +214,16 @@ tree_pids() {
     tree_pids $(pgrep -P "$pid" 2>/dev/null || true)
   done
 }
-proc_ticks() { # utime+stime of the given PIDs and everything under them
+ticks_of() { # utime+stime summed over the given PIDs
   local pid sum=0
-  for pid in $(tree_pids "$@"); do
+  for pid in "$@"; do
     [[ -r /proc/$pid/stat ]] || continue
     sum=$((sum + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
   done
   echo "$sum"
 }
+proc_ticks() { ticks_of $(tree_pids "$@"); } # the given PIDs and everything under them
+own_ticks() { ticks_of "$1"; }                # the process alone (the server without its workers)
 now() { date +%s.%N; }
 
 rss_mb() { awk '/^VmRSS:/{printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/null; }
@@ -416,11 +418,11 @@ phase() {
       log "warm-up of $label: wrk exited non-zero"
   fi
   local log_before=0; [[ $target == server ]] && log_before=$(access_lines)
-  local c0 p0 t0 c1 p1 t1
-  c0=$(core_ticks); p0=$(proc_ticks "$pid"); t0=$(now)
+  local c0 p0 t0 c1 p1 t1 o0 o1
+  c0=$(core_ticks); p0=$(proc_ticks "$pid"); o0=$(own_ticks "$pid"); t0=$(now)
   run_child env "$@" "${ON_CLIENT[@]}" "${wrk[@]}" "-d${DURATION}s" --latency "$url" >"$RAW/$raw_slug.txt" 2>&1 ||
     log "$label: wrk exited non-zero (see $RAW/$raw_slug.txt)"
-  c1=$(core_ticks); p1=$(proc_ticks "$pid"); t1=$(now)
+  c1=$(core_ticks); p1=$(proc_ticks "$pid"); o1=$(own_ticks "$pid"); t1=$(now)
   local line
   line=$(sed -n 's/^BENCH_RESULT //p' "$RAW/$raw_slug.txt" | tail -n 1)
   [[ -n $line ]] || { cat "$RAW/$raw_slug.txt"; die "$label: wrk printed no result"; }
@@ -428,10 +430,11 @@ phase() {
   local kv
   for kv in $line; do r[${kv%%=*}]=${kv#*=}; done
   local sockerr=$((${r[connect]} + ${r[read]} + ${r[write]} + ${r[timeout]}))
-  local tcpu busy cpu_us
+  local tcpu busy cpu_us own_us
   tcpu=$(awk -v a="$p0" -v b="$p1" -v s="$t0" -v e="$t1" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (b - a) / hz / (e - s) * 100 }')
   # CPU time of the target's whole process tree (server and SQL workers) per completed request.
   cpu_us=$(awk -v a="$p0" -v b="$p1" -v hz="$CLK_TCK" -v n="${r[requests]}" 'BEGIN { if (n > 0) printf "%.0f", (b - a) / hz * 1e6 / n }')
+  own_us=$(awk -v a="$o0" -v b="$o1" -v hz="$CLK_TCK" -v n="${r[requests]}" 'BEGIN { if (n > 0) printf "%.0f", (b - a) / hz * 1e6 / n }')
   busy=$(awk -v a="$c0" -v b="$c1" 'BEGIN { split(a, x, " "); split(b, y, " "); d = y[2] - x[2];
     printf "%.0f", (d > 0 ? (y[1] - x[1]) / d * 100 : 0) }')
   local note=""
@@ -447,6 +450,7 @@ phase() {
     "target_cpu=$tcpu" "core_busy=$busy" "cpu_us=$cpu_us" "note=$note"
   if [[ $target == server ]]; then
     PH[$mode/$slug/rps]=${r[rps]}; PH[$mode/$slug/p99]=${r[p99]}; PH[$mode/$slug/cpu_us]=$cpu_us
+    PH[$mode/$slug/own_us]=$own_us
   fi
   printf -v line '%-9s %-26s c%-4s %9s req/s  p50 %7s  p90 %7s  p99 %8s  p99.9 %8s ms  non-2xx %s  socket errors %s  %s CPU %s%% (%s µs/call)  core busy %s%%%s' \
     "${mode:-floor}" "$label" "$conns" "${r[rps]}" "${r[p50]}" "${r[p90]}" "${r[p99]}" "${r[p999]}" "${r[non2xx]}" "$sockerr" \
@@ -621,10 +625,10 @@ verdict_of() { # verdict_of VALUE OP LIMIT: pass, fail, or n/a without a value
   awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN { if (v == "" || v == "n/a") { print "n/a"; exit }
     print ((op == ">=" ? v + 0 >= l + 0 : v + 0 <= l + 0) ? "pass" : "fail") }'
 }
-# compare_row WHAT UNIT INPROCESS PROCESS [ratio|process OP LIMIT]: the target is on the ratio
-# process / inprocess, or on the process figure alone; without one the row only informs.
+# compare_row WHAT UNIT INPROCESS PROCESS [ratio|process OP LIMIT [NOTE]]: the target is on the
+# ratio process / inprocess, or on the process figure alone; without one the row only informs.
 compare_row() {
-  local what=$1 unit=$2 a=${3:-} b=${4:-} on=${5:-} op=${6:-} limit=${7:-} r goal="" verdict=""
+  local what=$1 unit=$2 a=${3:-} b=${4:-} on=${5:-} op=${6:-} limit=${7:-} note=${8:-} r goal="" verdict=""
   r=$(ratio_of "$b" "$a")
   local sign="≤"; [[ $op == ">=" ]] && sign="≥"
   case $on in
@@ -632,10 +636,11 @@ compare_row() {
     process) goal="process $sign $limit $unit"; verdict=$(verdict_of "$b" "$op" "$limit") ;;
   esac
   row section=workers "what=$what" "unit=$unit" "inprocess=${a:-n/a}" "process=${b:-n/a}" "ratio=$r" \
-    "goal=$goal" "verdict=$verdict"
+    "goal=$goal" "verdict=$verdict" "note=$note"
   log "6c: $what: inprocess ${a:-n/a}, process ${b:-n/a} $unit; ratio $r${goal:+; target $goal: $verdict}"
 }
 ph() { echo "${PH[$1]:-}"; }
+ph_or_na() { echo "${PH[$1]:-n/a}"; }
 
 compare_row "SELECT 1, reused session, c32: throughput" req/s "$(ph inprocess/sql-reused-c32/rps)" \
   "$(ph process/sql-reused-c32/rps)" ratio ">=" 0.70
@@ -648,7 +653,8 @@ compare_row "fresh walk-in per call, c8: throughput" req/s "$(ph inprocess/walki
 for s in "sql-reused-c1:SELECT 1, reused session, c1" "sql-reused-c32:SELECT 1, reused session, c32" \
   "sql-32sessions-c32:SELECT 1, 32 sessions, c32" "walkin-c8:fresh walk-in per call, c8"; do
   compare_row "server CPU per call (with its workers): ${s#*:}" µs "$(ph "inprocess/${s%%:*}/cpu_us")" \
-    "$(ph "process/${s%%:*}/cpu_us")"
+    "$(ph "process/${s%%:*}/cpu_us")" "" "" "" \
+    "the server process alone: $(ph_or_na "inprocess/${s%%:*}/own_us") / $(ph_or_na "process/${s%%:*}/own_us") µs"
 done
 compare_row "at rest (after the load phases, 6 s idle): RSS of the server process" MB \
   "${REST_RSS[inprocess]:-}" "${REST_RSS[process]:-}"
@@ -662,7 +668,8 @@ if [[ " ${MODES[*]} " == *" process "* ]]; then
     compare_row "worker kill → next answer on every walk-in: median of $KILLS kills" ms "" "${K[median_ms]}" process "<=" 50
     compare_row "worker kill → next answer on every walk-in: max of $KILLS kills" ms "" "${K[max_ms]}" process "<=" 50
     row section=workers "what=worker kills: answers 503 / connection errors seen by the $KILL_WALKINS walk-ins" \
-      unit=answers "process=${K[s503]} / ${K[socket_errors]}" "note=each kill's slowest walk-in, ms: ${K[maxima_ms]}"
+      unit=answers "process=${K[s503]} / ${K[socket_errors]}" \
+      "note=per kill, the slowest walk-in: ${K[maxima_ms]} ms; the slowest never refused: ${K[never_refused_maxima_ms]:-?} ms"
   else
     row section=workers "what=worker kill → next answer on every walk-in" unit=ms "process=n/a" verdict=fail \
       "goal=process ≤ 50 ms" "note=the test gave no result: ${KILL_RESULT:-see raw/worker-kill.txt}"
@@ -708,7 +715,7 @@ wait from the kill (bench/README.md).
 | what | inprocess | process | process / inprocess | target | result |
 |---|--:|--:|--:|---|---|
 EOF
-  awk -F'\t' '$1 == "workers" { printf "| %s | %s | %s | %s | %s | %s |\n", $2 " (" $22 ")" ($23 != "" ? "; " $23 : ""), $28, $29, $30, $31, ($32 == "" ? "" : "**" $32 "**") }' "$ROWS"
+  awk -F'\t' '$1 == "workers" { printf "| %s | %s | %s | %s | %s | %s |\n", $2 " (" $22 ")" ($23 != "" ? "; " $23 : ""), $28, $29, $30, $31, ($32 == "pass" || $32 == "fail" ? "**" $32 "**" : $32) }' "$ROWS"
   cat <<EOF
 
 Processes at rest (after the load phases, 6 s idle), one row per process of the server's tree:
