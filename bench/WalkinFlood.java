@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 
 /**
  * The long run of bench/run.sh: provisions walk-ins back to back, each one a {@code POST /sql
@@ -24,8 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  * the status line, three headers and the body, so the generator's own cost stays small and known.
  *
  * <p>Run: {@code java bench/WalkinFlood.java HOST PORT COUNT CREATORS SERVER_PID MAX_SECONDS
- * SAMPLE_EVERY}. Prints {@code SAMPLE ...} lines (server RSS every SAMPLE_EVERY walk-ins created)
- * and one {@code RESULT ...} line; the keys are read by run.sh.
+ * SAMPLE_EVERY}. Prints {@code SAMPLE ...} lines every SAMPLE_EVERY walk-ins created (the server's
+ * RSS, and the PSS of the server and every process under it: its SQL workers) and one {@code
+ * RESULT ...} line; the keys are read by run.sh.
  */
 public final class WalkinFlood {
     private static final byte[] BODY = "{\"sql\":\"SELECT 1\"}".getBytes(StandardCharsets.US_ASCII);
@@ -136,8 +138,8 @@ public final class WalkinFlood {
         double interval = (n - lastSampleCount) / ((now - lastSampleNanos) / 1e9);
         lastSampleNanos = now;
         lastSampleCount = n;
-        System.out.printf("SAMPLE created=%d elapsed_s=%.1f rate=%.1f interval_rate=%.1f rss_kb=%d failed=%d%n",
-                n, elapsed, n / elapsed, interval, rssKb(), failed.sum());
+        System.out.printf("SAMPLE created=%d elapsed_s=%.1f rate=%.1f interval_rate=%.1f rss_kb=%d pss_kb=%d failed=%d%n",
+                n, elapsed, n / elapsed, interval, rssKb(), treePssKb(), failed.sum());
         System.out.flush();
     }
 
@@ -152,6 +154,32 @@ public final class WalkinFlood {
             // the server is gone or /proc is unreadable: report -1 rather than stop the run
         }
         return -1;
+    }
+
+    /** PSS of the server and its descendants (the SQL workers), -1 when one is unreadable. */
+    private long treePssKb() {
+        var tree = ProcessHandle.of(serverPid).stream()
+                .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+                .toList();
+        long sum = 0;
+        for (ProcessHandle p : tree) {
+            long kb = -1;
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/smaps_rollup"))) {
+                    if (line.startsWith("Pss:")) {
+                        kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+                        break;
+                    }
+                }
+            } catch (IOException | NumberFormatException e) {
+                // gone or unreadable: the sum would be wrong, so there is none
+            }
+            if (kb < 0) {
+                return -1;
+            }
+            sum += kb;
+        }
+        return tree.isEmpty() ? -1 : sum;
     }
 
     private void report() {

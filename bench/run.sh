@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# walkindb load benchmark: one command, 5 to 9 minutes with the defaults. bench/README.md says
+# walkindb load benchmark: one command, 9 to 12 minutes with the defaults. bench/README.md says
 # what each figure means; the knobs are the BENCH_* variables below. Writes
 # bench/results/<UTC date>-<commit>.{md,csv} and the raw tool output to bench/results/raw/.
-# Everything it starts (server, nginx, wrk, the walk-in generator) it stops by PID on exit.
+# Everything it starts (servers and their SQL workers, nginx, wrk, the generators) it stops by
+# PID on exit.
 set -Eeuo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -13,7 +14,10 @@ WARMUP=${BENCH_WARMUP:-2}                 # seconds of unmeasured wrk before eac
 JIT_WARMUP=${BENCH_JIT_WARMUP:-30}        # seconds of unmeasured load once, before the first phase
 WALKINS=${BENCH_WALKINS:-100000}          # walk-ins of the long run
 CREATORS=${BENCH_CREATORS:-8}             # creator threads of the long run
-WALKINS_MAX_SECONDS=${BENCH_WALKINS_MAX_SECONDS:-330}  # the long run stops here, finished or not
+WALKINS_MAX_SECONDS=${BENCH_WALKINS_MAX_SECONDS:-240}  # the long run stops here, finished or not
+ISOLATION=${BENCH_ISOLATION:-both}        # both | process | inprocess: where the server runs tenant SQL
+KILLS=${BENCH_KILLS:-5}                   # worker kills of the kill-to-answer test (process mode)
+KILL_WALKINS=${BENCH_KILL_WALKINS:-32}    # walk-ins that must each be answered after a kill
 WRK_THREADS=${BENCH_WRK_THREADS:-2}       # wrk threads for c > 1 (the 32-session phase uses 32)
 SERVER_CPUS=${BENCH_SERVER_CPUS:-0}       # taskset list for the server and nginx
 CLIENT_CPUS=${BENCH_CLIENT_CPUS:-1}       # taskset list for wrk and the generator
@@ -27,6 +31,15 @@ NMT=${BENCH_NMT:-off}                     # on: add native memory tracking (chan
 [[ $NMT != on ]] || JVM_FLAGS+=(-XX:NativeMemoryTracking=summary)
 SQL_BODY='{"sql":"SELECT 1"}'
 LUA="$BENCH/lua/bench.lua"
+
+# Part 1 runs once per mode, each on a fresh server; the long run once, in production's default
+# (process) unless only inprocess is asked for.
+case $ISOLATION in
+  both) MODES=(inprocess process); LONG_MODE=process ;;
+  process) MODES=(process); LONG_MODE=process ;;
+  inprocess) MODES=(inprocess); LONG_MODE=inprocess ;;
+  *) echo "BENCH_ISOLATION must be both, process or inprocess, not '$ISOLATION'" >&2; exit 2 ;;
+esac
 
 # ---------------------------------------------------------------- state and cleanup
 WORK=""; SERVER_PID=""; NGINX_PID=""; CHILD=""; POLICY_RC_CREATED=""; RAW=""
@@ -56,7 +69,7 @@ cleanup() {
   # A signal can land while a phase's output goes to a raw file: talk to the terminal again.
   exec 1>&3 2>&4
   [[ -n $CHILD ]] && stop_pid "$CHILD" TERM 5
-  [[ -n $SERVER_PID ]] && stop_pid "$SERVER_PID" TERM 30
+  stop_server
   [[ -n $NGINX_PID ]] && stop_pid "$NGINX_PID" QUIT 10
   if [[ -n $RAW && ${#SERVER_LOGS[@]} -gt 0 ]]; then cp -f "${SERVER_LOGS[@]}" "$RAW/" 2>/dev/null || true; fi
   [[ -n $POLICY_RC_CREATED ]] && as_root rm -f /usr/sbin/policy-rc.d
@@ -160,10 +173,12 @@ log "machine: $NCPU CPUs, $CPU_MODEL, $MEM_TOTAL, $KERNEL; $JDK_VERSION; wrk $WR
 log "load average at start: $LOAD_START"
 log "pinning: $PIN_TEXT"
 log "phases: ${WARMUP}s warm-up + ${DURATION}s measured each; long run: $WALKINS walk-ins, $CREATORS creators, cap ${WALKINS_MAX_SECONDS}s"
+log "isolation: load phases with ${MODES[*]} (a fresh server each), long run with $LONG_MODE"
 
 # ---------------------------------------------------------------- measuring helpers
 FIELDS=(section what target conns requests seconds rps p50 p90 p99 p999 max non2xx sockerr
-  target_cpu core_busy rss_mb threads fds walkins value unit note heap)
+  target_cpu core_busy rss_mb threads fds walkins value unit note heap
+  mode cpu_us pss_mb inprocess process ratio goal verdict)
 row() {
   local -A r=()
   local kv f out=()
@@ -191,18 +206,39 @@ core_ticks() { # "busy total" summed over the server's CPUs
     want[$1] { t = 0; for (i = 2; i <= 9; i++) t += $i; busy += t - $5 - $6; total += t }
     END { print busy + 0, total + 0 }' /proc/stat
 }
-proc_ticks() { # utime+stime of the given PIDs and their children (nginx workers)
-  local pid pids=() sum=0
-  for pid in "$@"; do pids+=("$pid"); pids+=($(pgrep -P "$pid" 2>/dev/null || true)); done
-  for pid in "${pids[@]}"; do
+# A PID and every process under it: nginx's workers, the server's SQL workers and spare.
+tree_pids() {
+  local pid
+  for pid in "$@"; do
+    echo "$pid"
+    tree_pids $(pgrep -P "$pid" 2>/dev/null || true)
+  done
+}
+ticks_of() { # utime+stime summed over the given PIDs
+  local pid sum=0
+  for pid in "$@"; do
     [[ -r /proc/$pid/stat ]] || continue
     sum=$((sum + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
   done
   echo "$sum"
 }
+proc_ticks() { ticks_of $(tree_pids "$@"); } # the given PIDs and everything under them
+own_ticks() { ticks_of "$1"; }                # the process alone (the server without its workers)
 now() { date +%s.%N; }
 
-rss_mb() { awk '/^VmRSS:/{printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+rss_mb() { awk '/^VmRSS:/{printf "%.1f", $2 / 1024}' "/proc/$1/status" 2>/dev/null; }
+# PSS splits each shared page (the JDK's files, libraries) between the processes that map it, so
+# the sum over a tree is what the tree costs the machine. Empty when unreadable.
+pss_mb() { awk '/^Pss:/{printf "%.1f", $2 / 1024}' "/proc/$1/smaps_rollup" 2>/dev/null; }
+tree_pss_mb() {
+  local pid v sum=0
+  for pid in $(tree_pids "$1"); do
+    v=$(pss_mb "$pid")
+    [[ -n $v ]] || { echo ""; return; }
+    sum=$(awk -v a="$sum" -v b="$v" 'BEGIN { printf "%.1f", a + b }')
+  done
+  echo "$sum"
+}
 threads_of() { awk '/^Threads:/{print $2}' "/proc/$1/status"; }
 fds_of() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 instances_of() { find "$1/instances" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l; }
@@ -212,6 +248,8 @@ MEMORY_POINTS=0
 # Runs on the client's CPU; it adds the JVM's "Attach Listener" thread from the first call on.
 jvm_report() { # jvm_report FILE
   local jcmd=("${ON_CLIENT[@]}" "$JDK_HOME/bin/jcmd" "$SERVER_PID")
+  # Jailed, the JVM cannot create its attach socket: jcmd would only wait 10.5 s per command.
+  if [[ $SANDBOX != off ]]; then echo "jailed (BENCH_SANDBOX=$SANDBOX): jcmd cannot attach" >"$1"; return 0; fi
   {
     "${jcmd[@]}" GC.heap_info
     echo "--- threads by name"
@@ -220,9 +258,12 @@ jvm_report() { # jvm_report FILE
   } >"$1" 2>&1 || true
 }
 
-memory_point() { # memory_point LABEL DATA_DIR NOTE
-  local rss thr fds n heap file
+LAST_RSS=""; LAST_PSS=""
+memory_point() { # memory_point LABEL DATA_DIR NOTE; sets LAST_RSS and LAST_PSS
+  local rss pss thr fds n heap file
   rss=$(rss_mb "$SERVER_PID"); thr=$(threads_of "$SERVER_PID"); fds=$(fds_of "$SERVER_PID")
+  pss=$(tree_pss_mb "$SERVER_PID")
+  LAST_RSS=$rss; LAST_PSS=$pss
   n=$(instances_of "$2")
   MEMORY_POINTS=$((MEMORY_POINTS + 1))
   file="$RAW/jvm-$MEMORY_POINTS-$(echo "$1" | tr -c 'a-zA-Z0-9' '-' | tr -s '-' | sed 's/-$//').txt"
@@ -232,8 +273,9 @@ memory_point() { # memory_point LABEL DATA_DIR NOTE
     END { if (t > 0) printf "%.1f / %.1f", u / 1024, t / 1024 }' "$file")
   # Jailed, the JVM cannot create its attach socket in /tmp, so jcmd sees nothing.
   [[ -n $heap || $SANDBOX == off ]] || heap="n/a (jailed)"
-  row section=memory "what=$1" target=server "rss_mb=$rss" "threads=$thr" "fds=$fds" "walkins=$n" "heap=$heap" "note=${3:-}"
-  log "RSS $1: $rss MB (Java heap used/committed ${heap:-?} MB, threads $thr, open fds $fds, walk-ins on disk $n)"
+  row section=memory "mode=$CUR_MODE" "what=$1" target=server "rss_mb=$rss" "pss_mb=${pss:-n/a}" "threads=$thr" \
+    "fds=$fds" "walkins=$n" "heap=$heap" "note=${3:-}"
+  log "$CUR_MODE: RSS $1: $rss MB, PSS with workers ${pss:-n/a} MB (Java heap used/committed ${heap:-?} MB, threads $thr, open fds $fds, walk-ins on disk $n)"
 }
 
 server_alive() {
@@ -244,30 +286,55 @@ server_alive() {
 }
 
 # ---------------------------------------------------------------- server and nginx
-start_server() { # start_server DATA_DIR LOG
+CUR_MODE=""
+start_server() { # start_server DATA_DIR LOG MODE; sets SERVER_PID, SERVER_URL, ADMIN_URL, CUR_MODE
   local data=$1 out=$2 i
+  CUR_MODE=$3
   mkdir -p "$data"
   SERVER_LOGS+=("$out")
-  env WALKINDB_ADDR=127.0.0.1:0 WALKINDB_DATA_DIR="$data" WALKINDB_TTL=86400 \
+  # The admin listener on a port of its own choosing: /status lists the SQL workers.
+  env WALKINDB_ADDR=127.0.0.1:0 WALKINDB_ADMIN_ADDR=127.0.0.1:0 WALKINDB_ISOLATION="$CUR_MODE" \
+    WALKINDB_DATA_DIR="$data" WALKINDB_TTL=86400 \
     WALKINDB_RATE_LIMIT_REQS=1000000000 WALKINDB_RATE_LIMIT_NEW_INSTANCES=1000000000 \
     WALKINDB_MAX_INSTANCES_PER_IP=1000000000 WALKINDB_RATE_LIMIT_INSTANCE_REQS=1000000000 \
     WALKINDB_MAX_INFLIGHT=100000 WALKINDB_ACCESS_LOG="$ACCESS_LOG" WALKINDB_SANDBOX="$SANDBOX" \
     "${ON_SERVER[@]}" "$JAVA" "${JVM_FLAGS[@]}" -jar "$JAR" >"$out" 2>&1 &
   SERVER_PID=$!
-  for ((i = 0; i < 600; i++)); do
-    grep -q '^walkindb listening on ' "$out" 2>/dev/null && break
+  # Process mode starts three JVMs more on the same core before it listens.
+  for ((i = 0; i < 1200; i++)); do
+    grep -q '^walkindb admin listening on ' "$out" 2>/dev/null && break
     kill -0 "$SERVER_PID" 2>/dev/null || { cat "$out"; die "the server exited during start-up"; }
     sleep 0.1
   done
   SERVER_URL=$(sed -n 's/^walkindb listening on \(http[^ ]*\).*/\1/p' "$out" | head -n 1)
-  [[ -n $SERVER_URL ]] || { cat "$out"; die "the server did not say where it listens within 60 s"; }
-  log "server pid $SERVER_PID listening on $SERVER_URL (data in $data)"
+  ADMIN_URL=$(sed -n 's/^walkindb admin listening on \(http[^ ]*\).*/\1/p' "$out" | head -n 1)
+  [[ -n $SERVER_URL && -n $ADMIN_URL ]] || { cat "$out"; die "the server did not say where it listens within 120 s"; }
+  log "server pid $SERVER_PID ($CUR_MODE) listening on $SERVER_URL, admin $ADMIN_URL (data in $data); $(workers_text)"
 }
 
+# The SQL workers as /status lists them, or that there are none.
+workers_text() {
+  local status
+  status=$(curl -fsS "$ADMIN_URL/status" 2>/dev/null || true)
+  if [[ $status != *'"workers":['* ]]; then echo "no SQL workers (SQL runs in the server process)"; return; fi
+  echo "SQL workers: $(grep -o '"name":"[^"]*","pid":[0-9]*' <<<"$status" | sed 's/"name":"\([^"]*\)","pid":/\1 pid /' |
+    paste -sd, - | sed 's/,/, /g'); spare pid $(sed -n 's/.*"spare":{"pid":\(-*[0-9]*\).*/\1/p' <<<"$status")"
+}
+
+# SIGTERM to the server; its SQL workers end when it does (their input closes). Any process of
+# its tree still there after that is ours too and is stopped by its PID.
 stop_server() {
-  local pid=$SERVER_PID
+  local pid=$SERVER_PID kids p
   SERVER_PID=""
+  [[ -n $pid ]] || return 0
+  kids=$(tree_pids "$pid" | tail -n +2)
   stop_pid "$pid" TERM 30
+  for p in $kids; do
+    if kill -0 "$p" 2>/dev/null && grep -q WorkerMain "/proc/$p/cmdline" 2>/dev/null; then
+      log "SQL worker pid $p outlived its server: stopping it"
+      stop_pid "$p" TERM 5
+    fi
+  done
 }
 
 new_walkin() {
@@ -337,31 +404,37 @@ EOF
 access_lines() { cat "$DATA_A"/logs/*.jsonl 2>/dev/null | wc -l; }
 
 # phase SLUG LABEL TARGET CONNS THREADS URL [VAR=value ...]: warm-up, then the measured run.
+# A server phase's figures are also kept in PH["MODE/SLUG/rps"] (and p99, cpu_us) for the
+# comparison of the two modes.
+declare -A PH=()
 phase() {
   local slug=$1 label=$2 target=$3 conns=$4 threads=$5 url=$6
   shift 6
-  local pid=$SERVER_PID
-  [[ $target == nginx ]] && pid=$NGINX_PID
+  local pid=$SERVER_PID mode=$CUR_MODE raw_slug="$CUR_MODE-$slug"
+  if [[ $target == nginx ]]; then pid=$NGINX_PID; mode=""; raw_slug=$slug; fi
   local wrk=(wrk "-t$threads" "-c$conns" --timeout 10s -s "$LUA")
   if ((WARMUP > 0)); then
-    run_child env "$@" "${ON_CLIENT[@]}" "${wrk[@]}" "-d${WARMUP}s" "$url" >"$RAW/$slug.warmup.txt" 2>&1 ||
+    run_child env "$@" "${ON_CLIENT[@]}" "${wrk[@]}" "-d${WARMUP}s" "$url" >"$RAW/$raw_slug.warmup.txt" 2>&1 ||
       log "warm-up of $label: wrk exited non-zero"
   fi
   local log_before=0; [[ $target == server ]] && log_before=$(access_lines)
-  local c0 p0 t0 c1 p1 t1
-  c0=$(core_ticks); p0=$(proc_ticks "$pid"); t0=$(now)
-  run_child env "$@" "${ON_CLIENT[@]}" "${wrk[@]}" "-d${DURATION}s" --latency "$url" >"$RAW/$slug.txt" 2>&1 ||
-    log "$label: wrk exited non-zero (see $RAW/$slug.txt)"
-  c1=$(core_ticks); p1=$(proc_ticks "$pid"); t1=$(now)
+  local c0 p0 t0 c1 p1 t1 o0 o1
+  c0=$(core_ticks); p0=$(proc_ticks "$pid"); o0=$(own_ticks "$pid"); t0=$(now)
+  run_child env "$@" "${ON_CLIENT[@]}" "${wrk[@]}" "-d${DURATION}s" --latency "$url" >"$RAW/$raw_slug.txt" 2>&1 ||
+    log "$label: wrk exited non-zero (see $RAW/$raw_slug.txt)"
+  c1=$(core_ticks); p1=$(proc_ticks "$pid"); o1=$(own_ticks "$pid"); t1=$(now)
   local line
-  line=$(sed -n 's/^BENCH_RESULT //p' "$RAW/$slug.txt" | tail -n 1)
-  [[ -n $line ]] || { cat "$RAW/$slug.txt"; die "$label: wrk printed no result"; }
+  line=$(sed -n 's/^BENCH_RESULT //p' "$RAW/$raw_slug.txt" | tail -n 1)
+  [[ -n $line ]] || { cat "$RAW/$raw_slug.txt"; die "$label: wrk printed no result"; }
   local -A r=()
   local kv
   for kv in $line; do r[${kv%%=*}]=${kv#*=}; done
   local sockerr=$((${r[connect]} + ${r[read]} + ${r[write]} + ${r[timeout]}))
-  local tcpu busy
+  local tcpu busy cpu_us own_us
   tcpu=$(awk -v a="$p0" -v b="$p1" -v s="$t0" -v e="$t1" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (b - a) / hz / (e - s) * 100 }')
+  # CPU time of the target's whole process tree (server and SQL workers) per completed request.
+  cpu_us=$(awk -v a="$p0" -v b="$p1" -v hz="$CLK_TCK" -v n="${r[requests]}" 'BEGIN { if (n > 0) printf "%.0f", (b - a) / hz * 1e6 / n }')
+  own_us=$(awk -v a="$o0" -v b="$o1" -v hz="$CLK_TCK" -v n="${r[requests]}" 'BEGIN { if (n > 0) printf "%.0f", (b - a) / hz * 1e6 / n }')
   busy=$(awk -v a="$c0" -v b="$c1" 'BEGIN { split(a, x, " "); split(b, y, " "); d = y[2] - x[2];
     printf "%.0f", (d > 0 ? (y[1] - x[1]) / d * 100 : 0) }')
   local note=""
@@ -371,72 +444,131 @@ phase() {
       grep -o '"http_status":[0-9]*' | cut -d: -f2 | grep -v '^200$' | sort | uniq -c |
       awk '{ printf "%s%s×%s", (NR > 1 ? ", " : "statuses "), $1, $2 }' || true)
   fi
-  row section=load "what=$label" "target=$target" "conns=$conns" "requests=${r[requests]}" \
+  row section=load "mode=$mode" "what=$label" "target=$target" "conns=$conns" "requests=${r[requests]}" \
     "seconds=${r[seconds]}" "rps=${r[rps]}" "p50=${r[p50]}" "p90=${r[p90]}" "p99=${r[p99]}" \
     "p999=${r[p999]}" "max=${r[max]}" "non2xx=${r[non2xx]}" "sockerr=$sockerr" \
-    "target_cpu=$tcpu" "core_busy=$busy" "note=$note"
-  printf -v line '%-28s c%-4s %9s req/s  p50 %7s  p90 %7s  p99 %8s  p99.9 %8s ms  non-2xx %s  socket errors %s  %s CPU %s%%  core busy %s%%%s' \
-    "$label" "$conns" "${r[rps]}" "${r[p50]}" "${r[p90]}" "${r[p99]}" "${r[p999]}" "${r[non2xx]}" "$sockerr" \
-    "$target" "$tcpu" "$busy" "${note:+  ($note)}"
+    "target_cpu=$tcpu" "core_busy=$busy" "cpu_us=$cpu_us" "note=$note"
+  if [[ $target == server ]]; then
+    PH[$mode/$slug/rps]=${r[rps]}; PH[$mode/$slug/p99]=${r[p99]}; PH[$mode/$slug/cpu_us]=$cpu_us
+    PH[$mode/$slug/own_us]=$own_us
+  fi
+  printf -v line '%-9s %-26s c%-4s %9s req/s  p50 %7s  p90 %7s  p99 %8s  p99.9 %8s ms  non-2xx %s  socket errors %s  %s CPU %s%% (%s µs/call)  core busy %s%%%s' \
+    "${mode:-floor}" "$label" "$conns" "${r[rps]}" "${r[p50]}" "${r[p90]}" "${r[p99]}" "${r[p999]}" "${r[non2xx]}" "$sockerr" \
+    "$target" "$tcpu" "$cpu_us" "$busy" "${note:+  ($note)}"
   log "$line"
   [[ $target != server ]] || server_alive || die "server died during $label"
 }
 
-# ---------------------------------------------------------------- part 1: HTTP load
-DATA_A="$WORK/data-load"
-start_server "$DATA_A" "$WORK/server-load.log"
-sleep 2
-memory_point "2 s after start-up" "$DATA_A" "still settling: JIT, start-up garbage, native heap not trimmed yet"
-# At rest means settled: the JVM trims its native heap every 5 s (TrimNativeHeapInterval).
-sleep 8
-memory_point "at rest: 10 s after start-up, idle" "$DATA_A"
-
-TOKEN=$(new_walkin || true)
-[[ $TOKEN == wkn_* ]] || die "could not create the reused walk-in"
-NGINX_BODY=$(curl -fsS -H 'Content-Type: application/json' -H "X-Walkin-Session: $TOKEN" \
-  --data "$SQL_BODY" "$SERVER_URL/sql")
-for _ in $(seq 32); do new_walkin || true; done >"$WORK/tokens32.txt"
-[[ $(grep -c '^wkn_' "$WORK/tokens32.txt") -eq 32 ]] || die "could not create the 32 walk-ins"
-log "reused walk-in and 32 more created; SELECT 1 answers $NGINX_BODY"
-start_nginx "$NGINX_BODY"
-
+# ---------------------------------------------------------------- part 1: HTTP load, per mode
 POST=(BENCH_METHOD=POST "BENCH_BODY=$SQL_BODY")
 threads_for() { if (($1 == 1)); then echo 1; else echo "$WRK_THREADS"; fi; }
+declare -A LOG_ISSUES=() REST_RSS=() REST_PSS=()
+KILL_RESULT=""; WORKER_FLAGS=""
 
-# The JIT needs a while to compile the hot path; without this the first phases measure the compiler.
-log "JIT warm-up: ${JIT_WARMUP}s of reused-session and fresh walk-in load, not measured"
-run_child env "${POST[@]}" "BENCH_TOKEN=$TOKEN" "${ON_CLIENT[@]}" wrk -t1 -c8 -d"$((JIT_WARMUP / 2))s" \
-  -s "$LUA" "$SERVER_URL/sql" >/dev/null 2>&1 || true
-run_child env "${POST[@]}" "${ON_CLIENT[@]}" wrk -t1 -c4 -d"$((JIT_WARMUP / 2))s" \
-  -s "$LUA" "$SERVER_URL/sql" >/dev/null 2>&1 || true
+# One row per process of the server's tree at rest: the server (supervisor), each SQL worker
+# and the spare, named as /status names them.
+process_rows() {
+  local status pid name
+  status=$(curl -fsS "$ADMIN_URL/status" 2>/dev/null || true)
+  echo "$status" >"$RAW/status-$CUR_MODE-at-rest.json"
+  for pid in $(tree_pids "$SERVER_PID"); do
+    if [[ $pid == "$SERVER_PID" ]]; then
+      if [[ $CUR_MODE == process ]]; then name="supervisor (the server)"; else name="server"; fi
+    else
+      name=$(grep -o "\"name\":\"[^\"]*\",\"pid\":$pid[,}]" <<<"$status" | sed 's/"name":"\([^"]*\)".*/\1/' | head -n 1 || true)
+      if [[ -z $name && $status == *"\"spare\":{\"pid\":$pid,"* ]]; then name=spare; fi
+      [[ -n $name ]] || name="other child ($(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-40))"
+      if [[ -z $WORKER_FLAGS ]] && grep -q WorkerMain "/proc/$pid/cmdline" 2>/dev/null; then
+        # The flags the server gives its workers, without the -D settings (paths).
+        WORKER_FLAGS=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n '2,/^-cp$/p' | grep -vE '^(-D|-cp$)' | paste -sd' ' - || true)
+      fi
+    fi
+    row section=procmem "mode=$CUR_MODE" "what=$name" "value=$pid" "rss_mb=$(rss_mb "$pid")" "pss_mb=$(pss_mb "$pid")"
+    log "$CUR_MODE at rest: $name, pid $pid: RSS $(rss_mb "$pid") MB, PSS $(pss_mb "$pid") MB"
+  done
+}
 
-phase healthz-c1 "GET /healthz" server 1 1 "$SERVER_URL/healthz" BENCH_METHOD=GET
-for c in 1 8 32 128; do
-  t=$(threads_for "$c")
-  phase "nginx-c$c" "nginx floor" nginx "$c" "$t" "$NGINX_URL/sql" "${POST[@]}"
-  phase "sql-reused-c$c" "SELECT 1, reused session" server "$c" "$t" "$SERVER_URL/sql" "${POST[@]}" "BENCH_TOKEN=$TOKEN"
-  if ((c == 32)); then
-    phase sql-32sessions-c32 "SELECT 1, 32 sessions" server 32 32 "$SERVER_URL/sql" "${POST[@]}" \
-      "BENCH_TOKENS_FILE=$WORK/tokens32.txt"
+# Worker kill to next answer (WorkerKill.java), on the process-mode server after its load phases.
+kill_test() {
+  local out="$RAW/worker-kill.txt"
+  log "worker kill → next answer: $KILLS kills of the first worker, $KILL_WALKINS walk-ins asking after each"
+  run_child "${ON_CLIENT[@]}" "$JAVA" -XX:+UseSerialGC -Xmx128m "$BENCH/WorkerKill.java" 127.0.0.1 \
+    "${SERVER_URL##*:}" "${ADMIN_URL##*:}" "$KILL_WALKINS" "$KILLS" >"$out" 2>&1 ||
+    log "the worker-kill program exited non-zero"
+  sed 's/^/    /' "$out"
+  KILL_RESULT=$(sed -n 's/^RESULT //p' "$out" | tail -n 1)
+  server_alive || die "server died during the worker-kill test"
+}
+
+# load_part MODE WITH_NGINX: a fresh server in MODE, the memory points and every wrk phase; the
+# nginx floor only when WITH_NGINX is 1 (it does not depend on the mode: measured once).
+load_part() {
+  local mode=$1 with_nginx=$2 c t
+  DATA_A="$WORK/data-load-$mode"
+  start_server "$DATA_A" "$WORK/server-load-$mode.log" "$mode"
+  sleep 2
+  memory_point "2 s after start-up" "$DATA_A" "still settling: JIT, start-up garbage, native heap not trimmed yet"
+  # At rest means settled: the JVM trims its native heap every 5 s (TrimNativeHeapInterval).
+  sleep 8
+  memory_point "at rest: 10 s after start-up, idle" "$DATA_A"
+
+  TOKEN=$(new_walkin || true)
+  [[ $TOKEN == wkn_* ]] || die "could not create the reused walk-in"
+  for _ in $(seq 32); do new_walkin || true; done >"$WORK/tokens32.txt"
+  [[ $(grep -c '^wkn_' "$WORK/tokens32.txt") -eq 32 ]] || die "could not create the 32 walk-ins"
+  log "reused walk-in and 32 more created"
+  if ((with_nginx)); then
+    NGINX_BODY=$(curl -fsS -H 'Content-Type: application/json' -H "X-Walkin-Session: $TOKEN" \
+      --data "$SQL_BODY" "$SERVER_URL/sql")
+    log "SELECT 1 answers $NGINX_BODY: nginx will answer the same"
+    start_nginx "$NGINX_BODY"
   fi
-done
-phase walkin-c1 "fresh walk-in per call" server 1 1 "$SERVER_URL/sql" "${POST[@]}"
-phase walkin-c8 "fresh walk-in per call" server 8 "$(threads_for 8)" "$SERVER_URL/sql" "${POST[@]}"
 
-memory_point "after the load phases" "$DATA_A" "right after the last phase"
-sleep 6 # past WALKINDB_CONNECTION_IDLE_MS (5 s): cached connections closed
-memory_point "after the load phases, 6 s idle" "$DATA_A"
-grep -ciE 'ERROR|WARN|Exception' "$WORK/server-load.log" >"$WORK/log-issues-a" || true
-stop_server
-stop_pid "$NGINX_PID" QUIT 10
-NGINX_PID=""
+  # The JIT needs a while to compile the hot path (in every worker JVM too); without this the
+  # first phases measure the compiler.
+  log "JIT warm-up: ${JIT_WARMUP}s of reused-session and fresh walk-in load, not measured"
+  run_child env "${POST[@]}" "BENCH_TOKEN=$TOKEN" "${ON_CLIENT[@]}" wrk -t1 -c8 -d"$((JIT_WARMUP / 2))s" \
+    -s "$LUA" "$SERVER_URL/sql" >/dev/null 2>&1 || true
+  run_child env "${POST[@]}" "${ON_CLIENT[@]}" wrk -t1 -c4 -d"$((JIT_WARMUP / 2))s" \
+    -s "$LUA" "$SERVER_URL/sql" >/dev/null 2>&1 || true
+
+  phase healthz-c1 "GET /healthz" server 1 1 "$SERVER_URL/healthz" BENCH_METHOD=GET
+  for c in 1 8 32 128; do
+    t=$(threads_for "$c")
+    ((with_nginx)) && phase "nginx-c$c" "nginx floor" nginx "$c" "$t" "$NGINX_URL/sql" "${POST[@]}"
+    phase "sql-reused-c$c" "SELECT 1, reused session" server "$c" "$t" "$SERVER_URL/sql" "${POST[@]}" "BENCH_TOKEN=$TOKEN"
+    if ((c == 32)); then
+      phase sql-32sessions-c32 "SELECT 1, 32 sessions" server 32 32 "$SERVER_URL/sql" "${POST[@]}" \
+        "BENCH_TOKENS_FILE=$WORK/tokens32.txt"
+    fi
+  done
+  phase walkin-c1 "fresh walk-in per call" server 1 1 "$SERVER_URL/sql" "${POST[@]}"
+  phase walkin-c8 "fresh walk-in per call" server 8 "$(threads_for 8)" "$SERVER_URL/sql" "${POST[@]}"
+  if ((with_nginx)); then stop_pid "$NGINX_PID" QUIT 10; NGINX_PID=""; fi
+
+  memory_point "after the load phases" "$DATA_A" "right after the last phase"
+  sleep 6 # past WALKINDB_CONNECTION_IDLE_MS (5 s): cached connections closed
+  memory_point "after the load phases, 6 s idle" "$DATA_A"
+  REST_RSS[$mode]=$LAST_RSS; REST_PSS[$mode]=$LAST_PSS
+  process_rows
+  # Counted before the kill test: each kill logs a WARN by design.
+  LOG_ISSUES[$mode]=$(grep -ciE 'ERROR|WARN|Exception' "$WORK/server-load-$mode.log" || true)
+  [[ $mode != process ]] || kill_test
+  stop_server
+}
+
+first=1
+for mode in "${MODES[@]}"; do
+  load_part "$mode" "$first"
+  first=0
+done
 
 # ---------------------------------------------------------------- part 2: the long run
 DATA_B="$WORK/data-walkins"
-start_server "$DATA_B" "$WORK/server-walkins.log"
+start_server "$DATA_B" "$WORK/server-walkins.log" "$LONG_MODE"
 sleep 2
 memory_point "long run: 2 s after start-up" "$DATA_B" "fresh server, empty data dir; still settling"
-log "long run: $WALKINS walk-ins back to back, $CREATORS creators (SELECT 1, no session header)"
+log "long run ($LONG_MODE): $WALKINS walk-ins back to back, $CREATORS creators (SELECT 1, no session header)"
 FLOOD_OUT="$RAW/walkins-longrun.txt"
 run_child "${ON_CLIENT[@]}" "$JAVA" -XX:+UseSerialGC -Xmx256m "$BENCH/WalkinFlood.java" \
   127.0.0.1 "${SERVER_URL##*:}" "$WALKINS" "$CREATORS" "$SERVER_PID" "$WALKINS_MAX_SECONDS" 10000 \
@@ -448,11 +580,12 @@ RESULT=$(sed -n 's/^RESULT //p' "$FLOOD_OUT" | tail -n 1)
 declare -A L=()
 for kv in $RESULT; do L[${kv%%=*}]=${kv#*=}; done
 
-while read -r created rate rss; do
-  row section=memory "what=long run: $created walk-ins created" target=server \
-    "rss_mb=$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" "walkins=$created" \
+kb_to_mb() { awk -v k="$1" 'BEGIN { if (k < 0) print "n/a"; else printf "%.1f", k / 1024 }'; }
+while read -r created rate rss pss; do
+  row section=memory "mode=$LONG_MODE" "what=long run: $created walk-ins created" target=server \
+    "rss_mb=$(kb_to_mb "$rss")" "pss_mb=$(kb_to_mb "$pss")" "walkins=$created" \
     "note=sampled by the generator; $rate walk-ins/s over the last interval"
-done < <(sed -n 's/^SAMPLE created=\([0-9]*\) .*interval_rate=\([0-9.]*\) rss_kb=\([0-9-]*\).*/\1 \2 \3/p' "$FLOOD_OUT")
+done < <(sed -n 's/^SAMPLE created=\([0-9]*\) .*interval_rate=\([0-9.]*\) rss_kb=\([0-9-]*\) pss_kb=\([0-9-]*\).*/\1 \2 \3 \4/p' "$FLOOD_OUT")
 memory_point "long run: right after the last walk-in" "$DATA_B"
 sleep 6
 memory_point "long run: 6 s idle, all walk-ins resident" "$DATA_B"
@@ -461,12 +594,12 @@ N=$(instances_of "$DATA_B")
 DISK_ALLOC=$(du -s --block-size=1 "$DATA_B/instances" | cut -f1)
 DISK_APPARENT=$(du -s --apparent-size --block-size=1 "$DATA_B/instances" | cut -f1)
 ls -la "$(find "$DATA_B/instances" -mindepth 1 -maxdepth 1 -type d | head -n 1)" >"$RAW/one-walkin-dir.txt" 2>&1 || true
-grep -ciE 'ERROR|WARN|Exception' "$WORK/server-walkins.log" >"$WORK/log-issues-b" || true
+LOG_ISSUES[long]=$(grep -ciE 'ERROR|WARN|Exception' "$WORK/server-walkins.log" || true)
 stop_server
 
 per() { awk -v b="$1" -v n="$2" 'BEGIN { printf "%.0f", (n > 0 ? b / n : 0) }'; }
-row section=walkins "what=long run: walk-ins created" "value=${L[created]}" unit=walk-ins \
-  "note=of ${L[attempted]} attempted ($WALKINS asked, ${L[stopped]}), $CREATORS creators"
+row section=walkins "what=long run: walk-ins created" "value=${L[created]}" unit=walk-ins "mode=$LONG_MODE" \
+  "note=of ${L[attempted]} attempted ($WALKINS asked, ${L[stopped]}), $CREATORS creators, isolation $LONG_MODE"
 row section=walkins "what=long run: failures" "value=${L[failed]}" unit=requests "note=statuses ${L[statuses]} (0 = socket error)"
 row section=walkins "what=long run: elapsed" "value=${L[elapsed_s]}" unit=s
 row section=walkins "what=long run: creation rate" "value=${L[rate]}" unit=walk-ins/s
@@ -480,14 +613,75 @@ row section=walkins "what=disk per walk-in (allocated blocks)" "value=$(per "$DI
   "note=du of instances/ = $DISK_ALLOC bytes"
 row section=walkins "what=disk per walk-in (file sizes)" "value=$(per "$DISK_APPARENT" "$N")" unit=bytes \
   "note=du --apparent-size = $DISK_APPARENT bytes"
-row section=walkins "what=server log lines with ERROR/WARN/Exception" \
-  "value=$(cat "$WORK/log-issues-a") / $(cat "$WORK/log-issues-b")" unit=lines "note=load server / long-run server"
+ISSUES=""; ISSUES_NOTE=""
+for mode in "${MODES[@]}"; do ISSUES+="${LOG_ISSUES[$mode]} / "; ISSUES_NOTE+="$mode load server / "; done
+row section=walkins "what=server log lines with ERROR/WARN/Exception" "value=$ISSUES${LOG_ISSUES[long]}" unit=lines \
+  "note=${ISSUES_NOTE}long-run server (the process-mode load server counted before the worker kills, which log a WARN each)"
 log "long run: ${L[created]} created of ${L[attempted]} attempted, ${L[failed]} failed, ${L[elapsed_s]} s, ${L[rate]}/s; $N on disk, $(per "$DISK_ALLOC" "$N") bytes each"
+
+# ---------------------------------------------------------------- layer 6c: the modes side by side
+ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (a != "" && b != "" && a != "n/a" && b != "n/a" && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+verdict_of() { # verdict_of VALUE OP LIMIT: pass, fail, or n/a without a value
+  awk -v v="$1" -v op="$2" -v l="$3" 'BEGIN { if (v == "" || v == "n/a") { print "n/a"; exit }
+    print ((op == ">=" ? v + 0 >= l + 0 : v + 0 <= l + 0) ? "pass" : "fail") }'
+}
+# compare_row WHAT UNIT INPROCESS PROCESS [ratio|process OP LIMIT [NOTE]]: the target is on the
+# ratio process / inprocess, or on the process figure alone; without one the row only informs.
+compare_row() {
+  local what=$1 unit=$2 a=${3:-} b=${4:-} on=${5:-} op=${6:-} limit=${7:-} note=${8:-} r goal="" verdict=""
+  r=$(ratio_of "$b" "$a")
+  local sign="≤"; [[ $op == ">=" ]] && sign="≥"
+  case $on in
+    ratio) goal="process / inprocess $sign $limit"; verdict=$(verdict_of "$r" "$op" "$limit") ;;
+    process) goal="process $sign $limit $unit"; verdict=$(verdict_of "$b" "$op" "$limit") ;;
+  esac
+  row section=workers "what=$what" "unit=$unit" "inprocess=${a:-n/a}" "process=${b:-n/a}" "ratio=$r" \
+    "goal=$goal" "verdict=$verdict" "note=$note"
+  log "6c: $what: inprocess ${a:-n/a}, process ${b:-n/a} $unit; ratio $r${goal:+; target $goal: $verdict}"
+}
+ph() { echo "${PH[$1]:-}"; }
+ph_or_na() { echo "${PH[$1]:-n/a}"; }
+
+compare_row "SELECT 1, reused session, c32: throughput" req/s "$(ph inprocess/sql-reused-c32/rps)" \
+  "$(ph process/sql-reused-c32/rps)" ratio ">=" 0.70
+compare_row "SELECT 1, reused session, c32: p99" ms "$(ph inprocess/sql-reused-c32/p99)" \
+  "$(ph process/sql-reused-c32/p99)" process "<=" 25
+compare_row "SELECT 1, 32 sessions, c32: throughput" req/s "$(ph inprocess/sql-32sessions-c32/rps)" \
+  "$(ph process/sql-32sessions-c32/rps)" ratio ">=" 0.70
+compare_row "fresh walk-in per call, c8: throughput" req/s "$(ph inprocess/walkin-c8/rps)" \
+  "$(ph process/walkin-c8/rps)" ratio ">=" 0.70
+for s in "sql-reused-c1:SELECT 1, reused session, c1" "sql-reused-c32:SELECT 1, reused session, c32" \
+  "sql-32sessions-c32:SELECT 1, 32 sessions, c32" "walkin-c8:fresh walk-in per call, c8"; do
+  compare_row "server CPU per call (with its workers): ${s#*:}" µs "$(ph "inprocess/${s%%:*}/cpu_us")" \
+    "$(ph "process/${s%%:*}/cpu_us")" "" "" "" \
+    "the server process alone: $(ph_or_na "inprocess/${s%%:*}/own_us") / $(ph_or_na "process/${s%%:*}/own_us") µs"
+done
+compare_row "at rest (after the load phases, 6 s idle): RSS of the server process" MB \
+  "${REST_RSS[inprocess]:-}" "${REST_RSS[process]:-}"
+compare_row "at rest: PSS of the server and all its descendants" MB "${REST_PSS[inprocess]:-}" "${REST_PSS[process]:-}"
+compare_row "at rest: process PSS (all) / inprocess RSS" MB "${REST_RSS[inprocess]:-}" "${REST_PSS[process]:-}" \
+  ratio "<=" 2.5
+if [[ " ${MODES[*]} " == *" process "* ]]; then
+  declare -A K=()
+  for kv in $KILL_RESULT; do K[${kv%%=*}]=${kv#*=}; done
+  if [[ -n ${K[median_ms]:-} ]]; then
+    compare_row "worker kill → next answer on every walk-in: median of $KILLS kills" ms "" "${K[median_ms]}" process "<=" 50
+    compare_row "worker kill → next answer on every walk-in: max of $KILLS kills" ms "" "${K[max_ms]}" process "<=" 50
+    row section=workers "what=worker kills: answers 503 / connection errors seen by the $KILL_WALKINS walk-ins" \
+      unit=answers "process=${K[s503]} / ${K[socket_errors]}" \
+      "note=per kill, the slowest walk-in: ${K[maxima_ms]} ms; the slowest never refused: ${K[never_refused_maxima_ms]:-?} ms"
+  else
+    row section=workers "what=worker kill → next answer on every walk-in" unit=ms "process=n/a" verdict=fail \
+      "goal=process ≤ 50 ms" "note=the test gave no result: ${KILL_RESULT:-see raw/worker-kill.txt}"
+  fi
+fi
 
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- results
 BASE="$RESULTS/$DATE-$COMMIT"
+WORKER_FLAGS_TEXT="none: process mode not run"
+[[ -z $WORKER_FLAGS ]] || WORKER_FLAGS_TEXT="\`$WORKER_FLAGS\` (the server's choice)"
 render_md() {
   cat <<EOF
 # walkindb benchmark, $DATE
@@ -501,20 +695,47 @@ render_md() {
 | kernel | $KERNEL |
 | JDK | $JDK_VERSION |
 | JVM flags | \`${JVM_FLAGS[*]}\` |
+| SQL worker JVMs (process mode) | $WORKER_FLAGS_TEXT |
+| isolation | load phases: ${MODES[*]} (a fresh server each, default \`WALKINDB_WORKERS\`); long run: $LONG_MODE |
 | tools | wrk $WRK_VERSION, nginx $NGINX_VERSION (worker_processes 1) |
 | load average (1/5/15 min) | $LOAD_START at start, $LOAD_END at end |
 | pinning | $PIN_TEXT |
 | phases | ${WARMUP} s warm-up + ${DURATION} s measured; wrk --timeout 10s; access log $ACCESS_LOG |
 
+## Worker processes (layer 6c)
+
+The same load phases on a server running tenant SQL in worker JVMs (\`process\`, production's
+default) and on one running it in its own process (\`inprocess\`); ratio = process / inprocess.
+CPU per call counts the server and all its children. Memory at rest is taken after each
+mode's load phases and 6 s idle; PSS (from \`/proc/PID/smaps_rollup\`) shares the pages the
+JVMs map in common. The kill test: SIGKILL to the first worker, then every one of
+$KILL_WALKINS walk-ins asks again at once until it has a 200; the figure is the slowest walk-in's
+wait from the kill (bench/README.md).
+
+| what | inprocess | process | process / inprocess | target | result |
+|---|--:|--:|--:|---|---|
+EOF
+  awk -F'\t' '$1 == "workers" { printf "| %s | %s | %s | %s | %s | %s |\n", $2 " (" $22 ")" ($23 != "" ? "; " $23 : ""), $28, $29, $30, $31, ($32 == "pass" || $32 == "fail" ? "**" $32 "**" : $32) }' "$ROWS"
+  cat <<EOF
+
+Processes at rest (after the load phases, 6 s idle), one row per process of the server's tree:
+
+| mode | process | pid | RSS MB | PSS MB |
+|---|---|--:|--:|--:|
+EOF
+  awk -F'\t' '$1 == "procmem" { printf "| %s | %s | %s | %s | %s |\n", $25, $2, $21, $17, $27 }' "$ROWS"
+  cat <<EOF
+
 ## HTTP load (wrk, closed loop)
 
-Latencies in ms. "vs nginx" compares with the nginx row of the same concurrency: req/s as a
-fraction of nginx's, p50 as a multiple of nginx's. "target CPU" is the CPU the measured process
-used (100 = one core); "core busy" is how busy the server's CPU was in all, other processes
-included.
+Latencies in ms. "vs nginx" compares with the nginx row of the same concurrency (measured
+once, next to the first mode's phases): req/s as a fraction of nginx's, p50 as a multiple of
+nginx's. "target CPU" is the CPU the measured process used, with its children (SQL workers,
+nginx's worker), 100 = one core; "CPU µs/call" is that CPU time per completed request; "core
+busy" is how busy the server's CPU was in all, other processes included.
 
-| phase | conns | requests | req/s | p50 | p90 | p99 | p99.9 | max | non-2xx | socket errors | req/s vs nginx | p50 vs nginx | target CPU % | core busy % | note |
-|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|
+| mode | phase | conns | requests | req/s | p50 | p90 | p99 | p99.9 | max | non-2xx | socket errors | req/s vs nginx | p50 vs nginx | target CPU % | CPU µs/call | core busy % | note |
+|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|
 EOF
   awk -F'\t' '
     NR == FNR { if ($1 == "load" && $3 == "nginx") { rps[$4] = $7; p50[$4] = $8 } next }
@@ -522,17 +743,20 @@ EOF
       rr = ""; pr = ""
       if ($3 == "server" && ($4 in rps) && rps[$4] > 0) { rr = sprintf("%.3f", $7 / rps[$4]); pr = sprintf("×%.1f", $8 / p50[$4]) }
       if ($3 == "nginx") { rr = "1"; pr = "×1" }
-      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
-        $2, $4, $5, $7, $8, $9, $10, $11, $12, $13, $14, rr, pr, $15, $16, $23
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+        ($25 == "" ? "—" : $25), $2, $4, $5, $7, $8, $9, $10, $11, $12, $13, $14, rr, pr, $15, $26, $16, $23
     }' "$ROWS" "$ROWS"
   cat <<EOF
 
 ## Server memory
 
-| point | RSS MB | Java heap used / committed MB | threads | open fds | walk-ins on disk | note |
-|---|--:|--:|--:|--:|--:|---|
+RSS, threads and open fds are the server process's own; PSS adds up the server and every
+process under it (in process mode the SQL workers and the spare).
+
+| mode | point | RSS MB | PSS MB, server and workers | Java heap used / committed MB | threads | open fds | walk-ins on disk | note |
+|---|---|--:|--:|--:|--:|--:|--:|---|
 EOF
-  awk -F'\t' '$1 == "memory" { printf "| %s | %s | %s | %s | %s | %s | %s |\n", $2, $17, $24, $18, $19, $20, $23 }' "$ROWS"
+  awk -F'\t' '$1 == "memory" { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $25, $2, $17, $27, $24, $18, $19, $20, $23 }' "$ROWS"
   cat <<EOF
 
 ## Walk-ins: the long run and disk
@@ -549,7 +773,7 @@ EOF
 }
 
 render_csv() {
-  echo "date,commit,cores,cpu_model,kernel,jdk,load_start,load_end,pinning,section,what,target,conns,requests,seconds,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,non2xx,socket_errors,target_cpu_pct,core_busy_pct,rss_mb,threads,fds,walkins,value,unit,note,heap_used_committed_mb"
+  echo "date,commit,cores,cpu_model,kernel,jdk,load_start,load_end,pinning,section,what,target,conns,requests,seconds,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,non2xx,socket_errors,target_cpu_pct,core_busy_pct,rss_mb,threads,fds,walkins,value,unit,note,heap_used_committed_mb,isolation,cpu_us_per_call,pss_mb,inprocess,process,process_over_inprocess,target_text,result"
   awk -F'\t' -v date="$DATE" -v commit="$COMMIT" -v cores="$NCPU" -v cpu="$CPU_MODEL" -v kernel="$KERNEL" \
     -v jdk="$JDK_VERSION" -v l0="$LOAD_START" -v l1="$LOAD_END" -v pin="$PIN" -v nf="${#FIELDS[@]}" '
     function q(s) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
