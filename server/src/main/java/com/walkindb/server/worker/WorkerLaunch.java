@@ -18,7 +18,9 @@ final class WorkerLaunch {
     /**
      * Smaller than the server's (scripts/jvm-flags): a worker holds connections and answers being
      * built, no sockets and no request state. Same collector and object layout, so the shared
-     * class-data archive of the JDK maps the same pages in every JVM of the pool.
+     * class-data archive of the JDK maps the same pages in every JVM of the pool. Tiered
+     * compilation stays on (the server turns it off): a spare's warm-up is compiled by C1 within
+     * a few hundred calls, so it answers quickly the moment it takes over (docs/ARCHITECTURE.md).
      */
     private static final List<String> JVM_FLAGS = List.of(
             "-XX:+UseSerialGC",
@@ -29,7 +31,6 @@ final class WorkerLaunch {
             "-XX:ReservedCodeCacheSize=24m",
             "-XX:CompressedClassSpaceSize=48m",
             "-XX:MaxMetaspaceSize=64m",
-            "-XX:-TieredCompilation",
             "-Xss512k",
             "-XX:-UsePerfData",
             "-XX:TrimNativeHeapInterval=5000",
@@ -47,7 +48,7 @@ final class WorkerLaunch {
         this.settings = settings;
     }
 
-    ProcessBuilder builder() {
+    ProcessBuilder builder(boolean warmup) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);
@@ -62,7 +63,7 @@ final class WorkerLaunch {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(WorkerMain.class.getName());
-        cmd.addAll(settings.toArgs());
+        cmd.addAll(settings.withWarmup(warmup).toArgs());
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         Map<String, String> env = pb.environment();
@@ -76,7 +77,8 @@ final class WorkerLaunch {
         return pb;
     }
 
-    Process start() throws IOException {
-        return builder().start();
+    /** {@code warmup}: the worker runs {@link Warmup} before it says READY (a spare). */
+    Process start(boolean warmup) throws IOException {
+        return builder(warmup).start();
     }
 }

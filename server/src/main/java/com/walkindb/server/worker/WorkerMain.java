@@ -93,7 +93,8 @@ public final class WorkerMain {
         Sqlite.hardHeapLimit(settings.sqliteHeap());
         WorkerMain worker = new WorkerMain(config, settings, protocol);
         // Not the server's "sandbox: ..." summary line: operators (and tests) grep for that one.
-        String jail = "landlock " + sandbox.landlock() + "; seccomp " + sandbox.seccomp();
+        String jail = "landlock " + sandbox.landlock() + "; seccomp " + sandbox.seccomp()
+                + (settings.warmup() ? "; " + worker.warmUp(config) : "");
         worker.send(f -> Frames.ready(f, ProcessHandle.current().pid(), jail));
         worker.housekeeping();
         worker.serve(new FrameIn(new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in),
@@ -102,6 +103,18 @@ public final class WorkerMain {
         // WAL checkpointed and removed); calls still running are abandoned, uncommitted.
         worker.calls.close();
         Runtime.getRuntime().halt(0);
+    }
+
+    /** Runs {@link Warmup}; says how it went, for the READY line. */
+    private String warmUp(Config config) {
+        long start = System.nanoTime();
+        try {
+            Warmup.Report r = Warmup.run(dataDir, config.limits(), answerMemory, ownDisk);
+            return "warmed up: " + r.rounds() + " rounds in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)
+                    + " ms";
+        } catch (IOException | RuntimeException e) {
+            return "no warm-up (" + e + ")";
+        }
     }
 
     private void serve(FrameIn in) {

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,12 @@ public final class WorkerPool implements WalkinCalls {
     private static final int RECENT_RESTARTS = 16;
     /** How long the sweeper waits for a worker to close a walk-in's files before deleting them. */
     private static final long EVICT_WAIT_SECONDS = 2;
+    /**
+     * After a spare took a killed worker's place, the next spare starts this much later: a JVM
+     * start takes a core for a second, and on a small box it would slow down the new worker's
+     * first calls (reopening every walk-in of the slot) just when callers wait for them.
+     */
+    private static final long TAKEOVER_PAUSE_MS = 1000;
 
     /** One restart: which worker, when (epoch ms), why. */
     public record Restart(String worker, long atMillis, String cause) {}
@@ -83,8 +90,9 @@ public final class WorkerPool implements WalkinCalls {
         WorkerPool pool = new WorkerPool(config, workers);
         LOG.info("SQL workers: {} processes and a spare; each call past its deadline by {} s kills its worker; {}",
                 workers, GRACE.toSeconds(), pool.caps.describe());
+        Warmup.deleteTree(Warmup.root(config.dataDir())); // scratch left by workers killed while warming up
         for (int i = 0; i < workers; i++) {
-            pool.slots.set(i, pool.launch());
+            pool.slots.set(i, pool.launch(false));
         }
         for (int i = 0; i < workers; i++) {
             WorkerProcess w = pool.slots.get(i);
@@ -97,14 +105,18 @@ public final class WorkerPool implements WalkinCalls {
             }
         }
         // The spare starts once the workers are up: on a small box it would only slow their start.
-        pool.startSpare();
+        pool.startSpare(0);
         Thread.ofPlatform().daemon().name("walkindb-worker-watchdog").start(pool::watch);
         return pool;
     }
 
-    private WorkerProcess launch() throws IOException {
+    /**
+     * {@code warm}: the worker warms up before it says READY. Spares do, since they take over
+     * from a killed worker with its callers waiting; the first N do not, so start-up stays quick.
+     */
+    private WorkerProcess launch(boolean warm) throws IOException {
         String name = "worker-" + names.incrementAndGet();
-        WorkerProcess w = new WorkerProcess(name, launch.start(), this::exited);
+        WorkerProcess w = new WorkerProcess(name, launch.start(warm), this::exited);
         String capped = caps.apply(w.pid(), name);
         var unusedLog = w.ready().thenAccept(sandbox -> LOG.info("SQL {} ready: {}; {}", name, sandbox, capped));
         return w;
@@ -196,85 +208,105 @@ public final class WorkerPool implements WalkinCalls {
         if (closed || w.isDead()) {
             return; // stopped, or killed by us (already replaced)
         }
-        String how = w.exitDescription();
         if (!w.isReady() && w.ageNanos() < TimeUnit.SECONDS.toNanos(10)) {
             lastEarlyDeath = System.nanoTime();
         }
-        replace(w, "it died by itself: " + how + (w.cause() != null ? ", " + w.cause() : ""));
+        String readerCause = w.cause();
+        // Its exit status can take a while to arrive (the kernel tears the process down first):
+        // the spare takes over before anyone waits for it.
+        replace(w, "it died by itself", () -> w.exitDescription() + (readerCause != null ? ", " + readerCause : ""));
+    }
+
+    private void replace(WorkerProcess w, String why) {
+        replace(w, why, null);
     }
 
     /**
      * Kills {@code w} (if nobody did yet), puts the spare in its place, starts a new spare, and
-     * only then fails the calls that were waiting on {@code w}.
+     * only then fails the calls that were waiting on {@code w}; then records and logs why, with
+     * {@code detail} (may be null) read last.
      */
-    private void replace(WorkerProcess w, String why) {
+    private void replace(WorkerProcess w, String why, Supplier<String> detail) {
         if (!w.kill(why)) {
             return;
         }
+        String successor = null;
+        boolean wasSpare = false;
+        try {
+            if (!closed) {
+                wasSpare = w == spare;
+                successor = takePlace(w);
+            }
+        } finally {
+            w.failPending();
+        }
+        String cause = detail == null ? why : why + ": " + detail.get();
         long n = restarts.incrementAndGet();
         synchronized (recent) {
             if (recent.size() == RECENT_RESTARTS) {
                 recent.remove(0);
             }
-            recent.add(new Restart(w.name(), System.currentTimeMillis(), why));
+            recent.add(new Restart(w.name(), System.currentTimeMillis(), cause));
         }
-        try {
-            if (!closed) {
-                takePlace(w, why, n);
-            }
-        } finally {
-            w.failPending();
+        if (wasSpare) {
+            LOG.warn("SQL {} (the spare, pid {}) lost: {}", w.name(), w.pid(), cause);
+        } else if (!closed) {
+            LOG.warn("SQL {} (pid {}) killed: {}; {} took its place ({} restarts so far)", w.name(), w.pid(), cause,
+                    successor == null ? "no worker" : successor, n);
         }
     }
 
-    private void takePlace(WorkerProcess w, String why, long restartsSoFar) {
+    /** Puts a worker in {@code w}'s slot; returns its name (null: none could start, or {@code w} was the spare). */
+    private String takePlace(WorkerProcess w) {
         for (int i = 0; i < slots.length(); i++) {
             if (slots.get(i) == w) {
                 WorkerProcess next = takeSpare();
                 if (next != null) {
                     slots.compareAndSet(i, w, next);
                 }
-                LOG.warn("SQL {} (pid {}) killed: {}; {} took its place ({} restarts so far)", w.name(), w.pid(), why,
-                        next == null ? "no worker" : next.name(), restartsSoFar);
-                return;
+                return next == null ? null : next.name();
             }
         }
         if (w == spare) {
             spare = null;
-            LOG.warn("SQL {} (the spare, pid {}) lost: {}", w.name(), w.pid(), why);
-            startSpare();
+            startSpare(0);
         }
+        return null;
     }
 
     private WorkerProcess takeSpare() {
         WorkerProcess s = spare;
         spare = null;
-        startSpare();
+        startSpare(TAKEOVER_PAUSE_MS);
         if (s != null && !s.isDead()) {
             return s;
         }
         try {
-            return launch(); // no spare at hand: calls to this slot wait for it to start
+            return launch(false); // no spare at hand: calls to this slot wait for it to start
         } catch (IOException e) {
             LOG.error("cannot start a SQL worker: {}", e.getMessage());
             return null;
         }
     }
 
-    /** A new spare, after a pause when workers die as they start (a broken set-up must not spin). */
-    private void startSpare() {
+    /**
+     * A new spare after {@code pauseMs}, or after a second when workers die as they start (a
+     * broken set-up must not spin).
+     */
+    private void startSpare(long pauseMs) {
         long sinceEarlyDeath = System.nanoTime() - lastEarlyDeath;
-        long delay = lastEarlyDeath != 0 && sinceEarlyDeath < TimeUnit.SECONDS.toNanos(5) ? 1000 : 0;
+        long delay = lastEarlyDeath != 0 && sinceEarlyDeath < TimeUnit.SECONDS.toNanos(5) ? Math.max(1000, pauseMs)
+                : pauseMs;
         var unusedStart = starter.schedule(() -> {
             if (closed || spare != null) {
                 return;
             }
             try {
-                spare = launch();
+                spare = launch(true);
             } catch (IOException | RuntimeException e) {
                 LOG.error("cannot start a spare SQL worker ({}); trying again in a second", e.getMessage());
                 lastEarlyDeath = System.nanoTime();
-                startSpare();
+                startSpare(0);
             }
         }, delay, TimeUnit.MILLISECONDS);
     }

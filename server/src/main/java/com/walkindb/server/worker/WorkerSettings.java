@@ -21,9 +21,10 @@ import java.util.Map;
  * @param connectionIdle  WALKINDB_CONNECTION_IDLE_MS
  * @param diskMinFreeBytes   WALKINDB_DISK_MIN_FREE_MB, for the worker's own look at the volume
  * @param diskMinFreePercent WALKINDB_DISK_MIN_FREE_PERCENT
+ * @param warmup          run {@link Warmup} before saying READY (spares: they take over from a killed worker)
  */
 record WorkerSettings(Duration queryDeadline, long sqliteHeap, long answerMemory, int connectionCache,
-                      Duration connectionIdle, long diskMinFreeBytes, int diskMinFreePercent) {
+                      Duration connectionIdle, long diskMinFreeBytes, int diskMinFreePercent, boolean warmup) {
 
     /** The shares of one of {@code workers} processes. */
     static WorkerSettings of(Config config, int workers) {
@@ -31,7 +32,12 @@ record WorkerSettings(Duration queryDeadline, long sqliteHeap, long answerMemory
                 config.sqliteHeapLimit(),
                 Math.max(4L << 20, config.answerMemory() / workers),
                 (config.connectionCacheSize() + workers - 1) / workers,
-                config.connectionIdle(), config.diskMinFreeBytes(), config.diskMinFreePercent());
+                config.connectionIdle(), config.diskMinFreeBytes(), config.diskMinFreePercent(), false);
+    }
+
+    WorkerSettings withWarmup(boolean on) {
+        return new WorkerSettings(queryDeadline, sqliteHeap, answerMemory, connectionCache, connectionIdle,
+                diskMinFreeBytes, diskMinFreePercent, on);
     }
 
     List<String> toArgs() {
@@ -43,6 +49,7 @@ record WorkerSettings(Duration queryDeadline, long sqliteHeap, long answerMemory
         a.add("connection-idle-ms=" + connectionIdle.toMillis());
         a.add("disk-min-free=" + diskMinFreeBytes);
         a.add("disk-min-percent=" + diskMinFreePercent);
+        a.add("warmup=" + (warmup ? 1 : 0));
         return a;
     }
 
@@ -58,7 +65,7 @@ record WorkerSettings(Duration queryDeadline, long sqliteHeap, long answerMemory
         return new WorkerSettings(Duration.ofMillis(get(v, "deadline-ms")), get(v, "sqlite-heap"),
                 get(v, "answer-memory"), (int) get(v, "connection-cache"),
                 Duration.ofMillis(get(v, "connection-idle-ms")), get(v, "disk-min-free"),
-                (int) get(v, "disk-min-percent"));
+                (int) get(v, "disk-min-percent"), get(v, "warmup") != 0);
     }
 
     private static long get(Map<String, Long> v, String key) {
