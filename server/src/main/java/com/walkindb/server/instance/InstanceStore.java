@@ -26,6 +26,8 @@ import java.util.function.Consumer;
  */
 public final class InstanceStore {
     public static final String DB_FILE = "db.sqlite";
+    /** The walk-ins' directory inside the data directory. */
+    public static final String INSTANCES_DIR = "instances";
     private static final String META_FILE = "meta.json";
 
     private final Path root;
@@ -37,7 +39,7 @@ public final class InstanceStore {
     /** {@code template}: what every new walk-in's database starts from; {@code disk}: the volume's guard. */
     public InstanceStore(Path dataDir, Clock clock, Duration ttl, DatabaseTemplate template, DiskGuard disk)
             throws IOException {
-        this.root = dataDir.resolve("instances");
+        this.root = dataDir.resolve(INSTANCES_DIR);
         this.clock = clock;
         this.ttl = ttl;
         this.template = template;
@@ -101,7 +103,7 @@ public final class InstanceStore {
 
     /** Where {@link #databaseFile} is for a store on {@code dataDir} (a SQL worker process has no store). */
     public static Path databaseFileIn(Path dataDir, UUID id) {
-        return dataDir.resolve("instances").resolve(id.toString()).resolve(DB_FILE);
+        return dataDir.resolve(INSTANCES_DIR).resolve(id.toString()).resolve(DB_FILE);
     }
 
     /** Deletes every file of the walk-in and its directory. Missing files are fine. */

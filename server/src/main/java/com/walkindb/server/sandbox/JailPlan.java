@@ -71,7 +71,8 @@ record JailPlan(List<PathRule> paths, int bindPort, int adminPort) {
      * @param launcherFiles    files the launcher reads again on re-exec ({@code @argfiles}, {@code -javaagent} jars)
      * @param nativeLibrary    the {@code walkindb.sqlite.library} override, or null (the library is
      *                         otherwise extracted into the private temp directory inside the data directory)
-     * @param dataDir          the data directory, read+write; the private temp directory lives inside it
+     * @param writable         read+write: the data directory (where the private temp directory lives),
+     *                         or for a SQL worker only the parts of it a worker needs
      * @param port             the listening port
      * @param adminPort        the admin listener's port, or -1
      * @param listenByName     the listen host is a name, not an IP literal: name resolution files are needed
@@ -80,11 +81,12 @@ record JailPlan(List<PathRule> paths, int bindPort, int adminPort) {
      *                         JDK's {@code jspawnhelper} may then be executed as well
      */
     record Inputs(Path javaHome, Path executable, List<Path> classPath, List<Path> launcherFiles, Path nativeLibrary,
-                  Path dataDir, int port, int adminPort, boolean listenByName, List<Path> workerGroups) {
+                  List<Path> writable, int port, int adminPort, boolean listenByName, List<Path> workerGroups) {
         /** A process that runs SQL itself and starts no other. */
         Inputs(Path javaHome, Path executable, List<Path> classPath, List<Path> launcherFiles, Path nativeLibrary,
                Path dataDir, int port, boolean listenByName) {
-            this(javaHome, executable, classPath, launcherFiles, nativeLibrary, dataDir, port, -1, listenByName, null);
+            this(javaHome, executable, classPath, launcherFiles, nativeLibrary, List.of(dataDir), port, -1, listenByName,
+                    null);
         }
     }
 
@@ -139,7 +141,9 @@ record JailPlan(List<PathRule> paths, int bindPort, int adminPort) {
             }
         }
         add(rules, Path.of("/proc/self"), READ);
-        add(rules, in.dataDir(), READ_WRITE);
+        for (Path p : in.writable()) {
+            add(rules, p, READ_WRITE);
+        }
         add(rules, Path.of("/dev/null"), FS_READ_FILE | FS_WRITE_FILE);
         return new JailPlan(List.copyOf(rules.values()), in.port(), in.adminPort());
     }

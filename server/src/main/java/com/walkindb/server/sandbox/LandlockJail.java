@@ -36,10 +36,10 @@ final class LandlockJail {
      * Enters the jail. In the JVM that has not been re-executed yet this call does not return when
      * it succeeds (below ABI 8): the process continues as a new JVM that calls it again.
      */
-    static Outcome enter(Config config, Path tmpDir, boolean require, boolean startsWorkers) throws SandboxException {
+    static Outcome enter(Config config, Path tmpDir, boolean require, Sandbox.Role role) throws SandboxException {
         SandboxSettings s = config.sandbox();
         if (s.jailed() != null) {
-            return inherited(config, s.jailed(), require, startsWorkers);
+            return inherited(config, s.jailed(), require, role);
         }
         if (s.simulateNoLandlock()) {
             return unavailable("kernel without Landlock (simulated by WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK)", require);
@@ -56,7 +56,7 @@ final class LandlockJail {
         try {
             argv = Reexec.commandLine();
             env = Reexec.environment();
-            plan = plan(config, Reexec.launcherFiles(argv), startsWorkers);
+            plan = plan(config, Reexec.launcherFiles(argv), role);
         } catch (IOException e) {
             return unavailable("cannot read this process's command line: " + e.getMessage(), require);
         }
@@ -98,7 +98,7 @@ final class LandlockJail {
     }
 
     /** The re-executed JVM: trust the marker only if the jail really holds. */
-    private static Outcome inherited(Config config, String marker, boolean require, boolean startsWorkers)
+    private static Outcome inherited(Config config, String marker, boolean require, Sandbox.Role role)
             throws SandboxException {
         int abi = field(marker, "abi");
         int rules = field(marker, "rules");
@@ -113,7 +113,7 @@ final class LandlockJail {
         }
         JailPlan plan;
         try {
-            plan = plan(config, Reexec.launcherFiles(Reexec.commandLine()), startsWorkers);
+            plan = plan(config, Reexec.launcherFiles(Reexec.commandLine()), role);
         } catch (IOException e) {
             plan = null;
         }
@@ -121,7 +121,7 @@ final class LandlockJail {
         return new Outcome(true, "abi " + abi + ", " + rules + " rules", abi, plan, reexec);
     }
 
-    static JailPlan plan(Config config, List<Path> launcherFiles, boolean startsWorkers) throws IOException {
+    static JailPlan plan(Config config, List<Path> launcherFiles, Sandbox.Role role) throws IOException {
         List<Path> classPath = new ArrayList<>();
         for (String e : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
             if (!e.isBlank()) {
@@ -139,9 +139,9 @@ final class LandlockJail {
         }
         return JailPlan.of(new JailPlan.Inputs(Path.of(System.getProperty("java.home")),
                 Path.of("/proc/self/exe").toRealPath(), classPath, launcherFiles,
-                lib == null || lib.isBlank() ? null : Path.of(lib), config.dataDir(), config.listen().getPort(),
-                config.admin().enabled() ? config.admin().address().getPort() : -1, byName,
-                startsWorkers ? ownCgroups() : null));
+                lib == null || lib.isBlank() ? null : Path.of(lib), Sandbox.writable(role, config.dataDir()),
+                config.listen().getPort(), config.admin().enabled() ? config.admin().address().getPort() : -1, byName,
+                role == Sandbox.Role.SUPERVISOR ? ownCgroups() : null));
     }
 
     /**

@@ -2,6 +2,7 @@ package com.walkindb.server.sandbox;
 
 import com.walkindb.server.config.Config;
 import com.walkindb.server.config.SandboxSettings;
+import com.walkindb.server.instance.InstanceStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +28,21 @@ import org.slf4j.LoggerFactory;
  */
 public final class Sandbox {
     static final String TMP_DIR = "tmp";
+
+    /** Where SQL workers warm up (worker.Warmup), each in a directory of its own under this one. */
+    public static final String WORKER_SCRATCH_DIR = "warmup";
+
+    /**
+     * What the jail lets {@code role} write: the whole data directory, or for a SQL worker only
+     * the walk-ins and its warm-up scratch. A worker runs tenant SQL, so it is the process most
+     * exposed to a memory-safety bug; it gets no access at all to the HMAC secrets (tokens could
+     * be forged with them), the access log or the private temp directory.
+     */
+    static List<Path> writable(Role role, Path dataDir) {
+        return role == Role.WORKER
+                ? List.of(dataDir.resolve(InstanceStore.INSTANCES_DIR), dataDir.resolve(WORKER_SCRATCH_DIR))
+                : List.of(dataDir);
+    }
 
     private Sandbox() {}
 
@@ -67,7 +83,14 @@ public final class Sandbox {
         } catch (IOException e) {
             throw new SandboxException("cannot create the private temp directory " + tmp + ": " + e.getMessage());
         }
-        LandlockJail.Outcome jail = LandlockJail.enter(config, tmp, require, role == Role.SUPERVISOR);
+        for (Path dir : writable(role, config.dataDir())) {
+            try {
+                Files.createDirectories(dir); // a path that does not exist yet gets no rule
+            } catch (IOException e) {
+                throw new SandboxException("cannot create " + dir + ": " + e.getMessage());
+            }
+        }
+        LandlockJail.Outcome jail = LandlockJail.enter(config, tmp, require, role);
         if (jail.live()) {
             // Only the jail's own temp directory is writable; java.io.tmpdir is read lazily by the
             // SQLite binding when it extracts its library.

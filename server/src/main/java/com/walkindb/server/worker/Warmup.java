@@ -4,6 +4,7 @@ import com.walkindb.server.config.Limits;
 import com.walkindb.server.instance.ConnectionCache;
 import com.walkindb.server.instance.DiskState;
 import com.walkindb.server.instance.LocalCalls;
+import com.walkindb.server.sandbox.Sandbox;
 import com.walkindb.server.sql.AnswerMemory;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
@@ -52,7 +53,7 @@ final class Warmup {
 
     /** The scratch directories of every worker live under this one; the supervisor clears it at start. */
     static Path root(Path dataDir) {
-        return dataDir.resolve("warmup");
+        return dataDir.resolve(Sandbox.WORKER_SCRATCH_DIR);
     }
 
     /** What a warm-up did: rounds run, calls answered with rows, calls refused (one a round is meant to be). */

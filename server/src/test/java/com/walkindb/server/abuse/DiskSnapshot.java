@@ -18,15 +18,16 @@ import java.util.stream.Stream;
 /**
  * A listing of a directory tree (relative path → size, modification time, kind), and the rules
  * of what an attack may change in the data directory: only {@code instances/<walk-in it used or
- * created>/} (with the files SQLite and the server put there), {@code logs/} and
- * {@code secrets/}. Everything else — other walk-ins' databases, anything at the top, the canary
+ * created>/} (with the files SQLite and the server put there), {@code logs/},
+ * {@code secrets/} and {@code warmup/} (a spare SQL worker warms up there on a scratch database
+ * of its own, whenever a case had a worker killed). Everything else — other walk-ins' databases, anything at the top, the canary
  * directory — must be exactly as before.
  */
 record DiskSnapshot(Path root, Map<String, Entry> entries) {
     record Entry(long size, long modifiedNanos, boolean directory) {}
 
     static final Set<String> INSTANCE_FILES = Set.of("db.sqlite", "db.sqlite-wal", "db.sqlite-shm", "meta.json");
-    static final Set<String> TOP_LEVEL = Set.of("instances", "logs", "secrets");
+    static final Set<String> TOP_LEVEL = Set.of("instances", "logs", "secrets", "warmup");
 
     static DiskSnapshot take(Path root) {
         Map<String, Entry> out = new TreeMap<>();
@@ -75,7 +76,7 @@ record DiskSnapshot(Path root, Map<String, Entry> entries) {
                 continue;
             }
             if (!parts[0].equals("instances") || parts.length == 1) {
-                continue; // logs/ and secrets/ may change; the instances/ directory's own mtime too
+                continue; // logs/, secrets/ and warmup/ may change; the instances/ directory's own mtime too
             }
             UUID id = InstanceStore.parseId(parts[1]);
             if (id == null) {

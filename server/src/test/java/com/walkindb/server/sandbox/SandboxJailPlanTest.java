@@ -29,6 +29,25 @@ class SandboxJailPlanTest {
     }
 
     @Test
+    void aSqlWorkerMayWriteOnlyTheWalkinsAndItsWarmUpScratch() throws Exception {
+        Path data = dir.resolve("data");
+        List<Path> writable = Sandbox.writable(Sandbox.Role.WORKER, data);
+        for (Path p : writable) {
+            Files.createDirectories(p);
+        }
+        Files.createDirectories(data.resolve("secrets"));
+        JailPlan plan = JailPlan.of(new JailPlan.Inputs(Path.of(System.getProperty("java.home")),
+                Path.of("/proc/self/exe").toRealPath(), List.of(), List.of(), null, writable, 0, -1, false, null));
+        Map<Path, JailPlan.PathRule> rules = rules(plan);
+        assertThat(rules.values()).filteredOn(r -> (r.access() & Landlock.FS_WRITE_FILE) != 0)
+                .extracting(JailPlan.PathRule::path)
+                .containsExactlyInAnyOrder(data.resolve("instances").toRealPath(), data.resolve("warmup").toRealPath(),
+                        Path.of("/dev/null"));
+        assertThat(rules).as("no rule for the data directory or its secrets")
+                .doesNotContainKeys(data.toRealPath(), data.resolve("secrets").toRealPath());
+    }
+
+    @Test
     void onlyTheJvmBinaryAndItsLoaderMayBeExecuted() throws Exception {
         Path java = Path.of("/proc/self/exe").toRealPath();
         Path loader = JailPlan.interpreterOf(java);

@@ -30,11 +30,20 @@ public final class SandboxProbe {
         int outsidePort = Integer.parseInt(args[0]);
         Path outsideDir = Path.of(args[1]);
         Config config = EnvConfigReader.read(System.getenv());
+        Sandbox.Role role = args.length > 2 && args[2].equals("worker") ? Sandbox.Role.WORKER : Sandbox.Role.SERVER;
         Path tmp = config.dataDir().resolve(Sandbox.TMP_DIR);
         Files.createDirectories(tmp);
+        for (Path dir : Sandbox.writable(role, config.dataDir())) {
+            Files.createDirectories(dir); // as Sandbox.enter does
+        }
+        Path secret = config.dataDir().resolve("secrets").resolve("probe-secret");
+        if (!Files.exists(secret)) { // the re-executed JVM finds it made
+            Files.createDirectories(secret.getParent());
+            Files.writeString(secret, "not for workers");
+        }
 
         // Layer 6a alone (re-executes this JVM, exactly as the server does).
-        LandlockJail.Outcome jail = LandlockJail.enter(config, tmp, true, false);
+        LandlockJail.Outcome jail = LandlockJail.enter(config, tmp, true, role);
         System.out.println("LANDLOCK " + jail.status());
         probe("landlock: read /etc/hostname", () -> Files.readAllBytes(Path.of("/etc/hostname")));
         probe("landlock: list /", () -> Files.list(Path.of("/")).close());
@@ -42,6 +51,9 @@ public final class SandboxProbe {
                 () -> Files.writeString(outsideDir.resolve("escaped.txt"), "x"));
         probe("landlock: write inside the data directory",
                 () -> Files.writeString(config.dataDir().resolve("inside.txt"), "x"));
+        probe("landlock: read the secrets", () -> Files.readAllBytes(secret));
+        probe("landlock: write a walk-in's directory", () -> Files.writeString(
+                config.dataDir().resolve("instances").resolve("probe.txt"), "x"));
         probe("landlock: read the JDK", () -> Files.size(Path.of(System.getProperty("java.home"), "release")));
         probe("landlock: connect 127.0.0.1:" + outsidePort,
                 () -> new Socket("127.0.0.1", outsidePort).close());
@@ -49,7 +61,7 @@ public final class SandboxProbe {
                 () -> new ServerSocket(outsidePort, 1, java.net.InetAddress.getByName("127.0.0.1")).close());
 
         // Layer 6b on top, as Sandbox.enter installs it.
-        System.out.println("SECCOMP " + Sandbox.installSeccomp(true, Sandbox.Role.SERVER));
+        System.out.println("SECCOMP " + Sandbox.installSeccomp(true, role));
         probe("seccomp: execve java", () -> {
             try (Arena arena = Arena.ofConfined()) {
                 String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();

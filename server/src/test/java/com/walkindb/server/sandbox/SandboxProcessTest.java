@@ -96,25 +96,8 @@ class SandboxProcessTest {
     @Test
     void probeInsideTheJailIsRefusedEverythingOutside() throws Exception {
         Map<String, String> env = serverEnv("require");
-        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-             ChildJvm probe = ChildJvm.start(SandboxProbe.class.getName(), env,
-                     Integer.toString(listener.getLocalPort()), outside.toString())) {
-            Map<String, String> results = new LinkedHashMap<>();
-            String landlock = null;
-            String seccomp = null;
-            for (String line = probe.nextLine(); line != null && !line.equals("PROBE done"); line = probe.nextLine()) {
-                if (line.startsWith("LANDLOCK ")) {
-                    landlock = line.substring(9);
-                } else if (line.startsWith("SECCOMP ")) {
-                    seccomp = line.substring(8);
-                } else if (line.startsWith("PROBE ")) {
-                    int arrow = line.indexOf(" => ");
-                    results.put(line.substring(6, arrow), line.substring(arrow + 4));
-                }
-            }
-            assertThat(probe.exitStatus()).as(probe.stderr()).isZero();
-            assertThat(landlock).as("probe stderr:\n" + probe.stderr()).matches("abi [0-9]+, [0-9]+ rules");
-            assertThat(seccomp).matches("on, [0-9]+ syscalls");
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> results = probe(env, listener, "server");
             int port = listener.getLocalPort();
 
             // 6a, Landlock alone: the filesystem outside the jail, and TCP.
@@ -123,6 +106,7 @@ class SandboxProcessTest {
             assertThat(results.get("landlock: write outside the data directory")).startsWith("refused (AccessDeniedException");
             assertThat(Files.exists(outside.resolve("escaped.txt"))).isFalse();
             assertThat(results.get("landlock: write inside the data directory")).isEqualTo("ok");
+            assertThat(results.get("landlock: read the secrets")).isEqualTo("ok");
             assertThat(results.get("landlock: read the JDK")).isEqualTo("ok");
             assertThat(results.get("landlock: connect 127.0.0.1:" + port)).contains("Permission denied");
             assertThat(results.get("landlock: bind 127.0.0.1:" + port)).contains("Permission denied");
@@ -139,6 +123,45 @@ class SandboxProcessTest {
             assertThat(results.get("seccomp: start a virtual thread")).isEqualTo("ok");
             assertThat(results.get("seccomp: read /etc/hostname")).startsWith("refused (AccessDeniedException");
             assertThat(results.get("seccomp: read /proc/self/status")).isEqualTo("ok");
+        }
+    }
+
+    @Test
+    void aSqlWorkersJailReachesTheWalkinsAndNothingElseOfTheDataDirectory() throws Exception {
+        try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Map<String, String> results = probe(serverEnv("require"), listener, "worker");
+            assertThat(results.get("landlock: write a walk-in's directory")).isEqualTo("ok");
+            assertThat(results.get("landlock: read the secrets")).startsWith("refused (AccessDeniedException");
+            assertThat(results.get("landlock: write inside the data directory"))
+                    .startsWith("refused (AccessDeniedException");
+            assertThat(Files.exists(data.resolve("inside.txt"))).isFalse();
+            assertThat(results.get("landlock: write outside the data directory")).startsWith("refused (AccessDeniedException");
+            assertThat(results.get("seccomp: run /bin/true")).startsWith("refused (IOException");
+            assertThat(results.get("seccomp: connect 127.0.0.1:" + listener.getLocalPort())).contains("Operation not permitted");
+        }
+    }
+
+    /** Runs {@link SandboxProbe} jailed as {@code role} ("server" or "worker"); returns attempt → result. */
+    private Map<String, String> probe(Map<String, String> env, ServerSocket listener, String role) throws Exception {
+        try (ChildJvm probe = ChildJvm.start(SandboxProbe.class.getName(), env,
+                Integer.toString(listener.getLocalPort()), outside.toString(), role)) {
+            Map<String, String> results = new LinkedHashMap<>();
+            String landlock = null;
+            String seccomp = null;
+            for (String line = probe.nextLine(); line != null && !line.equals("PROBE done"); line = probe.nextLine()) {
+                if (line.startsWith("LANDLOCK ")) {
+                    landlock = line.substring(9);
+                } else if (line.startsWith("SECCOMP ")) {
+                    seccomp = line.substring(8);
+                } else if (line.startsWith("PROBE ")) {
+                    int arrow = line.indexOf(" => ");
+                    results.put(line.substring(6, arrow), line.substring(arrow + 4));
+                }
+            }
+            assertThat(probe.exitStatus()).as(probe.stderr()).isZero();
+            assertThat(landlock).as("probe stderr:\n" + probe.stderr()).matches("abi [0-9]+, [0-9]+ rules");
+            assertThat(seccomp).matches("on, [0-9]+ syscalls");
+            return results;
         }
     }
 
