@@ -28,6 +28,11 @@ import java.util.regex.Pattern;
  * (mostly the other worker's walk-ins) and the 503s seen; the last line is
  * {@code RESULT ...} with the median and the max of those per-kill maxima (run.sh reads it).
  *
+ * <p>Right before each kill the same burst runs once without a kill: its slowest walk-in is the
+ * baseline (32 calls at once queue on a small box anyway), printed as {@code baseline_max_ms},
+ * and the RESULT line carries the median of those baselines and of what each kill added to
+ * its own baseline.
+ *
  * <p>Between kills it waits until the killed PID has left the worker list, so every kill is of a
  * worker the pool still counted on. Before the first kill, every walk-in has answered a few
  * rounds, so the sockets are open and this JVM has run the code path.
@@ -81,6 +86,8 @@ public final class WorkerKill {
 
         long[] maxima = new long[kills];
         long[] cleanMaxima = new long[kills];
+        long[] baselines = new long[kills];
+        long[] added = new long[kills];
         long total503 = 0;
         long totalErrors = 0;
         for (int k = 0; k < kills; k++) {
@@ -88,6 +95,7 @@ public final class WorkerKill {
             long pid = before.workerPids.getFirst();
             String name = before.workerNames.getFirst();
             ProcessHandle victim = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no process " + pid));
+            baselines[k] = round(all, () -> { }).maxNanos;
             Round r = round(all, () -> {
                 if (!victim.destroyForcibly()) {
                     throw new IllegalStateException("could not send SIGKILL to " + pid);
@@ -99,24 +107,33 @@ public final class WorkerKill {
                 return 1;
             }
             maxima[k] = r.maxNanos;
+            added[k] = r.maxNanos - baselines[k];
             cleanMaxima[k] = r.maxCleanNanos;
             total503 += r.status503;
             totalErrors += r.socketErrors;
             System.out.printf("KILL n=%d worker=%s pid=%d max_ms=%.1f median_ms=%.1f min_ms=%.1f never_refused_max_ms=%.1f"
-                    + " s503=%d socket_errors=%d other=%d%n", k + 1, name, pid, r.maxNanos / 1e6, r.medianNanos / 1e6,
-                    r.minNanos / 1e6, r.maxCleanNanos / 1e6, r.status503, r.socketErrors, r.other);
+                    + " s503=%d socket_errors=%d other=%d baseline_max_ms=%.1f%n", k + 1, name, pid, r.maxNanos / 1e6,
+                    r.medianNanos / 1e6, r.minNanos / 1e6, r.maxCleanNanos / 1e6, r.status503, r.socketErrors, r.other,
+                    baselines[k] / 1e6);
             awaitGone(pid, before.restarts);
         }
         Status last = status();
         long[] sorted = maxima.clone();
         Arrays.sort(sorted);
         System.out.printf("RESULT kills=%d median_ms=%.1f max_ms=%.1f s503=%d socket_errors=%d restarts=%d maxima_ms=%s"
-                + " never_refused_maxima_ms=%s%n", kills, sorted[kills / 2] / 1e6, sorted[kills - 1] / 1e6, total503,
-                totalErrors, last.restarts, millis(maxima), millis(cleanMaxima));
+                + " never_refused_maxima_ms=%s baseline_median_ms=%.1f added_median_ms=%.1f%n", kills,
+                sorted[kills / 2] / 1e6, sorted[kills - 1] / 1e6, total503, totalErrors, last.restarts, millis(maxima),
+                millis(cleanMaxima), median(baselines) / 1e6, median(added) / 1e6);
         for (Session s : all) {
             s.close();
         }
         return 0;
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static String millis(long[] nanos) {

@@ -667,6 +667,11 @@ if [[ " ${MODES[*]} " == *" process "* ]]; then
   if [[ -n ${K[median_ms]:-} ]]; then
     compare_row "worker kill → next answer on every walk-in: median of $KILLS kills" ms "" "${K[median_ms]}" process "<=" 50
     compare_row "worker kill → next answer on every walk-in: max of $KILLS kills" ms "" "${K[max_ms]}" process "<=" 50
+    if [[ -n ${K[baseline_median_ms]:-} ]]; then
+      row section=workers "what=the same burst without a kill, right before each: its slowest walk-in, median" \
+        unit=ms "process=${K[baseline_median_ms]}" \
+        "note=what a kill added to that, median of $KILLS: ${K[added_median_ms]} ms"
+    fi
     row section=workers "what=worker kills: answers 503 / connection errors seen by the $KILL_WALKINS walk-ins" \
       unit=answers "process=${K[s503]} / ${K[socket_errors]}" \
       "note=per kill, the slowest walk-in: ${K[maxima_ms]} ms; the slowest never refused: ${K[never_refused_maxima_ms]:-?} ms"
@@ -710,7 +715,8 @@ CPU per call counts the server and all its children. Memory at rest is taken aft
 mode's load phases and 6 s idle; PSS (from \`/proc/PID/smaps_rollup\`) shares the pages the
 JVMs map in common. The kill test: SIGKILL to the first worker, then every one of
 $KILL_WALKINS walk-ins asks again at once until it has a 200; the figure is the slowest walk-in's
-wait from the kill (bench/README.md).
+wait from the kill (bench/README.md). The same burst runs once without a kill right before
+each kill: 32 calls at once queue on a small box whether or not a worker dies.
 
 | what | inprocess | process | process / inprocess | target | result |
 |---|--:|--:|--:|---|---|
