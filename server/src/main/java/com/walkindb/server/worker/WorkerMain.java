@@ -23,7 +23,6 @@ import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -38,7 +37,10 @@ import org.slf4j.LoggerFactory;
  * standard error, which it shares with the supervisor.
  *
  * <p>Each call runs on a platform thread of its own: the supervisor bounds how many are in
- * flight, and a thread stuck in native code only holds itself. The worker never decides to
+ * flight, and a thread stuck in native code only holds itself. The thread that reads a call
+ * runs it (leader and followers): the threads not running SQL take turns at the input, and
+ * one that reads a CALL runs it at once, with no hand-off to another thread on the call's
+ * path; a new thread is started only when no other is left at the input. The worker never decides to
  * stop: it ends when its standard input closes (the supervisor stopped or died) or when the
  * supervisor kills it.
  */
@@ -50,7 +52,11 @@ public final class WorkerMain {
     private final OutputStream out;
     private final FrameOut frame = new FrameOut(); // guarded by out
     private final boolean testHooks = TestHooks.enabled();
-    private final ExecutorService sql;
+    private final Object inputTurn = new Object();
+    /** Threads at the input (reading, or waiting for their turn): never 0 while the worker runs. */
+    private final AtomicInteger atInput = new AtomicInteger();
+    private final AtomicInteger threadNames = new AtomicInteger();
+    private FrameIn in; // guarded by inputTurn
 
     private WorkerMain(Config config, WorkerSettings settings, OutputStream out) throws IOException {
         this.out = out;
@@ -61,12 +67,6 @@ public final class WorkerMain {
         ConnectionCache cache = new ConnectionCache(settings.connectionCache(), settings.connectionIdle(), Ticker.SYSTEM);
         this.calls = new LocalCalls(id -> InstanceStore.databaseFileIn(config.dataDir(), id), cache, answerMemory,
                 config.limits().withQueryDeadline(settings.queryDeadline()), Ticker.SYSTEM);
-        AtomicInteger n = new AtomicInteger();
-        this.sql = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(null, r, "walkindb-sql-" + n.incrementAndGet(), 512 * 1024);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     public static void main(String[] args) throws Exception {
@@ -97,12 +97,10 @@ public final class WorkerMain {
                 + (settings.warmup() ? "; " + worker.warmUp(config) : "");
         worker.send(f -> Frames.ready(f, ProcessHandle.current().pid(), jail));
         worker.housekeeping();
-        worker.serve(new FrameIn(new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in),
-                1 << 16)), Frames.MAX_FRAME_BYTES));
-        // The supervisor closed our input: it stopped (or died). Idle connections are closed (their
-        // WAL checkpointed and removed); calls still running are abandoned, uncommitted.
-        worker.calls.close();
-        Runtime.getRuntime().halt(0);
+        worker.in = new FrameIn(new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in),
+                1 << 16)), Frames.MAX_FRAME_BYTES);
+        worker.atInput.incrementAndGet();
+        worker.serve(); // this thread is the first at the input
     }
 
     /** Runs {@link Warmup}; says how it went, for the READY line. */
@@ -117,14 +115,36 @@ public final class WorkerMain {
         }
     }
 
-    private void serve(FrameIn in) {
+    /** A thread's life: take a turn at the input until it reads a call, run the call, again. */
+    private void serve() {
+        while (true) {
+            Frames.Call call;
+            synchronized (inputTurn) {
+                call = nextCall();
+            }
+            if (atInput.decrementAndGet() == 0) {
+                atInput.incrementAndGet();
+                startThread(); // someone must read RELEASE, EVICT and other calls while this one runs
+            }
+            run(call);
+            atInput.incrementAndGet();
+        }
+    }
+
+    private void startThread() {
+        Thread t = new Thread(null, this::serve, "walkindb-sql-" + threadNames.incrementAndGet(), 512 * 1024);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Under the turn: reads frames, handling the small ones, until a CALL; ends the process at the end of input. */
+    private Frames.Call nextCall() {
         try {
             while (in.next()) {
                 int type = in.u8();
                 switch (type) {
                     case Frames.CALL -> {
-                        Frames.Call call = Frames.readCall(in);
-                        sql.execute(() -> run(call));
+                        return Frames.readCall(in);
                     }
                     case Frames.RELEASE -> answerMemory.release(in.i64());
                     case Frames.EVICT -> {
@@ -139,6 +159,11 @@ public final class WorkerMain {
             log().error("worker: reading from the supervisor failed ({}); exiting", e.toString());
             Runtime.getRuntime().halt(4);
         }
+        // The supervisor closed our input: it stopped (or died). Idle connections are closed (their
+        // WAL checkpointed and removed); calls still running are abandoned, uncommitted.
+        calls.close();
+        Runtime.getRuntime().halt(0);
+        throw new IllegalStateException("halted");
     }
 
     private void run(Frames.Call call) {
