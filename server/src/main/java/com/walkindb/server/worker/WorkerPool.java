@@ -315,9 +315,9 @@ public final class WorkerPool implements WalkinCalls {
     public void evict(UUID id) {
         // The sweeper deletes the files next: wait (boundedly) until the worker has closed them,
         // so the space is free when the disk guard looks again right after the sweep.
-        CompletableFuture<Void> closed = slots.get(slotOf(id)).evict(callIds.incrementAndGet(), id);
+        CompletableFuture<Void> filesClosed = slots.get(slotOf(id)).evict(callIds.incrementAndGet(), id);
         try {
-            closed.get(EVICT_WAIT_SECONDS, TimeUnit.SECONDS);
+            filesClosed.get(EVICT_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
