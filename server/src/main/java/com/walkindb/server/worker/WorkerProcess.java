@@ -84,9 +84,7 @@ final class WorkerProcess {
     CompletableFuture<CallOutcome> send(long callId, UUID walkin, int diskFlags, String sql, CallArgs args) {
         CompletableFuture<CallOutcome> f = new CompletableFuture<>();
         pending.put(callId, new Pending(f, System.nanoTime(), walkin));
-        FrameOut frame = new FrameOut();
-        Frames.call(frame, callId, walkin, diskFlags, sql, args);
-        boolean sent = !dead.get() && toWorker.offer(frame.toFrame());
+        boolean sent = queue(frame -> Frames.call(frame, callId, walkin, diskFlags, sql, args));
         if (!sent || dead.get()) {
             // Died before or while we wrote: whoever marked it dead may have missed this call.
             if (pending.remove(callId) != null) {
@@ -94,6 +92,16 @@ final class WorkerProcess {
             }
         }
         return f;
+    }
+
+    /** Queues one frame for the worker; false if it is dead (a death after this is caught by the caller's re-check). */
+    private boolean queue(Consumer<FrameOut> encode) {
+        if (dead.get()) {
+            return false;
+        }
+        FrameOut frame = new FrameOut();
+        encode.accept(frame);
+        return toWorker.offer(frame.toFrame());
     }
 
     /**
@@ -110,11 +118,7 @@ final class WorkerProcess {
     }
 
     void release(long bytes) {
-        if (!dead.get()) {
-            FrameOut frame = new FrameOut();
-            Frames.release(frame, bytes);
-            var unused = toWorker.offer(frame.toFrame());
-        }
+        var unused = queue(frame -> Frames.release(frame, bytes));
     }
 
     /**
@@ -124,9 +128,7 @@ final class WorkerProcess {
     CompletableFuture<Void> evict(long requestId, UUID walkin) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         evictions.put(requestId, done);
-        FrameOut frame = new FrameOut();
-        Frames.evict(frame, requestId, walkin);
-        if (dead.get() || !toWorker.offer(frame.toFrame()) || dead.get()) {
+        if (!queue(frame -> Frames.evict(frame, requestId, walkin)) || dead.get()) {
             evictions.remove(requestId);
             done.complete(null);
         }
