@@ -1,9 +1,4 @@
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +83,7 @@ public final class WalkinFlood {
     }
 
     private void creator() {
-        Connection conn = null;
+        BenchHttp conn = null;
         while (true) {
             int i = next.getAndIncrement();
             if (i >= count || System.nanoTime() > deadlineNanos) {
@@ -99,12 +94,12 @@ public final class WalkinFlood {
             boolean session = false;
             try {
                 if (conn == null) {
-                    conn = new Connection(host, port);
+                    conn = new BenchHttp(host, port);
                 }
-                Response r = conn.exchange(request);
-                status = r.status;
-                session = r.session;
-                if (r.close) {
+                BenchHttp.Response r = conn.exchange(request);
+                status = r.status();
+                session = r.session() != null;
+                if (r.close()) {
                     conn.close();
                     conn = null;
                 }
@@ -221,102 +216,5 @@ public final class WalkinFlood {
         }
         int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, idx))] / 1e6;
-    }
-
-    private record Response(int status, boolean session, boolean close) {}
-
-    /** One keep-alive HTTP/1.1 connection; reads Content-Length and chunked bodies. */
-    private static final class Connection {
-        private final Socket socket;
-        private final OutputStream out;
-        private final InputStream in;
-
-        Connection(String host, int port) throws IOException {
-            socket = new Socket();
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), 10_000);
-            socket.setSoTimeout(30_000);
-            out = socket.getOutputStream();
-            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-        }
-
-        Response exchange(byte[] request) throws IOException {
-            out.write(request);
-            out.flush();
-            String statusLine = line();
-            String[] parts = statusLine.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-                throw new IOException("bad status line: " + statusLine);
-            }
-            int status = Integer.parseInt(parts[1]);
-            long length = -1;
-            boolean chunked = false;
-            boolean close = false;
-            boolean session = false;
-            for (String h = line(); !h.isEmpty(); h = line()) {
-                int colon = h.indexOf(':');
-                if (colon < 0) {
-                    continue;
-                }
-                String name = h.substring(0, colon).trim().toLowerCase();
-                String value = h.substring(colon + 1).trim();
-                switch (name) {
-                    case "content-length" -> length = Long.parseLong(value);
-                    case "transfer-encoding" -> chunked = value.toLowerCase().contains("chunked");
-                    case "connection" -> close = value.equalsIgnoreCase("close");
-                    case "x-walkin-session" -> session = value.startsWith("wkn_");
-                    default -> { }
-                }
-            }
-            if (chunked) {
-                for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
-                        size = Long.parseLong(line().split(";")[0].trim(), 16)) {
-                    skip(size);
-                    line();
-                }
-                while (!line().isEmpty()) {
-                    // trailers
-                }
-            } else if (length >= 0) {
-                skip(length);
-            } else {
-                close = true; // body runs to end of stream: not reusable
-            }
-            return new Response(status, session, close);
-        }
-
-        private String line() throws IOException {
-            StringBuilder sb = new StringBuilder(64);
-            int c;
-            while ((c = in.read()) != -1) {
-                if (c == '\n') {
-                    int n = sb.length();
-                    return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
-                }
-                sb.append((char) c);
-            }
-            throw new IOException("connection closed");
-        }
-
-        private void skip(long n) throws IOException {
-            while (n > 0) {
-                long s = in.skip(n);
-                if (s <= 0) {
-                    if (in.read() == -1) {
-                        throw new IOException("connection closed in body");
-                    }
-                    s = 1;
-                }
-                n -= s;
-            }
-        }
-
-        void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // nothing to do
-            }
-        }
     }
 }

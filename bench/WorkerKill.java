@@ -1,10 +1,4 @@
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -241,25 +235,25 @@ public final class WorkerKill {
     }
 
     private Status status() throws IOException {
-        try (Connection c = new Connection(host, adminPort)) {
+        try (BenchHttp c = new BenchHttp(host, adminPort)) {
             byte[] req = ("GET /status HTTP/1.1\r\nHost: " + host + ":" + adminPort
                     + "\r\nUser-Agent: walkindb-bench\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-            Response r = c.exchange(req);
-            if (r.status != 200) {
-                throw new IOException("GET /status answered " + r.status);
+            BenchHttp.Response r = c.exchange(req);
+            if (r.status() != 200) {
+                throw new IOException("GET /status answered " + r.status());
             }
-            return Status.parse(r.body);
+            return Status.parse(r.body());
         }
     }
 
     private Session newWalkin() throws IOException {
-        Connection c = new Connection(host, port);
-        Response r = c.exchange(sqlRequest(null));
-        if (r.status != 200 || r.session == null) {
+        BenchHttp c = new BenchHttp(host, port);
+        BenchHttp.Response r = c.exchange(sqlRequest(null));
+        if (r.status() != 200 || r.session() == null) {
             c.close();
-            throw new IOException("creating a walk-in answered " + r.status + ": " + r.body);
+            throw new IOException("creating a walk-in answered " + r.status() + ": " + r.body());
         }
-        return new Session(this, r.session, c);
+        return new Session(this, r.session(), c);
     }
 
     private byte[] sqlRequest(String token) {
@@ -277,9 +271,9 @@ public final class WorkerKill {
     private static final class Session {
         private final WorkerKill bench;
         private final byte[] request;
-        private Connection conn;
+        private BenchHttp conn;
 
-        Session(WorkerKill bench, String token, Connection conn) {
+        Session(WorkerKill bench, String token, BenchHttp conn) {
             this.bench = bench;
             this.request = bench.sqlRequest(token);
             this.conn = conn;
@@ -289,13 +283,13 @@ public final class WorkerKill {
         int select1() {
             try {
                 if (conn == null) {
-                    conn = new Connection(bench.host, bench.port);
+                    conn = new BenchHttp(bench.host, bench.port);
                 }
-                Response r = conn.exchange(request);
-                if (r.close) {
+                BenchHttp.Response r = conn.exchange(request);
+                if (r.close()) {
                     close();
                 }
-                return r.status;
+                return r.status();
             } catch (IOException e) {
                 close();
                 return 0;
@@ -341,105 +335,6 @@ public final class WorkerKill {
             }
             return sb + (allReady ? " (ready)" : " (not all ready)") + "; spare " + sparePid
                     + (spareReady ? " ready" : " not ready") + "; restarts " + restarts;
-        }
-    }
-
-    private record Response(int status, String session, boolean close, String body) {}
-
-    /** One keep-alive HTTP/1.1 connection; reads Content-Length and chunked bodies. */
-    private static final class Connection implements AutoCloseable {
-        private final Socket socket;
-        private final OutputStream out;
-        private final InputStream in;
-
-        Connection(String host, int port) throws IOException {
-            socket = new Socket();
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(host, port), 10_000);
-            socket.setSoTimeout(30_000);
-            out = socket.getOutputStream();
-            in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-        }
-
-        Response exchange(byte[] request) throws IOException {
-            out.write(request);
-            out.flush();
-            String statusLine = line();
-            String[] parts = statusLine.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-                throw new IOException("bad status line: " + statusLine);
-            }
-            int status = Integer.parseInt(parts[1]);
-            long length = -1;
-            boolean chunked = false;
-            boolean close = false;
-            String session = null;
-            for (String h = line(); !h.isEmpty(); h = line()) {
-                int colon = h.indexOf(':');
-                if (colon < 0) {
-                    continue;
-                }
-                String name = h.substring(0, colon).trim().toLowerCase();
-                String value = h.substring(colon + 1).trim();
-                switch (name) {
-                    case "content-length" -> length = Long.parseLong(value);
-                    case "transfer-encoding" -> chunked = value.toLowerCase().contains("chunked");
-                    case "connection" -> close = value.equalsIgnoreCase("close");
-                    case "x-walkin-session" -> session = value.startsWith("wkn_") ? value : null;
-                    default -> { }
-                }
-            }
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            if (chunked) {
-                for (long size = Long.parseLong(line().split(";")[0].trim(), 16); size > 0;
-                        size = Long.parseLong(line().split(";")[0].trim(), 16)) {
-                    read(size, body);
-                    line();
-                }
-                while (!line().isEmpty()) {
-                    // trailers
-                }
-            } else if (length >= 0) {
-                read(length, body);
-            } else {
-                in.transferTo(body); // body runs to end of stream: not reusable
-                close = true;
-            }
-            return new Response(status, session, close, body.toString(StandardCharsets.UTF_8));
-        }
-
-        private String line() throws IOException {
-            StringBuilder sb = new StringBuilder(64);
-            int c;
-            while ((c = in.read()) != -1) {
-                if (c == '\n') {
-                    int n = sb.length();
-                    return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
-                }
-                sb.append((char) c);
-            }
-            throw new IOException("connection closed");
-        }
-
-        private void read(long n, ByteArrayOutputStream to) throws IOException {
-            byte[] buf = new byte[8192];
-            while (n > 0) {
-                int r = in.read(buf, 0, (int) Math.min(buf.length, n));
-                if (r < 0) {
-                    throw new IOException("connection closed in body");
-                }
-                to.write(buf, 0, r);
-                n -= r;
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // nothing to do
-            }
         }
     }
 }
