@@ -52,6 +52,9 @@ public final class Execution {
             case CallOutcome.InstanceGone g -> new Outcome.WalkinNotFound();
             // Killed with its worker process: nothing committed, and a retry finds a fresh worker.
             case CallOutcome.WorkerLost w -> new Outcome.ServerBusy();
+            // Only uploads (POST /import) are refused this way; a call never is.
+            case CallOutcome.InvalidInput i -> new Outcome.InternalError(
+                    new IllegalStateException("a call was refused as an upload: " + i.message()));
         };
     }
 }

@@ -1,5 +1,6 @@
 package com.walkindb.server.instance;
 
+import com.walkindb.server.dataio.DataJob;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
 import java.util.UUID;
@@ -13,6 +14,12 @@ import java.util.UUID;
 public interface WalkinCalls {
     /** Runs the call on the walk-in; only ever called under the walk-in's gate. */
     CallOutcome execute(UUID id, String sql, CallArgs args, DiskState disk) throws InterruptedException;
+
+    /**
+     * Runs a data job (an import or an export, {@code com.walkindb.server.dataio}) on the walk-in;
+     * only ever called under the walk-in's gate.
+     */
+    CallOutcome job(UUID id, DataJob job, DiskState disk) throws InterruptedException;
 
     /** Forgets the walk-in's open connection, before its files are deleted (under its gate). */
     void evict(UUID id);

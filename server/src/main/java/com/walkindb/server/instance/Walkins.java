@@ -1,10 +1,13 @@
 package com.walkindb.server.instance;
 
 import com.walkindb.server.config.Limits;
+import com.walkindb.server.dataio.DataJob;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
 import com.walkindb.server.time.Ticker;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.UUID;
 
 /**
@@ -51,6 +54,29 @@ public final class Walkins {
      * the ticker says is left of it.
      */
     public Attempt run(UUID id, boolean created, String sql, CallArgs args) throws InterruptedException {
+        return runGated(id, created, () -> calls.execute(id, sql, args, store.disk()));
+    }
+
+    /** Runs a data job on the walk-in, inside what the caller does with its files (see {@link JobAround}). */
+    public interface JobCall {
+        CallOutcome run(DataJob job) throws InterruptedException;
+    }
+
+    /**
+     * What the transport does under the walk-in's gate around a data job: moves an upload into
+     * the walk-in's directory before it, takes an export out after, and deletes both on every
+     * path. Holding the gate, nothing else (no call, no sweep) touches the walk-in meanwhile.
+     */
+    public interface JobAround {
+        CallOutcome run(Path walkinDir, JobCall job) throws Exception;
+    }
+
+    /** {@link #run}'s waits and checks, then {@code around} with the walk-in's directory and its jobs. */
+    public Attempt runJob(UUID id, boolean created, JobAround around) throws InterruptedException {
+        return runGated(id, created, () -> around.run(store.directory(id), job -> calls.job(id, job, store.disk())));
+    }
+
+    private Attempt runGated(UUID id, boolean created, Callable<CallOutcome> work) throws InterruptedException {
         long waitEnd = ticker.nanoTime() + limits.gateWait().toNanos();
         try (InstanceGates.Pass pass = gates.enter(id, limits.gateWait())) {
             if (pass == null) {
@@ -60,7 +86,7 @@ public final class Walkins {
             if (!created && store.isExpired(id)) {
                 return new Attempt.Ran(new CallOutcome.InstanceGone());
             }
-            CallOutcome outcome = workers.runBy(waitEnd, () -> calls.execute(id, sql, args, store.disk()));
+            CallOutcome outcome = workers.runBy(waitEnd, work);
             return outcome == null ? new Attempt.NoSlot() : new Attempt.Ran(outcome);
         }
     }

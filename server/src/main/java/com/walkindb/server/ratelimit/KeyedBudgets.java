@@ -31,11 +31,16 @@ public final class KeyedBudgets<K> {
 
     /** Takes one token from the key's bucket. */
     public Verdict tryConsume(K key) {
+        return tryConsume(key, 1);
+    }
+
+    /** Takes {@code tokens} tokens at once, or none (at most the budget of a minute). */
+    public Verdict tryConsume(K key, long tokens) {
         Bucket bucket = buckets.get(key, k -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
                 .withCustomTimePrecision(time)
                 .build());
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(Math.min(tokens, perMinute));
         return probe.isConsumed() ? Verdict.ALLOWED : Verdict.refused(probe.getNanosToWaitForRefill());
     }
 

@@ -6,6 +6,8 @@ import com.walkindb.sqlite.SqliteConnection;
 import com.walkindb.sqlite.SqliteException;
 import com.walkindb.sqlite.SqliteStatement;
 import com.walkindb.sqlite.StatementCursor;
+import java.util.Iterator;
+import java.util.List;
 
 /**
  * Runs one call's SQL on a walk-in connection as one transaction (docs/API.md, "Every call is
@@ -19,7 +21,18 @@ public final class CallExecutor {
     private CallExecutor() {}
 
     public static CallOutcome execute(WalkinConnection connection, String sql, CallArgs args, AnswerMemory memory) {
-        return new Run(connection, sql, args, memory).run();
+        return new Run(connection, List.of(sql).iterator(), args, memory).run();
+    }
+
+    /**
+     * Runs a script (POST /import) given as its statement texts in order, exactly as one call's
+     * text: one transaction, the same authorizer and answer; statements are numbered across the
+     * texts. Reading them one by one keeps SQLite from copying the rest of a long script at
+     * every statement it compiles.
+     */
+    public static CallOutcome executeScript(WalkinConnection connection, Iterator<String> statements,
+                                            AnswerMemory memory) {
+        return new Run(connection, statements, CallArgs.None.INSTANCE, memory).run();
     }
 
     /** The state of one call. */
@@ -27,7 +40,8 @@ public final class CallExecutor {
         private final WalkinConnection connection;
         private final SqliteConnection db;
         private final CallAuthorizer auth;
-        private final String sql;
+        private final Iterator<String> texts;
+        private String sql; // the text being run
         private final ArgBinder binder;
         private final ResultBuilder result;
         private final AnswerMemory memory;
@@ -37,13 +51,13 @@ public final class CallExecutor {
         private boolean compiling;
         private boolean heapStayedFull;
 
-        Run(WalkinConnection connection, String sql, CallArgs args, AnswerMemory memory) {
+        Run(WalkinConnection connection, Iterator<String> texts, CallArgs args, AnswerMemory memory) {
             this.result = new ResultBuilder(memory, connection.limits());
             this.memory = memory;
             this.connection = connection;
             this.db = connection.sqlite();
             this.auth = connection.authorizer();
-            this.sql = sql;
+            this.texts = texts;
             this.binder = new ArgBinder(args);
         }
 
@@ -71,6 +85,17 @@ public final class CallExecutor {
         }
 
         private CallOutcome runStatements() throws SqliteException {
+            while (texts.hasNext()) {
+                sql = texts.next();
+                CallOutcome failure = runText();
+                if (failure != null) {
+                    return failure;
+                }
+            }
+            return null;
+        }
+
+        private CallOutcome runText() throws SqliteException {
             try (StatementCursor cursor = db.compile(sql)) {
                 while (true) {
                     auth.startStatement();
