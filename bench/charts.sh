@@ -70,9 +70,10 @@ awk -v dir="$WORK" '
     if (!meta) {
       meta = 1
       title = "walkindb bench " get("date") ", commit " get("commit")
-      if (get("cores") != "") title = title ", " get("cores") " cores " get("cpu_model")
+      # A --target run: the machine columns are the load generator'"'"'s, not the server'"'"'s.
+      if (get("pinning") == "remote") title = title ", a running server measured with --target"
+      else if (get("cores") != "") title = title ", " get("cores") " cores " get("cpu_model")
       if (get("pinning") == "on") title = title ", server pinned to one core"
-      if (get("pinning") == "remote") title = title ", remote target"
       print title > (dir "/meta")
     }
     section = get("section"); what = get("what"); mode = get("isolation")
