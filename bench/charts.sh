@@ -214,6 +214,7 @@ if [[ -n $(lines_of memory) ]]; then
     echo 'set ylabel "MB"'
     echo 'set yrange [0:*]'
     echo 'set format x "%.0s%c"'
+    echo 'set key bottom right' # the lines rise from the left: keep the key off them
     panels=("2:RSS of the server process")
     ((HAS_PSS)) && panels+=("3:PSS of the server and its SQL workers")
     for panel in "${panels[@]}"; do
