@@ -104,9 +104,8 @@ lines_of() { awk -F'\t' -v c="$1" '$1 == c { print $2 "\t" $3 "\t" $4 }' "$WORK/
 # The concurrencies of a chart as gnuplot settings: xtics at each, a log x range around them.
 x_axis_of() {
   local files
-  files=$(lines_of "$1" | cut -f3)
-  # shellcheck disable=SC2086
-  cut -f1 $files | sort -n -u | awk '{ c[NR] = $1 } END {
+  mapfile -t files < <(lines_of "$1" | cut -f3)
+  cut -f1 "${files[@]}" | sort -n -u | awk '{ c[NR] = $1 } END {
     printf "set logscale x\nset xtics ("; for (i = 1; i <= NR; i++) printf "%s%s", (i > 1 ? ", " : ""), c[i]
     printf ")\nset xrange [%g:%g]\n", c[1] / 1.4, c[NR] * 1.4 }'
 }
@@ -134,7 +133,8 @@ if lines_of latency | grep -qv $'^nginx floor\t'; then
   mapfile -t SERIES < <(lines_of latency | cut -f1 | grep -vx 'nginx floor' | awk '!seen[$0]++')
   NGINX_FILE=$(lines_of latency | awk -F'\t' '$1 == "nginx floor" { print $3; exit }')
   # One y range for all panels: from the smallest p50 to the largest p99.9.
-  read -r YMIN YMAX < <(cut -f3-6 $(lines_of latency | cut -f3) |
+  mapfile -t LATENCY_FILES < <(lines_of latency | cut -f3)
+  read -r YMIN YMAX < <(cut -f3-6 "${LATENCY_FILES[@]}" |
     awk '{ for (i = 1; i <= NF; i++) if ($i != "" && $i > 0) { if (min == "" || $i < min) min = $i; if ($i > max) max = $i } }
       END { printf "%g %g\n", min / 1.6, max * 1.6 }')
   {
@@ -201,7 +201,8 @@ fi
 # RSS of the server process and, where the file has it, PSS of the server with its SQL workers
 # (what the tree costs the machine), against the walk-ins resident on disk at each point.
 if [[ -n $(lines_of memory) ]]; then
-  HAS_PSS=$(cut -f3 $(lines_of memory | cut -f3) | grep -qv NaN && echo 1 || echo 0)
+  mapfile -t MEMORY_FILES < <(lines_of memory | cut -f3)
+  HAS_PSS=$(cut -f3 "${MEMORY_FILES[@]}" | grep -qv NaN && echo 1 || echo 0)
   {
     echo "$COMMON"
     echo "set output \"$(esc "$OUT-memory.png")\""

@@ -39,7 +39,9 @@ case $ON_429 in stop | go) ;; *) echo "BENCH_TARGET_ON_429 must be stop or go, n
 case $NGINX_FLOOR in auto | off) ;; *) echo "BENCH_TARGET_NGINX must be auto or off, not '$NGINX_FLOOR'" >&2; exit 2 ;; esac
 
 # ---------------------------------------------------------------- state and cleanup
-WORK=""; NGINX_PID=""; CHILD=""; RAW=""; ON_SERVER=()
+WORK=""; NGINX_PID=""; CHILD=""; RAW=""
+# shellcheck disable=SC2034 # read by start_nginx (lib/common.sh); empty: nothing is pinned
+ON_SERVER=()
 # log, die, as_root, stop_pid, run_child, free_port, start_nginx: shared with bench/run.sh.
 source "$BENCH/lib/common.sh"
 # FIELDS, row(), render_csv(), draw_charts(), charts_md(): the same CSV as bench/run.sh writes.
@@ -82,8 +84,8 @@ COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo nogit)
 NCPU=$(nproc)
 CPU_MODEL=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 KERNEL=$(uname -sr)
-JDK_VERSION=""   # the target's JDK is not visible from outside
-PIN=remote       # the CSV's pinning column: nothing pinned, the server is not ours
+# shellcheck disable=SC2034 # both read by render_csv (lib/results.sh)
+JDK_VERSION="" PIN=remote # no JDK visible from outside; the pinning column: nothing pinned
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 WRK_VERSION=$({ wrk -v 2>&1 || true; } | head -n 1 | awk '{print $2}')
 SLUG=$(tr -c 'a-zA-Z0-9.\n' '-' <<<"$HOSTPORT" | tr -s '-' | sed 's/^-//; s/-$//')

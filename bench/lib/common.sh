@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers shared by bench/run.sh and bench/target.sh. Sourced; the caller keeps CHILD (the
 # foreground child, stopped by its cleanup), WORK (a temp directory), NGINX_BIN and ON_SERVER
 # (a command prefix for nginx, such as taskset, or empty), and sets NGINX_PID, NGINX_URL.

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The rows of a bench run and its CSV, shared by bench/run.sh and bench/target.sh so both write
 # the same columns (bench/charts.sh and anyone concatenating files rely on that). Sourced; the
 # caller sets ROWS (a TSV file) and, before render_csv, DATE COMMIT NCPU CPU_MODEL KERNEL
