@@ -30,7 +30,7 @@ trap 'rm -rf "$WORK"' EXIT
 #   chart<TAB>series<TAB>phase<TAB>file
 # chart: latency (SELECT 1 on a reused session), throughput (every load phase but /healthz),
 # memory (points with a count of walk-ins). series: the isolation mode ("server" in files from
-# before the modes, and for a --target run), or "nginx floor". The first line of $WORK/meta
+# before the modes, "target" for a --target run), or "nginx floor". The first line of $WORK/meta
 # is the chart title.
 awk -v dir="$WORK" '
   # One CSV record (no newlines inside fields) into f[1..n]: quoted fields, "" for a quote.
@@ -77,7 +77,7 @@ awk -v dir="$WORK" '
       print title > (dir "/meta")
     }
     section = get("section"); what = get("what"); mode = get("isolation")
-    series = (get("target") == "nginx") ? "nginx floor" : (mode != "" ? mode : "server")
+    series = (get("target") == "nginx") ? "nginx floor" : (mode != "" ? mode : (get("pinning") == "remote" ? "target" : "server"))
     if (section == "load" && get("conns") != "" && get("rps") != "") {
       line = get("conns") "\t" get("rps") "\t" get("p50_ms") "\t" get("p90_ms") "\t" get("p99_ms") "\t" get("p999_ms")
       if (what == "SELECT 1, reused session" || what == "nginx floor")
@@ -114,7 +114,7 @@ color_of() {
   case $1 in
     inprocess) echo '#1f77b4' ;;
     process) echo '#d62728' ;;
-    server) echo '#2ca02c' ;;
+    server | target) echo '#2ca02c' ;;
     *) echo '#7f7f7f' ;;
   esac
 }
