@@ -66,6 +66,7 @@ final class DataAnswers {
             case CallOutcome.WorkerLost w -> ApiError.serverBusy();
             case CallOutcome.InstanceGone g -> ApiError.INSTANCE_NOT_FOUND;
             case CallOutcome.InvalidInput i -> ApiError.of(400, i.code(), i.message());
+            case CallOutcome.InEntry e -> error(e.failure(), export); // a batch's; a job has no entries
         };
     }
 }

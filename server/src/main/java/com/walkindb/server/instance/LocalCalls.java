@@ -5,6 +5,7 @@ import com.walkindb.server.config.Limits;
 import com.walkindb.server.dataio.DataJob;
 import com.walkindb.server.dataio.DataJobs;
 import com.walkindb.server.sql.AnswerMemory;
+import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallExecutor;
 import com.walkindb.server.sql.CallOutcome;
@@ -13,6 +14,7 @@ import com.walkindb.server.time.Ticker;
 import com.walkindb.sqlite.ResultCodes;
 import com.walkindb.sqlite.SqliteException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -48,6 +50,16 @@ public final class LocalCalls implements WalkinCalls {
 
     @Override
     public CallOutcome execute(UUID id, String sql, CallArgs args, DiskState disk) {
+        return run(id, disk, connection -> CallExecutor.execute(connection, sql, args, answerMemory));
+    }
+
+    @Override
+    public CallOutcome executeBatch(UUID id, List<BatchEntry> entries, DiskState disk) {
+        return run(id, disk, connection -> CallExecutor.executeBatch(connection, entries, answerMemory));
+    }
+
+    /** The walk-in's connection, {@code executor} on it, then the connection back to the cache or closed. */
+    private CallOutcome run(UUID id, DiskState disk, Function<WalkinConnection, CallOutcome> executor) {
         WalkinConnection connection = cache.take(id);
         if (connection == null) {
             Opened opened = open(id, limits, disk);
@@ -63,7 +75,7 @@ public final class LocalCalls implements WalkinCalls {
         }
         CallOutcome outcome;
         try {
-            outcome = CallExecutor.execute(connection, sql, args, answerMemory);
+            outcome = executor.apply(connection);
         } catch (RuntimeException | Error e) {
             connection.close();
             throw e;

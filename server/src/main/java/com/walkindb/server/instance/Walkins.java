@@ -2,12 +2,13 @@ package com.walkindb.server.instance;
 
 import com.walkindb.server.config.Limits;
 import com.walkindb.server.dataio.DataJob;
+import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
 import com.walkindb.server.time.Ticker;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -54,7 +55,12 @@ public final class Walkins {
      * the ticker says is left of it.
      */
     public Attempt run(UUID id, boolean created, String sql, CallArgs args) throws InterruptedException {
-        return runGated(id, created, () -> calls.execute(id, sql, args, store.disk()));
+        return run(id, created, disk -> calls.execute(id, sql, args, disk));
+    }
+
+    /** {@link #run}, for a batch's entries (one transaction, one gate pass, one SQL slot). */
+    public Attempt runBatch(UUID id, boolean created, List<BatchEntry> entries) throws InterruptedException {
+        return run(id, created, disk -> calls.executeBatch(id, entries, disk));
     }
 
     /** Runs a data job on the walk-in, inside what the caller does with its files (see {@link JobAround}). */
@@ -73,10 +79,23 @@ public final class Walkins {
 
     /** {@link #run}'s waits and checks, then {@code around} with the walk-in's directory and its jobs. */
     public Attempt runJob(UUID id, boolean created, JobAround around) throws InterruptedException {
-        return runGated(id, created, () -> around.run(store.directory(id), job -> calls.job(id, job, store.disk())));
+        return run(id, created, disk -> {
+            try {
+                return around.run(store.directory(id), job -> calls.job(id, job, disk));
+            } catch (InterruptedException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e); // a file the job needed could not be moved or opened
+            }
+        });
     }
 
-    private Attempt runGated(UUID id, boolean created, Callable<CallOutcome> work) throws InterruptedException {
+    /** What runs once the gate and a slot are held, given the server's view of the disk. */
+    private interface Work {
+        CallOutcome on(DiskState disk) throws InterruptedException;
+    }
+
+    private Attempt run(UUID id, boolean created, Work work) throws InterruptedException {
         long waitEnd = ticker.nanoTime() + limits.gateWait().toNanos();
         try (InstanceGates.Pass pass = gates.enter(id, limits.gateWait())) {
             if (pass == null) {
@@ -86,7 +105,7 @@ public final class Walkins {
             if (!created && store.isExpired(id)) {
                 return new Attempt.Ran(new CallOutcome.InstanceGone());
             }
-            CallOutcome outcome = workers.runBy(waitEnd, work);
+            CallOutcome outcome = workers.runBy(waitEnd, () -> work.on(store.disk()));
             return outcome == null ? new Attempt.NoSlot() : new Attempt.Ran(outcome);
         }
     }

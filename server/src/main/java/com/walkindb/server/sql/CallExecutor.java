@@ -16,12 +16,16 @@ import java.util.List;
  * ROLLBACK TO run natively; a plain ROLLBACK discards the call so far and a new transaction
  * starts for the statements after it. After a call that wrote, the WAL is checkpointed and
  * truncated so the walk-in's files stay within the cap at rest.
+ *
+ * <p>A batch ({@link #executeBatch}) is one such transaction over all its entries: each entry
+ * binds its own args and yields its own result ({@link ResultBuilder#forBatch}), and a failure
+ * names the entry ({@link CallOutcome.InEntry}) and rolls back every entry.
  */
 public final class CallExecutor {
     private CallExecutor() {}
 
     public static CallOutcome execute(WalkinConnection connection, String sql, CallArgs args, AnswerMemory memory) {
-        return new Run(connection, List.of(sql).iterator(), args, memory).run();
+        return new Run(connection, sql, args, null, null, memory).run();
     }
 
     /**
@@ -32,7 +36,12 @@ public final class CallExecutor {
      */
     public static CallOutcome executeScript(WalkinConnection connection, Iterator<String> statements,
                                             AnswerMemory memory) {
-        return new Run(connection, statements, CallArgs.None.INSTANCE, memory).run();
+        return new Run(connection, null, CallArgs.None.INSTANCE, null, statements, memory).run();
+    }
+
+    /** Runs a batch's entries in order as one transaction; the answer has one result per entry. */
+    public static CallOutcome executeBatch(WalkinConnection connection, List<BatchEntry> entries, AnswerMemory memory) {
+        return new Run(connection, null, null, entries, null, memory).run();
     }
 
     /** The state of one call. */
@@ -40,9 +49,14 @@ public final class CallExecutor {
         private final WalkinConnection connection;
         private final SqliteConnection db;
         private final CallAuthorizer auth;
-        private final Iterator<String> texts;
-        private String sql; // the text being run
-        private final ArgBinder binder;
+        /** A batch's entries; null for a single call. */
+        private final List<BatchEntry> batch;
+        /** The entry running (1-based), 0 outside a batch's entries. */
+        private int entry;
+        /** A script's statement texts (POST /import); null otherwise. */
+        private final Iterator<String> script;
+        private String sql;
+        private ArgBinder binder;
         private final ResultBuilder result;
         private final AnswerMemory memory;
         private long rowsAffected;
@@ -51,43 +65,54 @@ public final class CallExecutor {
         private boolean compiling;
         private boolean heapStayedFull;
 
-        Run(WalkinConnection connection, Iterator<String> texts, CallArgs args, AnswerMemory memory) {
-            this.result = new ResultBuilder(memory, connection.limits());
+        Run(WalkinConnection connection, String sql, CallArgs args, List<BatchEntry> batch, Iterator<String> script,
+            AnswerMemory memory) {
+            this.batch = batch;
+            this.script = script;
+            this.result = batch == null ? new ResultBuilder(memory, connection.limits())
+                    : ResultBuilder.forBatch(memory, connection.limits(), batch.size());
             this.memory = memory;
             this.connection = connection;
             this.db = connection.sqlite();
             this.auth = connection.authorizer();
-            this.texts = texts;
-            this.binder = new ArgBinder(args);
+            this.sql = sql;
+            this.binder = batch == null ? new ArgBinder(args) : null;
         }
 
         CallOutcome run() {
             connection.startDeadline();
             try {
                 db.exec("BEGIN");
-                CallOutcome failure = runStatements();
+                CallOutcome failure = batch == null ? runEntry() : runEntries();
                 if (failure != null) {
                     return failure;
                 }
-                String leftover = binder.finish();
-                if (leftover != null) {
-                    return new CallOutcome.InvalidArgs(leftover);
-                }
                 statement = 0;
                 db.exec("COMMIT");
-                byte[] body = result.body(rowsAffected);
+                byte[] body = batch == null ? result.body(rowsAffected) : result.batchBody();
                 return new CallOutcome.Success(body, result.handOver(), memory);
             } catch (SqliteException e) {
-                return failure(e);
+                return inEntry(failure(e));
             } finally {
                 finish();
             }
         }
 
-        private CallOutcome runStatements() throws SqliteException {
-            while (texts.hasNext()) {
-                sql = texts.next();
-                CallOutcome failure = runText();
+        /** The statements of the call, or of the current entry, and then the args they left unused. */
+        private CallOutcome runEntry() throws SqliteException {
+            CallOutcome failure = script == null ? runStatements() : runScript();
+            if (failure != null) {
+                return failure;
+            }
+            String leftover = binder.finish();
+            return leftover == null ? null : new CallOutcome.InvalidArgs(leftover);
+        }
+
+        /** A script's statements in order, as one text whose statements count on from the last. */
+        private CallOutcome runScript() throws SqliteException {
+            while (script.hasNext()) {
+                sql = script.next();
+                CallOutcome failure = runStatements();
                 if (failure != null) {
                     return failure;
                 }
@@ -95,7 +120,37 @@ public final class CallExecutor {
             return null;
         }
 
-        private CallOutcome runText() throws SqliteException {
+        /** A batch's entries in order, each with its own args, statement count and result. */
+        private CallOutcome runEntries() throws SqliteException {
+            for (BatchEntry e : batch) {
+                entry++;
+                sql = e.sql();
+                binder = new ArgBinder(e.args());
+                statement = 0;
+                rowsAffected = 0;
+                result.startEntry();
+                CallOutcome failure = runEntry();
+                if (failure != null) {
+                    return inEntry(failure);
+                }
+                result.finishEntry(rowsAffected);
+            }
+            entry = 0; // a failure of the COMMIT belongs to no entry
+            return null;
+        }
+
+        /** A failure that names a statement or the args, with the batch entry it happened in. */
+        private CallOutcome inEntry(CallOutcome failure) {
+            return switch (failure) {
+                case CallOutcome.InvalidSql x when entry > 0 -> new CallOutcome.InEntry(entry, x);
+                case CallOutcome.Forbidden x when entry > 0 -> new CallOutcome.InEntry(entry, x);
+                case CallOutcome.InvalidArgs x when entry > 0 -> new CallOutcome.InEntry(entry, x);
+                case CallOutcome.RowTooLarge x when entry > 0 -> new CallOutcome.InEntry(entry, x);
+                default -> failure;
+            };
+        }
+
+        private CallOutcome runStatements() throws SqliteException {
             try (StatementCursor cursor = db.compile(sql)) {
                 while (true) {
                     auth.startStatement();
@@ -175,6 +230,9 @@ public final class CallExecutor {
                 case ROLLBACK -> {
                     st.step();
                     rowsAffected = 0;
+                    if (batch != null) {
+                        result.discardEarlierRowsAffected();
+                    }
                     db.exec("BEGIN");
                     return null;
                 }
@@ -190,7 +248,9 @@ public final class CallExecutor {
                 wrote = true; // set before stepping: a failed write can still have grown the WAL
             }
             if (columns > 0) {
-                result.start(st, columns);
+                if (!result.start(st, columns)) {
+                    return new CallOutcome.RowTooLarge(statement);
+                }
                 while (st.step()) {
                     ResultBuilder.Added added = result.add(st, columns);
                     if (added == ResultBuilder.Added.ROW_TOO_LARGE) {

@@ -141,7 +141,7 @@ public final class WorkerMain {
         t.start();
     }
 
-    /** Under the turn: reads frames, handling the small ones, until a CALL or JOB; ends the process at the end of input. */
+    /** Under the turn: reads frames, handling the small ones, until a CALL, BATCH or JOB; ends the process at the end of input. */
     private Object nextCall() {
         try {
             while (in.next()) {
@@ -149,6 +149,9 @@ public final class WorkerMain {
                 switch (type) {
                     case Frames.CALL -> {
                         return Frames.readCall(in);
+                    }
+                    case Frames.BATCH -> {
+                        return Frames.readBatch(in);
                     }
                     case Frames.JOB -> {
                         return Frames.readJob(in);
@@ -176,11 +179,13 @@ public final class WorkerMain {
     private void run(Frames.Call call) {
         CallOutcome outcome;
         try {
-            if (testHooks && TestHooks.matches(call.sql())) {
-                TestHooks.run(call.sql(), InstanceStore.databaseFileIn(dataDir, call.walkin()),
+            if (testHooks && TestHooks.matches(call.firstSql())) {
+                TestHooks.run(call.firstSql(), InstanceStore.databaseFileIn(dataDir, call.walkin()),
                         () -> calls.evict(call.walkin()));
             }
-            outcome = calls.execute(call.walkin(), call.sql(), call.args(), disk(call.diskFlags()));
+            outcome = call.batch() == null
+                    ? calls.execute(call.walkin(), call.sql(), call.args(), disk(call.diskFlags()))
+                    : calls.executeBatch(call.walkin(), call.batch(), disk(call.diskFlags()));
         } catch (OutOfMemoryError e) {
             // Past the Java heap or the address-space cap: nothing here is to be trusted any more. The
             // supervisor answers this worker's calls 503 and puts the spare in its place.

@@ -1,11 +1,13 @@
 package com.walkindb.server.worker;
 
 import com.walkindb.server.dataio.DataJob;
+import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,7 @@ final class WorkerProcess {
     private final String name;
     private final Process process;
     private final Outbox toWorker;
+    /** A call sent and not answered yet: what waits for it, when it was sent, on which walk-in. */
     /**
      * A call sent and not answered yet: what waits for it, when it was sent, on which walk-in, and
      * how long it may take before its worker is killed (0: the pool's limit for calls).
@@ -86,16 +89,21 @@ final class WorkerProcess {
      * if the worker dies first, or exceptionally if the worker failed running it.
      */
     CompletableFuture<CallOutcome> send(long callId, UUID walkin, int diskFlags, String sql, CallArgs args) {
-        return sendFrame(callId, walkin, 0, frame -> Frames.call(frame, callId, walkin, diskFlags, sql, args));
+        return send(callId, walkin, 0, frame -> Frames.call(frame, callId, walkin, diskFlags, sql, args));
+    }
+
+    /** {@link #send}, for a batch's entries (one frame, one outcome). */
+    CompletableFuture<CallOutcome> sendBatch(long callId, UUID walkin, int diskFlags, List<BatchEntry> entries) {
+        return send(callId, walkin, 0, frame -> Frames.batch(frame, callId, walkin, diskFlags, entries));
     }
 
     /** {@link #send} for a data job, which may take {@code limitNanos} before its worker is killed. */
     CompletableFuture<CallOutcome> sendJob(long callId, UUID walkin, int diskFlags, DataJob job, long limitNanos) {
-        return sendFrame(callId, walkin, limitNanos, frame -> Frames.job(frame, callId, walkin, diskFlags, job));
+        return send(callId, walkin, limitNanos, frame -> Frames.job(frame, callId, walkin, diskFlags, job));
     }
 
-    private CompletableFuture<CallOutcome> sendFrame(long callId, UUID walkin, long limitNanos,
-                                                     Consumer<FrameOut> encode) {
+    private CompletableFuture<CallOutcome> send(long callId, UUID walkin, long limitNanos,
+                                                Consumer<FrameOut> encode) {
         CompletableFuture<CallOutcome> f = new CompletableFuture<>();
         pending.put(callId, new Pending(f, System.nanoTime(), walkin, limitNanos));
         boolean sent = queue(encode);
