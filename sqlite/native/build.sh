@@ -78,10 +78,10 @@ if [[ ! -f $BUILT ]]; then
   WORK=$(mktemp -d "$CACHE/work.XXXXXX")
   trap 'rm -rf "$WORK"' EXIT
   tar -xzf "$TARBALL" -C "$WORK" package/deps/sqlite3/sqlite3.c package/deps/sqlite3/sqlite3.h
-  VERSION=$(grep -m1 '#define SQLITE_VERSION ' "$WORK/package/deps/sqlite3/sqlite3.h" | awk '{print $3}')
+  VERSION=$(grep -m1 '#define SQLITE_VERSION ' "$WORK/package/deps/sqlite3/sqlite3.h" | awk '{print $3}' | tr -d '"')
   echo "walkindb: compiling SQLite $VERSION with walkindb's hardening flags: one C file of 9 MB, 1-3 min," \
        "once (then cached in sqlite/.native-cache/)" >&2
-  "$HERE/../../scripts/with-progress" "compiling SQLite $VERSION" "1-3 min" \
+  "$HERE/../../scripts/with-progress" "compiling SQLite $VERSION" "1-3 min on an idle core" \
     gcc "${CC_FLAGS[@]}" "${SQLITE_FLAGS[@]}" -I"$WORK/package/deps/sqlite3" -o "$WORK/$LIB_NAME" \
     "$HERE/walkindb_guards.c" -lm -lpthread
   mkdir -p "$CACHE/$STAMP"

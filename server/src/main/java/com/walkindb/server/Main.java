@@ -48,7 +48,8 @@ public final class Main {
             server = new WalkinServer(config, Clock.systemUTC(), prepared.sandbox());
         } catch (Exception | Error e) {
             if (!aboutFiles(e)) {
-                throw e; // a bug: its stack trace is wanted
+                unexpected(e); // a bug: its stack trace is wanted
+                return;
             }
             fail(ExitStatus.DATA_DIR, "walkindb: cannot use the data directory WALKINDB_DATA_DIR=" + config.dataDir()
                     + ": " + OsReason.of(e));
@@ -59,6 +60,10 @@ public final class Main {
         } catch (CannotListen e) {
             server.close();
             fail(ExitStatus.CANNOT_LISTEN, "walkindb: " + e.getMessage());
+            return;
+        } catch (Exception e) {
+            server.close();
+            unexpected(e);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, config.limits()), "walkindb-shutdown"));
@@ -88,6 +93,15 @@ public final class Main {
     static String versionWord() {
         String own = Main.class.getPackage().getImplementationVersion();
         return own == null ? "development build" : "version " + own;
+    }
+
+    /**
+     * A failure nobody foresaw: its stack trace, then the line and status 1. Exits rather than
+     * throws: threads already started (Jetty's, the SQL workers' readers) would keep the JVM up.
+     */
+    private static void unexpected(Throwable e) {
+        e.printStackTrace();
+        fail(ExitStatus.UNEXPECTED, "walkindb: cannot start, unexpectedly: " + e);
     }
 
     /** One line on stderr, then the exit status of its class (docs/CONFIGURATION.md, "Exit statuses"). */

@@ -57,6 +57,8 @@ public final class Variables {
     public static final Set<String> ELSEWHERE = Set.of(
             "WALKINDB_BASE_URL", "WALKINDB_TIMEOUT_MS", // Python and TypeScript SDKs, MCP server
             "WALKINDB_JAVA", "WALKINDB_SERVER_JAR",      // scripts: which JDK, which server jar
+            "WALKINDB_PROGRESS_SECONDS",                 // scripts/with-progress: how often the build reports
+            "WALKINDB_DOCKERFILE_LINT",                  // scripts/container-check: a Dockerfile linter at hand
             SandboxSettings.JAILED_VARIABLE);            // set by the server when it re-executes itself
 
     /** Names people reach for that mean one of ours under another name. */
