@@ -27,6 +27,8 @@ class EnvConfigReaderTest {
         assertThat(c.trustedProxies()).isEmpty();
         assertThat(c.sweepInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.answerMemory()).isEqualTo(16L << 20);
+        assertThat(c.isolation().warmSpares()).isTrue();
+        assertThat(EnvConfigReader.read(Map.of("WALKINDB_WORKER_WARMUP", "off")).isolation().warmSpares()).isFalse();
         assertThat(EnvConfigReader.read(Map.of("WALKINDB_ANSWER_MEMORY_MB", "8")).answerMemory()).isEqualTo(8L << 20);
     }
 
@@ -63,6 +65,7 @@ class EnvConfigReaderTest {
             "WALKINDB_TRUSTED_PROXIES|10.0.0.0/x|WALKINDB_TRUSTED_PROXIES=\"10.0.0.0/x\": prefix",
             "WALKINDB_ANSWER_MEMORY_MB|0|WALKINDB_ANSWER_MEMORY_MB=\"0\" is out of range",
             "WALKINDB_ACCESS_LOG|maybe|WALKINDB_ACCESS_LOG=\"maybe\" is not on/off",
+            "WALKINDB_WORKER_WARMUP|later|WALKINDB_WORKER_WARMUP=\"later\" is not on/off",
             "WALKINDB_SANDBOX|maybe|WALKINDB_SANDBOX=\"maybe\" is not on, off or require",
             "WALKINDB_ADDR|:8080|WALKINDB_ADDR=\":8080\" has no host: write 127.0.0.1:8080 for this machine only, or 0.0.0.0:8080 for every interface",
             "WALKINDB_ADDR|no-such-host.invalid:8080|WALKINDB_ADDR=\"no-such-host.invalid:8080\": cannot resolve no-such-host.invalid (",
