@@ -49,14 +49,14 @@ public class RequestIdsBenchmark {
     @Benchmark
     public HttpFields.Mutable freshId() {
         HttpFields.Mutable h = answerHeaders();
-        h.put(RequestIds.HEADER, RequestIds.choose(plainRequest.get(RequestIds.HEADER)));
+        RequestIds.tag(plainRequest, h);
         return h;
     }
 
     @Benchmark
     public HttpFields.Mutable echoedId() {
         HttpFields.Mutable h = answerHeaders();
-        h.put(RequestIds.HEADER, RequestIds.choose(requestWithId.get(RequestIds.HEADER)));
+        RequestIds.tag(requestWithId, h);
         return h;
     }
 }
