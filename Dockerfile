@@ -16,13 +16,10 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends gcc libc6-dev nodejs npm \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-# Only what the server's build reads (see .dockerignore): the build files first, so that a change
-# of source does not fetch Maven and its plugins again.
+# Only what the server's build reads (.dockerignore keeps build output and caches out). Maven,
+# its plugins and the libraries stay in a build cache between builds (/root/.m2).
 COPY mvnw pom.xml ./
 COPY .mvn .mvn
-COPY sqlite/pom.xml sqlite/pom.xml
-COPY server/pom.xml server/pom.xml
-RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -q dependency:go-offline -DskipTests || true
 COPY scripts scripts
 COPY sqlite sqlite
 COPY clients/js clients/js
