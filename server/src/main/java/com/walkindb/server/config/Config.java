@@ -41,6 +41,8 @@ import java.util.List;
  * @param admin               WALKINDB_ADMIN_ADDR, the operator's listener (see {@link AdminListen})
  * @param dataIo              WALKINDB_IMPORT_MAX_MB, WALKINDB_IMPORT_BUDGET_MB, WALKINDB_IMPORT_TIMEOUT_S
  *                            (see {@link DataIo})
+ * @param dev                 WALKINDB_PROFILE=dev or --dev: the per-client and per-walk-in limits above
+ *                            default to {@link DevProfile#LIFTED} (see {@link DevProfile})
  * @param limits              the fixed limits of the contract: no environment variable, always
  *                            {@link Limits#DEFAULTS} outside tests (see {@link #withLimits})
  */
@@ -72,6 +74,7 @@ public record Config(
         Isolation isolation,
         AdminListen admin,
         DataIo dataIo,
+        boolean dev,
         Limits limits) {
 
     /** The same configuration with other fixed limits: tests shrink e.g. the query deadline. */
@@ -80,7 +83,7 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, dataIo, other);
+                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, dataIo, dev, other);
     }
 
     /** The same configuration with SQL run elsewhere (tests run both modes). */
@@ -89,7 +92,7 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, other, admin, dataIo, limits);
+                accessLogEdgeLinesPerMinute, sandbox, other, admin, dataIo, dev, limits);
     }
 
     /** WALKINDB_WORKER_MEMORY_MB in bytes (0: no cap). */
