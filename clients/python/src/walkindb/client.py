@@ -35,7 +35,8 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 class Client:
     """A connection to one walk-in database on a walkindb server.
 
-    The first :meth:`execute` creates the walk-in; the client stores the
+    The first call (:meth:`execute`, :meth:`batch`, :meth:`import_csv` or
+    :meth:`import_sql`) creates the walk-in; the client stores the
     session token the server returns and sends it on every later call, so all
     calls of one ``Client`` reach the same database until it expires (ten
     minutes after creation) or :meth:`reset_session` is called.
@@ -96,7 +97,7 @@ class Client:
         return self._expires_at
 
     def reset_session(self) -> None:
-        """Forget the walk-in; the next :meth:`execute` provisions a new one."""
+        """Forget the walk-in; the next call provisions a new one."""
         self._session = None
         self._expires_at = None
 
