@@ -268,7 +268,7 @@ class ImportCsvTests(DataCase):
 
     def test_wrong_argument_types_fail_before_sending(self) -> None:
         db = Client(closed_port_url())
-        for table, data in ((b"t", CSV), ("t", 42), ("t", ["a,b"]), ("t", io.BytesIO))):
+        for table, data in ((b"t", CSV), ("t", 42), ("t", ["a,b"]), ("t", io.BytesIO)):
             with self.subTest(table=table, data=data), self.assertRaises(TypeError):
                 db.import_csv(table, data)  # type: ignore[arg-type]
 
