@@ -67,7 +67,7 @@ const PAGE = `<!doctype html>
   // request of these needs a CORS preflight (text/csv, application/sql, the session header).
   window.runDataIo = async (baseUrl) => {
     const db = new Client({ baseUrl });
-    const file = new File(["name,n\nada,1\nbob,2.5\n"], "people.csv", { type: "text/csv" });
+    const file = new File(["name,n\\nada,1\\nbob,2.5\\n"], "people.csv", { type: "text/csv" });
     const imported = await db.importCsv("people", file);
     const results = await db.batch(["INSERT INTO people VALUES ('cy', 3)", ["SELECT name, n FROM people WHERE n > ?", [1]]]);
     const bytes = await db.export();
