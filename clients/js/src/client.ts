@@ -113,7 +113,8 @@ export class Client {
    * started while the first call is still creating the walk-in waits for it.
    */
   async export(): Promise<Uint8Array> {
-    const { bytes } = await this.#call("/db", "GET", await this.#settledSession(), null, null, true);
+    while (this.#session === null && this.#creating !== null) await this.#creating;
+    const { bytes } = await this.#call("/db", "GET", this.#session, null, null, true);
     return bytes;
   }
 
@@ -123,7 +124,8 @@ export class Client {
    * Without a session: as `export()`.
    */
   async exportSql(): Promise<string> {
-    const { bytes, response } = await this.#call("/db?format=sql", "GET", await this.#settledSession(), null, null, true);
+    while (this.#session === null && this.#creating !== null) await this.#creating;
+    const { bytes, response } = await this.#call("/db?format=sql", "GET", this.#session, null, null, true);
     try {
       return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
     } catch (cause) {
@@ -172,6 +174,8 @@ export class Client {
 
   // Concurrent first calls would each create a walk-in and all but one would be lost:
   // while one call is creating it, the others wait and then use its session.
+  // The wait loop is written out wherever it is needed: awaiting a helper would yield even
+  // when nothing is being created, and concurrent first calls would all slip past the check.
   async #sessionCall<T>(send: (session: string | null) => Promise<Answer>, read: (body: unknown) => T): Promise<T> {
     while (this.#session === null && this.#creating !== null) await this.#creating;
     const call = send(this.#session);
@@ -186,23 +190,11 @@ export class Client {
       });
     }
     const { response, text } = await call;
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    try {
-      return read(parsed);
+      return read(parseJson(text));
     } catch (cause) {
       throw new WalkinDBError(response.status, `invalid response: ${(cause as Error).message}`, { cause });
     }
-  }
-
-  // The session once no call is creating the walk-in any more.
-  async #settledSession(): Promise<string | null> {
-    while (this.#session === null && this.#creating !== null) await this.#creating;
-    return this.#session;
   }
 
   /** One call on the walk-in: takes up a session from the answer, rejects unless 2xx. */
@@ -220,15 +212,7 @@ export class Client {
     if (session !== null) headers["X-Walkin-Session"] = session;
     const answer = await this.#request(path, { method, headers, body }, binary);
     if (generation === this.#generation) this.#adoptSession(answer.response.headers);
-    if (!answer.response.ok) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(answer.text);
-      } catch {
-        parsed = undefined;
-      }
-      throw httpError(answer.response, parsed, answer.text);
-    }
+    if (!answer.response.ok) throw httpError(answer.response, parseJson(answer.text), answer.text);
     return answer;
   }
 
@@ -279,6 +263,14 @@ interface Answer {
 }
 
 const EMPTY = new Uint8Array(0);
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 // Node's fetch says only "fetch failed"; the useful part (ECONNREFUSED...) is its cause.
 function describe(error: unknown): string {
