@@ -62,6 +62,28 @@ const PAGE = `<!doctype html>
       userAgent: navigator.userAgent,
     };
   };
+
+  // A CSV File in, a batch, both exports, and the dump into a second walk-in: every
+  // request of these needs a CORS preflight (text/csv, application/sql, the session header).
+  window.runDataIo = async (baseUrl) => {
+    const db = new Client({ baseUrl });
+    const file = new File(["name,n\\nada,1\\nbob,2.5\\n"], "people.csv", { type: "text/csv" });
+    const imported = await db.importCsv("people", file);
+    const results = await db.batch(["INSERT INTO people VALUES ('cy', 3)", ["SELECT name, n FROM people WHERE n > ?", [1]]]);
+    const bytes = await db.export();
+    const dump = await db.exportSql();
+    const copy = new Client({ baseUrl });
+    await copy.importSql(dump);
+    const copied = await copy.execute("SELECT name, n FROM people ORDER BY name");
+    return {
+      imported,
+      batchRows: results.map((r) => r.rows),
+      isUint8Array: bytes instanceof Uint8Array,
+      magic: new TextDecoder().decode(bytes.subarray(0, 15)),
+      copied: copied.rows,
+      twoWalkins: typeof copy.session === "string" && copy.session !== db.session,
+    };
+  };
 </script>
 `;
 
@@ -165,4 +187,25 @@ test("Chromium: create a walk-in, round-trip a BLOB, read an error", async () =>
   }
   assert.ok([...agents].some((a) => /Chrome\//.test(a)), JSON.stringify([...agents]));
   assert.ok(![...agents].some((a) => a.startsWith("walkindb-js")), JSON.stringify([...agents]));
+});
+
+test("Chromium: import a CSV File, batch, export, and load the dump elsewhere", async () => {
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  await page.goto(siteUrl);
+  await page.waitForFunction(() => typeof window.runDataIo === "function", null, { timeout: 10_000 });
+  const got = await page.evaluate((baseUrl) => window.runDataIo(baseUrl), walkindb.baseUrl);
+  assert.deepEqual(got, {
+    imported: { table: "people", columns: ["name", "n"], rowsAffected: 2 },
+    batchRows: [[], [["bob", 2.5], ["cy", 3]]],
+    isUint8Array: true,
+    magic: "SQLite format 3",
+    copied: [["ada", 1], ["bob", 2.5], ["cy", 3]],
+    twoWalkins: true,
+  });
+  assert.deepEqual(problems, [], "the page logged no errors");
 });

@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import re
+import tempfile
 import time
 import unittest
 from pathlib import Path
@@ -78,6 +79,20 @@ class ReadmeTests(unittest.TestCase):
         self.assertIn("note", reply)
         self.assertIsNone(namespace["scratch"].session)
         self.assertEqual(namespace["run_sql"]("SELECT 1")["rows"], [[1]])
+
+    def test_data_in_and_out_prints_what_its_comments_say(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            cwd = os.getcwd()
+            os.chdir(tmp)
+            try:
+                namespace, lines = run_block(python_block("db.export_sql()"))
+                exported = Path(tmp, "walkin.sqlite").read_bytes()
+            finally:
+                os.chdir(cwd)
+        self.assertEqual(lines, ["cities ['name', 'population'] 2", "[['Oslo']]", "[[2]]"])
+        self.assertTrue(exported.startswith(b"SQLite format 3\x00"))
+        self.assertIn("INSERT INTO", namespace["dump"])
+        self.assertNotEqual(namespace["copy"].session, namespace["db"].session)
 
     def test_rerank_recipe_puts_the_best_passages_first(self) -> None:
         namespace, lines = run_block(python_block("def rerank("))
