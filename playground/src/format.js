@@ -270,6 +270,7 @@ export function parseCsvPreview(text, maxRecords) {
  */
 export function exportFileName(token, extension) {
   let stem = 'walkin';
+  if (!/^wkn_[A-Za-z0-9_-]{8}/.test(String(token))) return `${stem}.${extension}`;
   try {
     const b64 = String(token).slice(4, 4 + 8).replaceAll('-', '+').replaceAll('_', '/');
     const bytes = base64ToBytes(b64); // 8 characters → the id's first 6 bytes
