@@ -12,31 +12,71 @@ import { encodeBase64 } from "./base64.js";
  */
 export type Args = readonly unknown[] | { readonly [name: string]: unknown };
 
+/**
+ * One entry of a `batch()`: SQL text (one or more statements), an `{ sql, args }` object,
+ * or a `[sql, args]` pair. `args` as for `execute()`.
+ */
+export type BatchEntry =
+  | string
+  | { readonly sql: string; readonly args?: Args | null | undefined }
+  | readonly [sql: string, args?: Args | null | undefined];
+
 /** The JSON text of a POST /sql body. Written by hand so that bigints stay exact. */
 export function requestBody(sql: string, args: Args | null | undefined): string {
   if (typeof sql !== "string") throw new TypeError("walkindb: sql must be a string");
-  let body = `{"sql":${JSON.stringify(sql)}`;
-  if (args !== undefined && args !== null) body += `,"args":${encodeArgs(args)}`;
-  return body + "}";
+  return `{${callFields(sql, args)}}`;
 }
 
-function encodeArgs(args: Args): string {
+/** The JSON text of a batch call: `{"batch":[{"sql":...,"args":...},...]}`. */
+export function batchBody(entries: readonly BatchEntry[]): string {
+  if (!Array.isArray(entries)) {
+    throw new TypeError("walkindb: batch() takes an array of entries");
+  }
+  const list = entries as readonly unknown[];
+  const parts: string[] = [];
+  for (let i = 0; i < list.length; i++) {
+    const [sql, args] = batchEntry(list[i], i + 1);
+    parts.push(`{${callFields(sql, args, `entry ${i + 1} `)}}`);
+  }
+  return `{"batch":[${parts.join(",")}]}`;
+}
+
+function batchEntry(entry: unknown, number: number): [string, Args | null | undefined] {
+  if (typeof entry === "string") return [entry, undefined];
+  if (Array.isArray(entry) && entry.length >= 1 && entry.length <= 2 && typeof entry[0] === "string") {
+    return [entry[0], entry[1] as Args | null | undefined];
+  }
+  if (isPlainObject(entry) && typeof entry.sql === "string" && Object.keys(entry).every((k) => k === "sql" || k === "args")) {
+    return [entry.sql, entry.args as Args | null | undefined];
+  }
+  throw new TypeError(
+    `walkindb: batch entry ${number} must be a SQL string, an { sql, args } object or a [sql, args] pair`,
+  );
+}
+
+function callFields(sql: string, args: Args | null | undefined, where = ""): string {
+  let fields = `"sql":${JSON.stringify(sql)}`;
+  if (args !== undefined && args !== null) fields += `,"args":${encodeArgs(args, where)}`;
+  return fields;
+}
+
+function encodeArgs(args: Args, where: string): string {
   if (Array.isArray(args)) {
     const list = args as readonly unknown[];
     const parts: string[] = [];
     // An index loop, not map(): map skips holes and would produce invalid JSON.
-    for (let i = 0; i < list.length; i++) parts.push(encodeValue(list[i], `args[${i}]`));
+    for (let i = 0; i < list.length; i++) parts.push(encodeValue(list[i], `${where}args[${i}]`));
     return `[${parts.join(",")}]`;
   }
   if (isPlainObject(args)) {
     const parts: string[] = [];
     for (const [name, value] of Object.entries(args)) {
-      parts.push(`${JSON.stringify(name)}:${encodeValue(value, `args.${name}`)}`);
+      parts.push(`${JSON.stringify(name)}:${encodeValue(value, `${where}args.${name}`)}`);
     }
     return `{${parts.join(",")}}`;
   }
   throw new TypeError(
-    "walkindb: args must be an array (positional parameters) or a plain object (named parameters)",
+    `walkindb: ${where}args must be an array (positional parameters) or a plain object (named parameters)`,
   );
 }
 

@@ -1,8 +1,9 @@
-import { requestBody, type Args } from "./args.js";
+import { batchBody, requestBody, type Args, type BatchEntry } from "./args.js";
 import { WalkinDBError } from "./errors.js";
 import { httpError, parseUnixSeconds } from "./response.js";
-import { toResult, type Result } from "./result.js";
+import { toCsvImport, toResult, toResults, type CsvImport, type Result } from "./result.js";
 import { defaultBaseUrl, isBrowser } from "./runtime.js";
+import { csvBody, type CsvData, type CsvImportOptions } from "./upload.js";
 import { VERSION } from "./version.js";
 
 export interface ClientOptions {
@@ -84,21 +85,79 @@ export class Client {
    */
   async execute(sql: string, args?: Args | null): Promise<Result> {
     const body = requestBody(sql, args);
-    // Concurrent first calls would each create a walk-in and all but one would be lost:
-    // while one call is creating it, the others wait and then use its session.
-    while (this.#session === null && this.#creating !== null) await this.#creating;
-    const call = this.#post(body);
-    if (this.#session === null) {
-      const settled = call.then(
-        () => undefined,
-        () => undefined,
-      );
-      this.#creating = settled;
-      void settled.then(() => {
-        if (this.#creating === settled) this.#creating = null;
-      });
+    return this.#sessionCall((session) => this.#call("/sql", "POST", session, "application/json", body), toResult);
+  }
+
+  /**
+   * Runs 1 to 50 entries in one request and one transaction, and resolves to one Result
+   * per entry, in order (an entry of several statements gives its last statement's
+   * result). Once the answer's 10 000 rows / 1 MiB are spent, later entries still run but
+   * come back with no rows and `truncated: true`. The 8 KB body cap applies to the whole
+   * batch.
+   *
+   * If an entry fails, nothing the batch did is kept and the WalkinDBError names it:
+   * `entry` (1-based) and `statement` within it. Rejects with TypeError, before sending,
+   * for an entry or args that cannot be sent.
+   */
+  async batch(entries: readonly BatchEntry[]): Promise<Result[]> {
+    const body = batchBody(entries);
+    return this.#sessionCall((session) => this.#call("/sql", "POST", session, "application/json", body), toResults);
+  }
+
+  /**
+   * Downloads the walk-in as a SQLite database file (its bytes start with
+   * `SQLite format 3\0`): a consistent snapshot.
+   *
+   * A client with no session has no walk-in to export: the request goes out without one
+   * and the server answers `400 missing session` (code `missing_session`). An export
+   * started while the first call is still creating the walk-in waits for it.
+   */
+  async export(): Promise<Uint8Array> {
+    const { bytes } = await this.#call("/db", "GET", await this.#settledSession(), null, null, true);
+    return bytes;
+  }
+
+  /**
+   * Downloads the walk-in as SQL text like the sqlite3 shell's `.dump`: `BEGIN TRANSACTION;`,
+   * the schema, one `INSERT` per row, `COMMIT;`. `importSql()` takes it back unchanged.
+   * Without a session: as `export()`.
+   */
+  async exportSql(): Promise<string> {
+    const { bytes, response } = await this.#call("/db?format=sql", "GET", await this.#settledSession(), null, null, true);
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch (cause) {
+      throw new WalkinDBError(response.status, "invalid response: the dump is not UTF-8", { cause });
     }
-    return call;
+  }
+
+  /**
+   * Loads CSV rows (RFC 4180, UTF-8 with or without BOM) into `table`, a plain identifier.
+   * A missing table is created with each column typed from all its values (INTEGER, else
+   * REAL, else TEXT; an empty field is NULL); an existing one gets the rows appended by
+   * column name. Without a session this creates the walk-in, as `execute()` does.
+   * A refused import (codes `invalid_csv`, `invalid_table_name`, `import_too_large`,
+   * `import_rate_limited`, `import_timeout`, ...) leaves the walk-in as it was.
+   */
+  async importCsv(table: string, data: CsvData, options: CsvImportOptions = {}): Promise<CsvImport> {
+    if (typeof table !== "string") throw new TypeError("walkindb: table must be a string");
+    const header = options.header ?? true;
+    if (typeof header !== "boolean") throw new TypeError("walkindb: options.header must be a boolean");
+    const body = csvBody(data);
+    const path = `/import?${new URLSearchParams({ table, header: String(header) }).toString()}`;
+    return this.#sessionCall((session) => this.#call(path, "POST", session, "text/csv", body), toCsvImport);
+  }
+
+  /**
+   * Runs a SQL script (up to the import cap, 4 MB by default) as one transaction through
+   * the same checks as `execute()`; one outer `BEGIN TRANSACTION;` ... `COMMIT;` is
+   * allowed, so `exportSql()` text loads as it is. Resolves to the script's Result
+   * (`statement` in an error counts from the script's start). Without a session this
+   * creates the walk-in.
+   */
+  async importSql(script: string): Promise<Result> {
+    if (typeof script !== "string") throw new TypeError("walkindb: script must be a string");
+    return this.#sessionCall((session) => this.#call("/import", "POST", session, "application/sql", script), toResult);
   }
 
   /** True when the server answers GET /healthz with `{"status":"ok"}`. Never throws. */
@@ -111,27 +170,66 @@ export class Client {
     }
   }
 
-  async #post(body: string): Promise<Result> {
-    const generation = this.#generation;
-    const headers = this.#headers();
-    headers["Content-Type"] = "application/json";
-    if (this.#session !== null) headers["X-Walkin-Session"] = this.#session;
-
-    const { response, text } = await this.#request("/sql", { method: "POST", headers, body });
-    if (generation === this.#generation) this.#adoptSession(response.headers);
-
+  // Concurrent first calls would each create a walk-in and all but one would be lost:
+  // while one call is creating it, the others wait and then use its session.
+  async #sessionCall<T>(send: (session: string | null) => Promise<Answer>, read: (body: unknown) => T): Promise<T> {
+    while (this.#session === null && this.#creating !== null) await this.#creating;
+    const call = send(this.#session);
+    if (this.#session === null) {
+      const settled = call.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.#creating = settled;
+      void settled.then(() => {
+        if (this.#creating === settled) this.#creating = null;
+      });
+    }
+    const { response, text } = await call;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
       parsed = undefined;
     }
-    if (!response.ok) throw httpError(response, parsed, text);
     try {
-      return toResult(parsed);
+      return read(parsed);
     } catch (cause) {
       throw new WalkinDBError(response.status, `invalid response: ${(cause as Error).message}`, { cause });
     }
+  }
+
+  // The session once no call is creating the walk-in any more.
+  async #settledSession(): Promise<string | null> {
+    while (this.#session === null && this.#creating !== null) await this.#creating;
+    return this.#session;
+  }
+
+  /** One call on the walk-in: takes up a session from the answer, rejects unless 2xx. */
+  async #call(
+    path: string,
+    method: "GET" | "POST",
+    session: string | null,
+    contentType: string | null,
+    body: BodyInit | null,
+    binary = false,
+  ): Promise<Answer> {
+    const generation = this.#generation;
+    const headers = this.#headers();
+    if (contentType !== null) headers["Content-Type"] = contentType;
+    if (session !== null) headers["X-Walkin-Session"] = session;
+    const answer = await this.#request(path, { method, headers, body }, binary);
+    if (generation === this.#generation) this.#adoptSession(answer.response.headers);
+    if (!answer.response.ok) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(answer.text);
+      } catch {
+        parsed = undefined;
+      }
+      throw httpError(answer.response, parsed, answer.text);
+    }
+    return answer;
   }
 
   #headers(): Record<string, string> {
@@ -147,15 +245,21 @@ export class Client {
     this.#expiresAt = parseUnixSeconds(headers.get("X-Walkin-Ttl"));
   }
 
-  /** One HTTP exchange, body read included, under the time limit. Status 0 on failure. */
-  async #request(path: string, init: RequestInit): Promise<{ response: Response; text: string }> {
+  /**
+   * One HTTP exchange, body read included, under the time limit. Status 0 on failure.
+   * `binary`: keep the body's bytes (a 2xx export); an error body is still read as text.
+   */
+  async #request(path: string, init: RequestInit, binary = false): Promise<Answer> {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.timeoutMs);
     const doFetch = this.#fetch;
     try {
       const response = await doFetch(this.baseUrl + path, { ...init, signal: controller.signal });
+      if (binary && response.ok) {
+        return { response, text: "", bytes: new Uint8Array(await response.arrayBuffer()) };
+      }
       const text = await response.text();
-      return { response, text };
+      return { response, text, bytes: EMPTY };
     } catch (cause) {
       if (controller.signal.aborted) {
         throw new WalkinDBError(0, `request timed out after ${this.timeoutMs} ms`, { cause });
@@ -166,6 +270,15 @@ export class Client {
     }
   }
 }
+
+interface Answer {
+  response: Response;
+  /** The body as text; "" when `bytes` holds it. */
+  text: string;
+  bytes: Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
 
 // Node's fetch says only "fetch failed"; the useful part (ECONNREFUSED...) is its cause.
 function describe(error: unknown): string {

@@ -3,6 +3,8 @@ export interface WalkinDBErrorDetails {
   retryAfter?: number | undefined;
   hint?: string | undefined;
   statement?: number | undefined;
+  code?: string | undefined;
+  entry?: number | undefined;
   cause?: unknown;
 }
 
@@ -20,8 +22,12 @@ export class WalkinDBError extends Error {
   declare readonly retryAfter?: number;
   /** A suggestion for fixing the SQL (for some 400s), when the server gave one. */
   declare readonly hint?: string;
-  /** 1-based index of the failing statement in a multi-statement call, when given. */
+  /** 1-based index of the failing statement in a multi-statement call, a script, or a batch entry. */
   declare readonly statement?: number;
+  /** The server's stable snake_case name for the error (`invalid_sql`, `instance_not_found`, ...): branch on it. */
+  declare readonly code?: string;
+  /** 1-based index of the failing entry of a `batch()`, when the server named one. */
+  declare readonly entry?: number;
 
   constructor(status: number, error: string, details: WalkinDBErrorDetails = {}) {
     super(
@@ -35,5 +41,7 @@ export class WalkinDBError extends Error {
     if (details.retryAfter !== undefined) this.retryAfter = details.retryAfter;
     if (details.hint !== undefined) this.hint = details.hint;
     if (details.statement !== undefined) this.statement = details.statement;
+    if (details.code !== undefined) this.code = details.code;
+    if (details.entry !== undefined) this.entry = details.entry;
   }
 }

@@ -8,9 +8,12 @@
  * await db.execute("CREATE TABLE notes(id INTEGER PRIMARY KEY, body TEXT)");
  * await db.execute("INSERT INTO notes(body) VALUES (?)", ["hello"]);
  * const { columns, rows } = await db.execute("SELECT * FROM notes");
+ * const [count, latest] = await db.batch(["SELECT count(*) FROM notes", ["SELECT body FROM notes WHERE id = ?", [1]]]);
+ * const file = await db.export(); // the SQLite database file, as a Uint8Array
  */
 export { Client, type ClientOptions } from "./client.js";
 export { WalkinDBError, type WalkinDBErrorDetails } from "./errors.js";
-export type { Result } from "./result.js";
-export type { Args } from "./args.js";
+export type { CsvImport, Result } from "./result.js";
+export type { Args, BatchEntry } from "./args.js";
+export type { CsvData, CsvImportOptions } from "./upload.js";
 export { VERSION } from "./version.js";

@@ -11,6 +11,8 @@ export function httpError(response: Response, parsed: unknown, text: string): Wa
     retryAfter: parseRetryAfter(response.headers.get("Retry-After")),
     hint: typeof body.hint === "string" ? body.hint : undefined,
     statement: typeof body.statement === "number" ? body.statement : undefined,
+    code: typeof body.code === "string" ? body.code : undefined,
+    entry: typeof body.entry === "number" ? body.entry : undefined,
   });
 }
 

@@ -16,12 +16,43 @@ export interface Result {
   truncated: boolean;
 }
 
+/** What `importCsv()` resolves to. */
+export interface CsvImport {
+  /** The table the rows went into. */
+  table: string;
+  /** Its columns that the CSV filled, in the CSV's order (`c1`, `c2`, ... without a header line). */
+  columns: string[];
+  /** How many rows were inserted. */
+  rowsAffected: number;
+}
+
+/** A batch answer `{"results": [...]}` as one Result per entry. */
+export function toResults(body: unknown): Result[] {
+  const results = isObject(body) ? body.results : undefined;
+  if (!Array.isArray(results)) throw new TypeError("response has no results array");
+  return results.map(toResult);
+}
+
+/** The answer to a CSV import. */
+export function toCsvImport(body: unknown): CsvImport {
+  if (!isObject(body) || typeof body.table !== "string" || !Array.isArray(body.columns)) {
+    throw new TypeError("response has no table or columns");
+  }
+  return {
+    table: body.table,
+    columns: body.columns as string[],
+    rowsAffected: typeof body.rows_affected === "number" ? body.rows_affected : 0,
+  };
+}
+
+function isObject(body: unknown): body is Record<string, unknown> {
+  return body !== null && typeof body === "object" && !Array.isArray(body);
+}
+
 /** Turns the server's JSON body into a Result, BLOBs (`{"base64": ...}`) into Uint8Array. */
 export function toResult(body: unknown): Result {
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new TypeError("response body is not a JSON object");
-  }
-  const raw = body as Record<string, unknown>;
+  if (!isObject(body)) throw new TypeError("response body is not a JSON object");
+  const raw = body;
   const columns = Array.isArray(raw.columns) ? (raw.columns as string[]) : [];
   const rows = Array.isArray(raw.rows) ? (raw.rows as unknown[]) : [];
   for (const row of rows) {

@@ -13,6 +13,6 @@ every later call. The server deletes the walk-in ten minutes after creating it.
 from ._version import __version__
 from .client import Client
 from .errors import WalkinDBError
-from .result import Result
+from .result import CsvImport, Result
 
-__all__ = ["Client", "Result", "WalkinDBError", "__version__"]
+__all__ = ["Client", "CsvImport", "Result", "WalkinDBError", "__version__"]

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Dict, List, Optional, Union
 
 from .errors import WalkinDBError
-from .result import Result
+from .result import CsvImport, Result
 
 # What a caller may pass as one bound value.
 _SCALARS = (type(None), bool, int, float, str)
@@ -42,6 +42,46 @@ def encode_args(args: Any) -> Union[List[Any], Dict[str, Any]]:
     return [encode_value(value) for value in values]
 
 
+def encode_batch(entries: Any) -> Dict[str, Any]:
+    """The JSON object of a batch call: ``{"batch": [{"sql": ..., "args": ...}, ...]}``.
+
+    An entry is a SQL string, a ``(sql, args)`` pair (or ``(sql,)``), or a
+    mapping with ``"sql"`` and optionally ``"args"``.
+    """
+    # A str is iterable too, but would make one entry per character.
+    if isinstance(entries, (str, Mapping) + _BINARY):
+        raise TypeError("batch entries must be a list or tuple of entries, not {}".format(type(entries).__name__))
+    try:
+        items = list(entries)
+    except TypeError:
+        raise TypeError("batch entries must be a list or tuple of entries, not {}".format(type(entries).__name__)) from None
+    return {"batch": [_batch_entry(number, item) for number, item in enumerate(items, 1)]}
+
+
+def _batch_entry(number: int, item: Any) -> Dict[str, Any]:
+    if isinstance(item, str):
+        sql, args = item, None
+    elif isinstance(item, Mapping) and isinstance(item.get("sql"), str) and set(item) <= {"sql", "args"}:
+        sql, args = item["sql"], item.get("args")
+    elif isinstance(item, (tuple, list)) and len(item) in (1, 2) and isinstance(item[0], str):
+        sql, args = item[0], (item[1] if len(item) == 2 else None)
+    else:
+        raise TypeError(
+            "batch entry {} must be a SQL str, a (sql, args) pair or a {{'sql': ..., 'args': ...}} dict, got {!r}".format(
+                number, _short(item)
+            )
+        )
+    entry: Dict[str, Any] = {"sql": sql}
+    if args is not None:
+        entry["args"] = encode_args(args)
+    return entry
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def encode_value(value: Any) -> Any:
     """Encode one bound value; BLOBs travel as ``{"base64": ...}``."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -67,19 +107,56 @@ def decode_value(value: Any) -> Any:
 def parse_result(status: int, body: bytes) -> Result:
     """Build a :class:`Result` from a 2xx response body."""
     try:
-        doc = json.loads(body.decode("utf-8"))
-        if not isinstance(doc, dict):
-            raise ValueError("not a JSON object")
-        columns = doc.get("columns") or []
-        rows = [[decode_value(v) for v in row] for row in (doc.get("rows") or [])]
-        return Result(
-            columns=list(columns),
-            rows=rows,
-            rows_affected=int(doc.get("rows_affected") or 0),
-            truncated=bool(doc.get("truncated", False)),
-        )
+        return _result(_json_object(body))
     except (ValueError, TypeError, binascii.Error) as exc:
-        raise WalkinDBError(status, "invalid response from server: {}".format(exc)) from None
+        raise _invalid_response(status, exc) from None
+
+
+def parse_results(status: int, body: bytes) -> List[Result]:
+    """Build one :class:`Result` per entry from a batch answer ``{"results": [...]}``."""
+    try:
+        results = _json_object(body).get("results")
+        if not isinstance(results, list):
+            raise ValueError("no results list")
+        return [_result(item) for item in results]
+    except (ValueError, TypeError, binascii.Error) as exc:
+        raise _invalid_response(status, exc) from None
+
+
+def parse_csv_import(status: int, body: bytes) -> CsvImport:
+    """Build a :class:`CsvImport` from the answer to a CSV import."""
+    try:
+        doc = _json_object(body)
+        table, columns = doc.get("table"), doc.get("columns")
+        if not isinstance(table, str) or not isinstance(columns, list):
+            raise ValueError("no table or columns")
+        return CsvImport(table=table, columns=list(columns), rows_affected=int(doc.get("rows_affected") or 0))
+    except (ValueError, TypeError) as exc:
+        raise _invalid_response(status, exc) from None
+
+
+def _json_object(body: bytes) -> Dict[str, Any]:
+    doc = json.loads(body.decode("utf-8"))
+    if not isinstance(doc, dict):
+        raise ValueError("not a JSON object")
+    return doc
+
+
+def _result(doc: Any) -> Result:
+    if not isinstance(doc, dict):
+        raise ValueError("a result is not a JSON object")
+    columns = doc.get("columns") or []
+    rows = [[decode_value(v) for v in row] for row in (doc.get("rows") or [])]
+    return Result(
+        columns=list(columns),
+        rows=rows,
+        rows_affected=int(doc.get("rows_affected") or 0),
+        truncated=bool(doc.get("truncated", False)),
+    )
+
+
+def _invalid_response(status: int, exc: Exception) -> WalkinDBError:
+    return WalkinDBError(status, "invalid response from server: {}".format(exc))
 
 
 def error_from_response(status: int, headers: Any, body: bytes) -> WalkinDBError:
@@ -91,6 +168,8 @@ def error_from_response(status: int, headers: Any, body: bytes) -> WalkinDBError
     error = None
     hint = None
     statement = None
+    code = None
+    entry = None
     try:
         doc = json.loads(body.decode("utf-8"))
     except ValueError:
@@ -100,9 +179,10 @@ def error_from_response(status: int, headers: Any, body: bytes) -> WalkinDBError
             error = doc["error"]
         if isinstance(doc.get("hint"), str):
             hint = doc["hint"]
-        # bool is an int subclass; a true/false "statement" is not an index.
-        if isinstance(doc.get("statement"), int) and not isinstance(doc.get("statement"), bool):
-            statement = doc["statement"]
+        if isinstance(doc.get("code"), str):
+            code = doc["code"]
+        statement = _index(doc.get("statement"))
+        entry = _index(doc.get("entry"))
     if error is None:
         # Not walkindb's JSON (a proxy page, a bare 400 from the HTTP stack).
         text = body.decode("utf-8", "replace").strip()[:_MAX_QUOTED_BODY]
@@ -116,7 +196,14 @@ def error_from_response(status: int, headers: Any, body: bytes) -> WalkinDBError
         retry_after=parse_retry_after(_header(headers, "Retry-After")),
         hint=hint,
         statement=statement,
+        code=code,
+        entry=entry,
     )
+
+
+def _index(value: Any) -> Optional[int]:
+    # bool is an int subclass; a true/false "statement" is not an index.
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def parse_retry_after(value: Optional[str]) -> Optional[float]:

@@ -8,13 +8,15 @@ import os
 import socket
 import threading
 import urllib.error
+import urllib.parse
 import urllib.request
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
+from ._upload import CsvData, csv_body
 from ._version import __version__
-from ._wire import encode_args, error_from_response, parse_result, parse_ttl
+from ._wire import encode_args, encode_batch, error_from_response, parse_csv_import, parse_result, parse_results, parse_ttl
 from .errors import WalkinDBError
-from .result import Result
+from .result import CsvImport, Result
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8080"
 DEFAULT_USER_AGENT = "walkindb-python/" + __version__
@@ -129,20 +131,130 @@ class Client:
         payload: Dict[str, Any] = {"sql": sql}
         if args is not None:
             payload["args"] = encode_args(args)
-        body = json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
-        with self._lock:
-            headers = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": self._user_agent}
-            if self._session:
-                headers[SESSION_HEADER] = self._session
-            status, response_headers, response_body = self._send("POST", "/sql", body, headers)
-            # Any response may be the one that created the walk-in, errors included.
-            token = response_headers.get(SESSION_HEADER) if response_headers is not None else None
-            if token:
-                self._session = token.strip()
-                self._expires_at = parse_ttl(response_headers.get(TTL_HEADER))
-        if not 200 <= status < 300:
-            raise error_from_response(status, response_headers, response_body)
-        return parse_result(status, response_body)
+        status, body = self._call("POST", "/sql", _json_body(payload), "application/json")
+        return parse_result(status, body)
+
+    def batch(self, entries: Any) -> List[Result]:
+        """Run several calls' worth of SQL in one request and one transaction,
+        with one :class:`Result` per entry.
+
+        Args:
+            entries: 1 to 50 entries, each a SQL str (one or more statements),
+                a ``(sql, args)`` pair, or a ``{"sql": ..., "args": ...}`` dict;
+                ``args`` as for :meth:`execute`. The whole request body is
+                capped at 8192 bytes, as for :meth:`execute`.
+
+        Returns:
+            One :class:`Result` per entry, in order; an entry of several
+            statements gives its last statement's result. Once the answer's
+            10 000 rows / 1 MiB are spent, later entries still run but come back
+            with no rows and ``truncated`` set.
+
+        Raises:
+            WalkinDBError: as for :meth:`execute`. If any entry fails, nothing
+                the batch did is kept; ``entry`` names the failing entry
+                (1-based) and ``statement`` the statement within it. A bad list
+                of entries (none, or over 50) is ``400 invalid batch: ...``
+                (code ``invalid_batch``).
+            TypeError, ValueError: an entry or its args cannot be sent; nothing
+                is sent.
+        """
+        status, body = self._call("POST", "/sql", _json_body(encode_batch(entries)), "application/json")
+        return parse_results(status, body)
+
+    def export(self) -> bytes:
+        """Download the walk-in as a SQLite database file.
+
+        Returns:
+            The file's bytes (they start with ``b"SQLite format 3\\0"``): a
+            consistent snapshot, readable by ``sqlite3.connect`` once written
+            to disk.
+
+        Raises:
+            WalkinDBError: as for :meth:`execute`. A client with no session
+                yet has no walk-in to export: the request goes out without a
+                session and the server answers ``400 missing session`` (code
+                ``missing_session``); an expired walk-in is ``404 instance
+                not found``.
+        """
+        _, body = self._call("GET", "/db", None, None, accept="application/vnd.sqlite3, application/json")
+        return body
+
+    def export_sql(self) -> str:
+        """Download the walk-in as SQL text, like the sqlite3 shell's ``.dump``:
+        ``BEGIN TRANSACTION;``, the schema, one ``INSERT`` per row, ``COMMIT;``.
+
+        :meth:`import_sql` takes the text back unchanged (into this walk-in or
+        another). Raises as :meth:`export` does.
+        """
+        status, body = self._call("GET", "/db?format=sql", None, None, accept="application/sql, application/json")
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise WalkinDBError(status, "invalid response from server: {}".format(exc)) from None
+
+    def import_csv(self, table: str, data: CsvData, header: bool = True) -> CsvImport:
+        """Load CSV rows (RFC 4180, UTF-8) into ``table``.
+
+        A table that does not exist is created, each column typed from all of
+        its values (INTEGER, else REAL, else TEXT; an empty field is NULL);
+        an existing one gets the rows appended, matched by column name. Without
+        a session this creates the walk-in, as :meth:`execute` does.
+
+        Args:
+            table: a plain identifier (letters, digits, ``_``; not ``sqlite_...``).
+            data: the CSV as a ``str`` (the text itself, never a file name),
+                ``bytes``/``bytearray``/``memoryview``, a path
+                (``pathlib.Path`` or another ``os.PathLike``; streamed from
+                disk), or a file object open for reading (binary preferred;
+                read to its end).
+            header: ``True`` when the first line names the columns; ``False``
+                names them ``c1``, ``c2``, ...
+
+        Returns:
+            A :class:`CsvImport`: the table, the columns filled and the number
+            of rows inserted.
+
+        Raises:
+            WalkinDBError: as for :meth:`execute`, and for the import's own
+                limits: ``400`` codes ``invalid_csv`` and
+                ``invalid_table_name``, ``413 import_too_large`` (over 4 MB
+                by default), ``429 import_rate_limited``, ``408
+                import_timeout``. A refused import leaves the walk-in as it was.
+            TypeError: ``table`` is not a str or ``data`` has another type.
+        """
+        if not isinstance(table, str):
+            raise TypeError("table must be a str, got {}".format(type(table).__name__))
+        query = urllib.parse.urlencode({"table": table, "header": "true" if header else "false"})
+        body, length = csv_body(data)
+        try:
+            status, answer = self._call("POST", "/import?" + query, body, "text/csv", length=length)
+        finally:
+            if not isinstance(body, bytes):
+                body.close()
+        return parse_csv_import(status, answer)
+
+    def import_sql(self, script: str) -> Result:
+        """Run a SQL script of any size up to the import cap (4 MB by default)
+        as one transaction, e.g. the text of :meth:`export_sql`.
+
+        The script goes through exactly the checks :meth:`execute` applies; it
+        may be wrapped in one outer ``BEGIN TRANSACTION;`` ... ``COMMIT;``.
+        Without a session this creates the walk-in.
+
+        Returns:
+            The :class:`Result` of the script, as :meth:`execute` returns it.
+
+        Raises:
+            WalkinDBError: as for :meth:`execute` (``statement`` counts from
+                the script's start), plus the import limits of
+                :meth:`import_csv`. On any error nothing is kept.
+            TypeError: ``script`` is not a str.
+        """
+        if not isinstance(script, str):
+            raise TypeError("script must be a str, got {}".format(type(script).__name__))
+        status, body = self._call("POST", "/import", script.encode("utf-8"), "application/sql")
+        return parse_result(status, body)
 
     def healthz(self) -> bool:
         """Return ``True`` when the server answers ``GET /healthz`` with
@@ -156,7 +268,36 @@ class Client:
         except Exception:
             return False
 
-    def _send(self, method: str, path: str, body: Optional[bytes], headers: Dict[str, str]) -> Tuple[int, Any, bytes]:
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: Any,
+        content_type: Optional[str],
+        accept: str = "application/json",
+        length: Optional[int] = None,
+    ) -> Tuple[int, bytes]:
+        """One call on the walk-in: send the session (if any), take a new one
+        from the answer, raise WalkinDBError unless the status is 2xx."""
+        headers = {"Accept": accept, "User-Agent": self._user_agent}
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        if length is not None:
+            headers["Content-Length"] = str(length)
+        with self._lock:
+            if self._session:
+                headers[SESSION_HEADER] = self._session
+            status, response_headers, response_body = self._send(method, path, body, headers)
+            # Any response may be the one that created the walk-in, errors included.
+            token = response_headers.get(SESSION_HEADER) if response_headers is not None else None
+            if token:
+                self._session = token.strip()
+                self._expires_at = parse_ttl(response_headers.get(TTL_HEADER))
+        if not 200 <= status < 300:
+            raise error_from_response(status, response_headers, response_body)
+        return status, response_body
+
+    def _send(self, method: str, path: str, body: Any, headers: Dict[str, str]) -> Tuple[int, Any, bytes]:
         """Send one request; return (status, headers, body) for every HTTP
         answer and raise WalkinDBError(0, ...) when none arrives."""
         request = urllib.request.Request(self._base_url + path, data=body, headers=headers, method=method)
@@ -187,3 +328,7 @@ class Client:
         # Show only the token's prefix: the full token grants access to the walk-in.
         shown = self._session[:12] + "..." if self._session else None
         return "Client(base_url={!r}, session={!r})".format(self._base_url, shown)
+
+
+def _json_body(payload: Dict[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")

@@ -1,4 +1,4 @@
-"""The value returned by a successful call."""
+"""The values returned by successful calls."""
 
 from __future__ import annotations
 
@@ -27,3 +27,19 @@ class Result:
     rows: List[List[Any]] = field(default_factory=list)
     rows_affected: int = 0
     truncated: bool = False
+
+
+@dataclass
+class CsvImport:
+    """The outcome of a successful :meth:`Client.import_csv`.
+
+    Attributes:
+        table: the table the rows went into.
+        columns: its columns that the CSV filled, in the CSV's order (``c1``,
+            ``c2``, ... when the CSV had no header line).
+        rows_affected: how many rows were inserted.
+    """
+
+    table: str = ""
+    columns: List[str] = field(default_factory=list)
+    rows_affected: int = 0
