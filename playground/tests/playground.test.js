@@ -608,7 +608,7 @@ test('Run as batch: one result tab per statement, keyboard between tabs, kept ov
     [
       ['1', 'CREATE TABLE b(x INTEGER, s…'],
       ['2', "INSERT INTO b VALUES (1, 'a…"],
-      ['3', 'SELECT x, s FROM b ORDER BY x'],
+      ['3', 'SELECT x, s FROM b ORDER BY…'],
       ['4', 'SELECT count(*) AS n FROM b'],
     ],
   );
