@@ -848,10 +848,14 @@ SELECT count(*) FROM d;`);
   const { stdout } = await run('python3', [
     '-c',
     'import sqlite3, sys, json; c = sqlite3.connect(sys.argv[1]); ' +
-      'print(json.dumps(c.execute("SELECT id, label, v, hex(b) FROM d ORDER BY id").fetchall()))',
+      'print(json.dumps(c.execute("SELECT id, label, v, hex(b), typeof(b) FROM d ORDER BY id").fetchall()))',
     sqlite.file,
   ]);
-  assert.deepEqual(JSON.parse(stdout), [[1, "it's", 0.1, '00FF10'], [2, 'π', 1e300, null], [3, null, -2.5e-7, '']]);
+  assert.deepEqual(JSON.parse(stdout), [
+    [1, "it's", 0.1, '00FF10', 'blob'],
+    [2, 'π', 1e300, '', 'null'],
+    [3, null, -2.5e-7, '', 'blob'],
+  ]);
 
   const sql = await downloadVia(p, '#download-sql');
   assert.equal(sql.name, serverName.replace(/\.sqlite$/, '.sql'));
