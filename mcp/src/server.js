@@ -16,13 +16,15 @@ export const VERSION = "0.2.0";
 
 const WHAT_IT_IS =
   "walkindb gives this conversation a private, throwaway SQLite database (SQLite 3.50 or newer) " +
-  "called a walk-in. The first walkindb_execute call creates it; later calls reuse it, so tables " +
+  "called a walk-in. The first walkindb_execute, walkindb_batch or walkindb_import_csv call creates it; " +
+  "later calls reuse it, so tables " +
   "persist between calls. The walk-in and all its data are deleted 10 minutes after it was " +
   "created, however busy it is: there is no way to extend it, so keep nothing there you need later.";
 
 const LIMITS =
   "Limits: 10 MB of storage per walk-in; 2 seconds of execution per call; 8 KB of SQL per call " +
-  "(split big inserts into several calls: the walk-in persists); at most 100 bound values; a " +
+  "(split big inserts into several calls: the walk-in persists; walkindb_import_csv loads CSV rows, up to " +
+  "4 MB a call); at most 100 bound values; a " +
   "result is cut at 10 000 rows or 1 MiB (then truncated is true).";
 
 const REFUSED =
@@ -92,8 +94,7 @@ const BATCH_DESCRIPTION = [
     "10 000-row / 1 MiB result cap to all results together: once it is spent, later entries still " +
     "run (their writes happen) but come back with no rows and truncated: true.",
   "",
-  `${WHAT_IT_IS} The first call creates the walk-in, as walkindb_execute does. Same SQL, sandbox and ` +
-    "limits as walkindb_execute.",
+  `${WHAT_IT_IS} Same SQL, sandbox and limits as walkindb_execute.`,
 ].join("\n");
 
 const IMPORT_CSV_DESCRIPTION = [
@@ -113,7 +114,7 @@ const IMPORT_CSV_DESCRIPTION = [
     "transaction: on any error nothing is imported. For more than 4 MB, send several calls with the " +
     "same header: they append.",
   "",
-  `${WHAT_IT_IS} The first call creates the walk-in if none exists.`,
+  WHAT_IT_IS,
 ].join("\n");
 
 /** Above this many bytes walkindb_dump refuses: see DUMP_DESCRIPTION and the README for why. */
