@@ -100,8 +100,8 @@ final class ResultBuilder {
 
     /**
      * A statement with columns starts: its rows replace any earlier statement's (of the same
-     * entry, in a batch). False when, in a batch, its column list alone passes what is left of
-     * the answer's bytes: the call then fails as a row too large would.
+     * entry, in a batch). False when its column list alone passes the answer's byte cap (in a
+     * batch: what is left of it): the call then fails as a row too large would.
      */
     boolean start(SqliteStatement st, int columnCount) {
         out.truncate(entryStart);
@@ -123,7 +123,9 @@ final class ResultBuilder {
         rowsStart = out.size();
         if (batch == null) {
             countFrom = rowsStart;
-            return true;
+            // A single call's cap counts rows only, but its column list is bounded too: names of
+            // thousands of ALTERed-in columns would otherwise make an answer of many MiB.
+            return rowsStart - entryStart <= maxResultBytes;
         }
         return out.size() - countFrom <= maxResultBytes;
     }
