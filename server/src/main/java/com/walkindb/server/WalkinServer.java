@@ -5,10 +5,12 @@ import com.walkindb.server.admin.AdminHandler;
 import com.walkindb.server.admin.StatusReport;
 import com.walkindb.server.call.Admission;
 import com.walkindb.server.call.CallCore;
+import com.walkindb.server.call.DataCalls;
 import com.walkindb.server.call.Execution;
 import com.walkindb.server.call.WalkinResolver;
 import com.walkindb.server.config.Config;
 import com.walkindb.server.config.Limits;
+import com.walkindb.server.dataio.Spool;
 import com.walkindb.server.http.JsonErrorHandler;
 import com.walkindb.server.http.PerIpConnectionLimit;
 import com.walkindb.server.http.RequestHeadDeadline;
@@ -136,25 +138,30 @@ public final class WalkinServer implements AutoCloseable {
             this.pool = null;
             this.calls = new LocalCalls(store::databaseFile,
                     new ConnectionCache(config.connectionCacheSize(), config.connectionIdle(), ticker),
-                    answerMemory, limits, ticker);
+                    answerMemory, limits, config.dataIo(), ticker);
             this.workers = new SqlWorkers(config.sqlWorkers(), ticker);
             warnIfCarriersRunShort(config.sqlWorkers());
         }
         Walkins walkins = new Walkins(store, new InstanceGates(), calls, workers, limits, ticker);
         this.sweeper = new Sweeper(store, walkins, live, limits.sweepBatch());
         this.inFlight = new InFlightLimit(config.maxInflight());
+        WalkinResolver resolver = new WalkinResolver(
+                new SessionTokens(SecretStore.open(config.dataDir(), clock), random),
+                store,
+                new KeyedBudgets<UUID>(config.instanceRequestsPerMinute(), limits.maxTrackedInstances(), clock),
+                new KeyedBudgets<ClientKey>(config.creationsPerMinute(), limits.maxTrackedIps(), clock),
+                live,
+                new UuidV7(clock, random),
+                config.ttl());
         CallCore calls = new CallCore(
                 new Admission(inFlight, new KeyedBudgets<ClientKey>(config.requestsPerMinute(), limits.maxTrackedIps(), clock)),
-                new WalkinResolver(
-                        new SessionTokens(SecretStore.open(config.dataDir(), clock), random),
-                        store,
-                        new KeyedBudgets<UUID>(config.instanceRequestsPerMinute(), limits.maxTrackedInstances(), clock),
-                        new KeyedBudgets<ClientKey>(config.creationsPerMinute(), limits.maxTrackedIps(), clock),
-                        live,
-                        new UuidV7(clock, random),
-                        config.ttl()),
+                resolver,
                 new Execution(inFlight, walkins),
                 limits);
+        DataCalls data = new DataCalls(resolver, inFlight, walkins, store);
+        KeyedBudgets<ClientKey> uploads = new KeyedBudgets<>(config.dataIo().importBudgetKiBPerMinute(),
+                limits.maxTrackedIps(), clock);
+        Spool spool = Spool.open(config.dataDir());
         this.accessLog = config.accessLog() ? AccessLog.open(config.dataDir(), limits.accessLogDays(),
                 config.accessLogMaxBytes(), config.accessLogEdgeLinesPerMinute(), config.ipv6PrefixBits(), clock) : null;
 
@@ -183,7 +190,8 @@ public final class WalkinServer implements AutoCloseable {
         // of all requests ever read by this request's time, so it stopped cutting anything).
         RequestHeadDeadline heads = new RequestHeadDeadline(connector.getScheduler(), limits.headDeadline().toMillis());
         connector.addBean(heads);
-        this.graceful = new GracefulHandler(heads.around(new WalkinHandler(calls, clients, limits, accessLog, clock)));
+        this.graceful = new GracefulHandler(heads.around(new WalkinHandler(calls, data, clients, limits,
+                config.dataIo(), uploads, spool, accessLog, clock)));
         if (config.admin().enabled()) {
             HttpConfiguration adminHttp = new HttpConfiguration();
             adminHttp.setSendServerVersion(false);

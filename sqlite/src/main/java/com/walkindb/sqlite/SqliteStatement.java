@@ -30,6 +30,23 @@ public final class SqliteStatement implements AutoCloseable {
         return stmt;
     }
 
+    /**
+     * Makes the statement ready to run again (its bindings stay until bound anew): one prepared
+     * INSERT serves every row of an import.
+     */
+    public void reset() throws SqliteException {
+        MemorySegment s = handle();
+        int rc;
+        try {
+            rc = (int) Sqlite3.reset.invokeExact(s);
+        } catch (Throwable t) {
+            throw new AssertionError(t);
+        }
+        if (rc != Sqlite3.OK) {
+            throw connection.lastError(rc);
+        }
+    }
+
     /** Advances to the next row: true for a row, false when done. */
     public boolean step() throws SqliteException {
         MemorySegment s = handle();

@@ -68,6 +68,9 @@ public final class Execution {
             // Killed with its worker process: nothing committed, and a retry finds a fresh worker.
             case CallOutcome.WorkerLost w -> new Outcome.ServerBusy();
             case CallOutcome.InEntry e -> new Outcome.InEntry(e.entry(), outcome(e.failure()));
+            // Only uploads (POST /import) are refused this way; a call never is.
+            case CallOutcome.InvalidInput i -> new Outcome.InternalError(
+                    new IllegalStateException("a call was refused as an upload: " + i.message()));
         };
     }
 }

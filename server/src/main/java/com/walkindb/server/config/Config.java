@@ -39,6 +39,8 @@ import java.util.List;
  * @param sandbox             WALKINDB_SANDBOX and its test-only companions (see {@link SandboxSettings})
  * @param isolation           WALKINDB_ISOLATION, WALKINDB_WORKERS, WALKINDB_WORKER_MEMORY_MB (see {@link Isolation})
  * @param admin               WALKINDB_ADMIN_ADDR, the operator's listener (see {@link AdminListen})
+ * @param dataIo              WALKINDB_IMPORT_MAX_MB, WALKINDB_IMPORT_BUDGET_MB, WALKINDB_IMPORT_TIMEOUT_S
+ *                            (see {@link DataIo})
  * @param dev                 WALKINDB_PROFILE=dev or --dev: the per-client and per-walk-in limits above
  *                            default to {@link DevProfile#LIFTED} (see {@link DevProfile})
  * @param limits              the fixed limits of the contract: no environment variable, always
@@ -71,6 +73,7 @@ public record Config(
         SandboxSettings sandbox,
         Isolation isolation,
         AdminListen admin,
+        DataIo dataIo,
         boolean dev,
         Limits limits) {
 
@@ -80,7 +83,7 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, dev, other);
+                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, dataIo, dev, other);
     }
 
     /** The same configuration with SQL run elsewhere (tests run both modes). */
@@ -89,7 +92,7 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, other, admin, dev, limits);
+                accessLogEdgeLinesPerMinute, sandbox, other, admin, dataIo, dev, limits);
     }
 
     /** WALKINDB_WORKER_MEMORY_MB in bytes (0: no cap). */

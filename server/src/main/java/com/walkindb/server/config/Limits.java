@@ -140,6 +140,18 @@ public record Limits(
                 answerStepBytes, heapRoomWait, opsBetweenDeadlineChecks);
     }
 
+    /** The same limits with one sqlite3_limit cap changed (an import's longer statements). */
+    public Limits withSqliteLimit(Limit limit, int value) {
+        Map<Limit, Integer> caps = new java.util.EnumMap<>(Limit.class);
+        caps.putAll(sqliteLimits);
+        caps.put(limit, value);
+        return new Limits(queryDeadline, gateWait, maxBodyBytes, maxHeaderBytes, maxArgs, maxRows, maxResultBytes,
+                maxPageCount, busyTimeoutMs, caps, maxJsonDepth, maxNumberChars, minBodyBytesPerSecond,
+                bodyGrace, maxHintChars, hintMaxTables, hintMaxScope, hintMaxCompared, accessLogDays, maxTrackedIps,
+                maxTrackedInstances, sweepBatch, connectionIdleTimeout, headDeadline, answerFreeBytes,
+                answerStepBytes, heapRoomWait, opsBetweenDeadlineChecks);
+    }
+
     /** The same limits with another gate wait (tests). */
     public Limits withGateWait(Duration d) {
         return new Limits(queryDeadline, d, maxBodyBytes, maxHeaderBytes, maxArgs, maxRows, maxResultBytes,

@@ -46,6 +46,9 @@ public final class Variables {
             new Variable("WALKINDB_DISK_MIN_FREE_PERCENT", "5", "disk guard: the same as a share of the volume"),
             new Variable("WALKINDB_ACCESS_LOG_MAX_MB", "1024", "size cap of the access-log files together"),
             new Variable("WALKINDB_ACCESS_LOG_EDGE_LINES", "60", "log lines per client and minute for unbudgeted requests"),
+            new Variable("WALKINDB_IMPORT_MAX_MB", "4", "largest POST /import body"),
+            new Variable("WALKINDB_IMPORT_BUDGET_MB", "20", "POST /import bytes per minute per client"),
+            new Variable("WALKINDB_IMPORT_TIMEOUT_S", "10", "deadline of one import or export"),
             new Variable("WALKINDB_ACCESS_LOG", "on", "write the access log (on/off)"),
             new Variable("WALKINDB_SANDBOX", "on", "process confinement: on, off or require"),
             new Variable("WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK", "off", "test only: act as on a kernel without Landlock"));

@@ -1,5 +1,6 @@
 package com.walkindb.server.http;
 
+import com.walkindb.server.config.DataIo;
 import com.walkindb.server.config.Limits;
 import java.time.Duration;
 
@@ -40,6 +41,31 @@ public record ApiError(int status, String code, String message, long retryAfter,
     static final ApiError HEADERS_TOO_LARGE = of(431, "headers_too_large", "request headers too large");
     static final ApiError STORAGE_FULL = of(507, "storage_quota_exceeded", "instance storage quota exceeded");
     static final ApiError INTERNAL = of(500, "internal_error", "internal error");
+
+    static final ApiError MISSING_SESSION = of(400, "missing_session", "missing session");
+    static final ApiError INVALID_FORMAT = of(400, "invalid_format", "invalid format: must be sqlite or sql");
+    static final ApiError INVALID_TABLE_NAME = of(400, "invalid_table_name", "invalid table name");
+    static final ApiError IMPORT_MEDIA_TYPE =
+            of(415, "unsupported_media_type", "content-type must be text/csv or application/sql");
+
+    /** "import exceeds 4 MB", with the cap in force. */
+    static ApiError importTooLarge(DataIo dataIo) {
+        return of(413, "import_too_large", "import exceeds " + dataIo.maxImportText());
+    }
+
+    static ApiError importRateLimited(long seconds) {
+        return retryAfter(429, "import_rate_limited", "import rate limit exceeded", seconds);
+    }
+
+    /** "import exceeded 10s timeout" or "export exceeded 10s timeout", with the deadline in force. */
+    static ApiError dataTimeout(DataIo dataIo, boolean export) {
+        return of(408, export ? "export_timeout" : "import_timeout",
+                (export ? "export" : "import") + " exceeded " + shortText(dataIo.timeout()) + " timeout");
+    }
+
+    static ApiError invalidCsv(String why) {
+        return of(400, "invalid_csv", "invalid csv: " + why);
+    }
 
     /** "query exceeded 2s timeout", with the deadline in force. */
     static ApiError timeout(Limits limits) {

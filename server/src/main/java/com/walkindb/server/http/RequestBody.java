@@ -80,7 +80,7 @@ final class RequestBody {
     }
 
     /** Waits until Jetty has more of the body or the deadline passes. */
-    private static void awaitMore(Request request, Semaphore arrived, long deadline, int received, Limits limits)
+    static void awaitMore(Request request, Semaphore arrived, long deadline, long received, Limits limits)
             throws IOException {
         long wait = deadline - System.nanoTime();
         if (wait > 0) {
@@ -99,7 +99,7 @@ final class RequestBody {
     }
 
     /** Jetty's failure of the body as an IOException; its idle timeout counts as too slow. */
-    private static IOException failure(Throwable failure) {
+    static IOException failure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof TimeoutException) {
                 return new TooSlow("request body idle", failure);

@@ -2,6 +2,11 @@ package com.walkindb.server.http;
 
 import com.walkindb.server.accesslog.AccessLog;
 import com.walkindb.server.call.CallCore;
+import com.walkindb.server.call.DataCalls;
+import com.walkindb.server.config.DataIo;
+import com.walkindb.server.dataio.Spool;
+import com.walkindb.server.ratelimit.ClientKey;
+import com.walkindb.server.ratelimit.KeyedBudgets;
 import com.walkindb.server.config.Limits;
 import com.walkindb.server.ratelimit.ClientAddress;
 import java.net.InetSocketAddress;
@@ -26,13 +31,20 @@ public final class WalkinHandler extends Handler.Abstract {
     private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final SqlEndpoint sql;
+    private final ImportEndpoint imports;
+    private final ExportEndpoint exports;
     private final ClientAddress clientAddress;
     private final StaticAssets assets = new StaticAssets();
     private final AccessLog accessLog;
     private final Clock clock;
 
-    public WalkinHandler(CallCore calls, ClientAddress clientAddress, Limits limits, AccessLog accessLog, Clock clock) {
+    public WalkinHandler(CallCore calls, DataCalls data, ClientAddress clientAddress, Limits limits, DataIo dataIo,
+                         KeyedBudgets<ClientKey> uploads, Spool spool, AccessLog accessLog, Clock clock) {
         this.sql = new SqlEndpoint(calls, clientAddress, limits);
+        DataAnswers answers = new DataAnswers(clientAddress, dataIo);
+        Outcomes outcomes = new Outcomes(limits);
+        this.imports = new ImportEndpoint(calls, data, answers, outcomes, limits, dataIo, uploads, spool);
+        this.exports = new ExportEndpoint(calls, data, answers, outcomes);
         this.clientAddress = clientAddress;
         this.accessLog = accessLog;
         this.clock = clock;
@@ -62,9 +74,9 @@ public final class WalkinHandler extends Handler.Abstract {
 
     private void route(String method, String path, Request request, Response response, Callback callback,
                        Exchange ex) throws Exception {
-        boolean sqlCall = method.equals("POST") && path.equals("/sql");
-        if (!sqlCall && Responses.hasBody(request)) {
-            Responses.closeConnection(response); // no other route reads a body (POST /sql decides for itself)
+        boolean readsBody = method.equals("POST") && (path.equals("/sql") || path.equals("/import"));
+        if (!readsBody && Responses.hasBody(request)) {
+            Responses.closeConnection(response); // no other route reads a body (POST /sql and /import decide)
         }
         if (method.equals("OPTIONS")) {
             response.setStatus(204);
@@ -75,6 +87,16 @@ public final class WalkinHandler extends Handler.Abstract {
             case "/sql" -> {
                 if (allow(method, "POST", response, callback)) {
                     sql.handle(request, response, callback, ex);
+                }
+            }
+            case "/import" -> {
+                if (allow(method, "POST", response, callback)) {
+                    imports.handle(request, response, callback, ex);
+                }
+            }
+            case "/db" -> {
+                if (allow(method, "GET", response, callback)) {
+                    exports.handle(request, response, callback, ex);
                 }
             }
             case "/healthz" -> {

@@ -1,6 +1,9 @@
 package com.walkindb.server.instance;
 
+import com.walkindb.server.config.DataIo;
 import com.walkindb.server.config.Limits;
+import com.walkindb.server.dataio.DataJob;
+import com.walkindb.server.dataio.DataJobs;
 import com.walkindb.server.sql.AnswerMemory;
 import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
@@ -26,10 +29,18 @@ public final class LocalCalls implements WalkinCalls {
     private final AnswerMemory answerMemory;
     private final Limits limits;
     private final Ticker ticker;
+    private final DataJobs jobs;
 
     /** {@code databaseFile}: where a walk-in's database lives ({@link InstanceStore#databaseFile}). */
     public LocalCalls(Function<UUID, Path> databaseFile, ConnectionCache cache, AnswerMemory answerMemory,
                       Limits limits, Ticker ticker) {
+        this(databaseFile, cache, answerMemory, limits, DataIo.DEFAULTS, ticker);
+    }
+
+    /** {@code dataIo}: the bounds of imports and exports ({@link DataJobs}). */
+    public LocalCalls(Function<UUID, Path> databaseFile, ConnectionCache cache, AnswerMemory answerMemory,
+                      Limits limits, DataIo dataIo, Ticker ticker) {
+        this.jobs = new DataJobs(limits, dataIo, answerMemory);
         this.databaseFile = databaseFile;
         this.cache = cache;
         this.answerMemory = answerMemory;
@@ -51,20 +62,11 @@ public final class LocalCalls implements WalkinCalls {
     private CallOutcome run(UUID id, DiskState disk, Function<WalkinConnection, CallOutcome> executor) {
         WalkinConnection connection = cache.take(id);
         if (connection == null) {
-            try {
-                connection = WalkinConnection.open(databaseFile.apply(id), limits, ticker);
-                connection.diskCheck(disk::nearlyFullNow);
-            } catch (SqliteException e) {
-                if (e.primaryCode() != ResultCodes.NOMEM && disk.nearlyFullNow()) {
-                    return new CallOutcome.ServerStorageFull(); // e.g. no room for the -wal file
-                }
-                return switch (e.primaryCode()) {
-                    case ResultCodes.CANTOPEN -> new CallOutcome.InstanceGone();
-                    // Other tenants hold the shared SQLite heap right now: busy, not broken.
-                    case ResultCodes.NOMEM -> new CallOutcome.OutOfMemory();
-                    default -> throw new IllegalStateException("cannot open walk-in " + id + ": " + e.getMessage(), e);
-                };
+            Opened opened = open(id, limits, disk);
+            if (opened.refusal() != null) {
+                return opened.refusal();
             }
+            connection = opened.connection();
         } else {
             connection.diskCheck(disk::nearlyFullNow); // this call's view of the volume
         }
@@ -84,6 +86,53 @@ public final class LocalCalls implements WalkinCalls {
             connection.close();
         }
         return outcome;
+    }
+
+    /** A connection just opened, or why there is none. */
+    private record Opened(WalkinConnection connection, CallOutcome refusal) {}
+
+    private Opened open(UUID id, Limits with, DiskState disk) {
+        try {
+            WalkinConnection connection = WalkinConnection.open(databaseFile.apply(id), with, ticker);
+            connection.diskCheck(disk::nearlyFullNow);
+            return new Opened(connection, null);
+        } catch (SqliteException e) {
+            if (e.primaryCode() != ResultCodes.NOMEM && disk.nearlyFullNow()) {
+                return new Opened(null, new CallOutcome.ServerStorageFull()); // e.g. no room for the -wal file
+            }
+            return new Opened(null, switch (e.primaryCode()) {
+                case ResultCodes.CANTOPEN -> new CallOutcome.InstanceGone();
+                // Other tenants hold the shared SQLite heap right now: busy, not broken.
+                case ResultCodes.NOMEM -> new CallOutcome.OutOfMemory();
+                default -> throw new IllegalStateException("cannot open walk-in " + id + ": " + e.getMessage(), e);
+            });
+        }
+    }
+
+    /**
+     * A data job gets a connection of its own, opened with the jobs' limits; the cached one is
+     * closed first (a walk-in's file is held by one connection at a time) and the job's is
+     * closed after, so the next call opens one with a call's limits again.
+     */
+    @Override
+    public CallOutcome job(UUID id, DataJob job, DiskState disk) {
+        WalkinConnection cached = cache.take(id);
+        if (cached != null) {
+            cached.close();
+        }
+        Opened opened = open(id, jobs.limits(), disk);
+        if (opened.refusal() != null) {
+            return opened.refusal();
+        }
+        WalkinConnection connection = opened.connection();
+        try {
+            if (disk.tripped() && !freezeSize(connection)) {
+                return new CallOutcome.ServerStorageFull();
+            }
+            return jobs.run(job, databaseFile.apply(id).getParent(), connection, disk);
+        } finally {
+            connection.close();
+        }
     }
 
     /** The disk guard is tripped: this call may read and rewrite pages, not add any (false: closed, refuse it). */

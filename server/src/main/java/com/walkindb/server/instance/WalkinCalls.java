@@ -1,5 +1,6 @@
 package com.walkindb.server.instance;
 
+import com.walkindb.server.dataio.DataJob;
 import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
@@ -18,6 +19,12 @@ public interface WalkinCalls {
 
     /** Runs a batch's entries on the walk-in as one transaction; only ever called under its gate. */
     CallOutcome executeBatch(UUID id, List<BatchEntry> entries, DiskState disk) throws InterruptedException;
+
+    /**
+     * Runs a data job (an import or an export, {@code com.walkindb.server.dataio}) on the walk-in;
+     * only ever called under the walk-in's gate.
+     */
+    CallOutcome job(UUID id, DataJob job, DiskState disk) throws InterruptedException;
 
     /** Forgets the walk-in's open connection, before its files are deleted (under its gate). */
     void evict(UUID id);

@@ -1,10 +1,12 @@
 package com.walkindb.server.instance;
 
 import com.walkindb.server.config.Limits;
+import com.walkindb.server.dataio.DataJob;
 import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
 import com.walkindb.server.time.Ticker;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -59,6 +61,33 @@ public final class Walkins {
     /** {@link #run}, for a batch's entries (one transaction, one gate pass, one SQL slot). */
     public Attempt runBatch(UUID id, boolean created, List<BatchEntry> entries) throws InterruptedException {
         return run(id, created, disk -> calls.executeBatch(id, entries, disk));
+    }
+
+    /** Runs a data job on the walk-in, inside what the caller does with its files (see {@link JobAround}). */
+    public interface JobCall {
+        CallOutcome run(DataJob job) throws InterruptedException;
+    }
+
+    /**
+     * What the transport does under the walk-in's gate around a data job: moves an upload into
+     * the walk-in's directory before it, takes an export out after, and deletes both on every
+     * path. Holding the gate, nothing else (no call, no sweep) touches the walk-in meanwhile.
+     */
+    public interface JobAround {
+        CallOutcome run(Path walkinDir, JobCall job) throws Exception;
+    }
+
+    /** {@link #run}'s waits and checks, then {@code around} with the walk-in's directory and its jobs. */
+    public Attempt runJob(UUID id, boolean created, JobAround around) throws InterruptedException {
+        return run(id, created, disk -> {
+            try {
+                return around.run(store.directory(id), job -> calls.job(id, job, disk));
+            } catch (InterruptedException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e); // a file the job needed could not be moved or opened
+            }
+        });
     }
 
     /** What runs once the gate and a slot are held, given the server's view of the disk. */

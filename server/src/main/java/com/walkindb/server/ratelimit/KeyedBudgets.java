@@ -31,11 +31,19 @@ public final class KeyedBudgets<K> {
 
     /** Takes one token from the key's bucket. */
     public Verdict tryConsume(K key) {
+        return tryConsume(key, 1);
+    }
+
+    /** Takes {@code tokens} tokens at once, or none; more than a minute's budget never fits. */
+    public Verdict tryConsume(K key, long tokens) {
+        if (tokens > perMinute) {
+            return Verdict.refused(Duration.ofMinutes(1).toNanos());
+        }
         Bucket bucket = buckets.get(key, k -> Bucket.builder()
                 .addLimit(Bandwidth.builder().capacity(perMinute).refillGreedy(perMinute, Duration.ofMinutes(1)).build())
                 .withCustomTimePrecision(time)
                 .build());
-        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(tokens);
         return probe.isConsumed() ? Verdict.ALLOWED : Verdict.refused(probe.getNanosToWaitForRefill());
     }
 

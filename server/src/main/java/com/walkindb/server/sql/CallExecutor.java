@@ -6,6 +6,7 @@ import com.walkindb.sqlite.SqliteConnection;
 import com.walkindb.sqlite.SqliteException;
 import com.walkindb.sqlite.SqliteStatement;
 import com.walkindb.sqlite.StatementCursor;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -24,12 +25,23 @@ public final class CallExecutor {
     private CallExecutor() {}
 
     public static CallOutcome execute(WalkinConnection connection, String sql, CallArgs args, AnswerMemory memory) {
-        return new Run(connection, sql, args, null, memory).run();
+        return new Run(connection, sql, args, null, null, memory).run();
+    }
+
+    /**
+     * Runs a script (POST /import) given as its statement texts in order, exactly as one call's
+     * text: one transaction, the same authorizer and answer; statements are numbered across the
+     * texts. Reading them one by one keeps SQLite from copying the rest of a long script at
+     * every statement it compiles.
+     */
+    public static CallOutcome executeScript(WalkinConnection connection, Iterator<String> statements,
+                                            AnswerMemory memory) {
+        return new Run(connection, null, CallArgs.None.INSTANCE, null, statements, memory).run();
     }
 
     /** Runs a batch's entries in order as one transaction; the answer has one result per entry. */
     public static CallOutcome executeBatch(WalkinConnection connection, List<BatchEntry> entries, AnswerMemory memory) {
-        return new Run(connection, null, null, entries, memory).run();
+        return new Run(connection, null, null, entries, null, memory).run();
     }
 
     /** The state of one call. */
@@ -41,6 +53,8 @@ public final class CallExecutor {
         private final List<BatchEntry> batch;
         /** The entry running (1-based), 0 outside a batch's entries. */
         private int entry;
+        /** A script's statement texts (POST /import); null otherwise. */
+        private final Iterator<String> script;
         private String sql;
         private ArgBinder binder;
         private final ResultBuilder result;
@@ -51,8 +65,10 @@ public final class CallExecutor {
         private boolean compiling;
         private boolean heapStayedFull;
 
-        Run(WalkinConnection connection, String sql, CallArgs args, List<BatchEntry> batch, AnswerMemory memory) {
+        Run(WalkinConnection connection, String sql, CallArgs args, List<BatchEntry> batch, Iterator<String> script,
+            AnswerMemory memory) {
             this.batch = batch;
+            this.script = script;
             this.result = batch == null ? new ResultBuilder(memory, connection.limits())
                     : ResultBuilder.forBatch(memory, connection.limits(), batch.size());
             this.memory = memory;
@@ -84,12 +100,24 @@ public final class CallExecutor {
 
         /** The statements of the call, or of the current entry, and then the args they left unused. */
         private CallOutcome runEntry() throws SqliteException {
-            CallOutcome failure = runStatements();
+            CallOutcome failure = script == null ? runStatements() : runScript();
             if (failure != null) {
                 return failure;
             }
             String leftover = binder.finish();
             return leftover == null ? null : new CallOutcome.InvalidArgs(leftover);
+        }
+
+        /** A script's statements in order, as one text whose statements count on from the last. */
+        private CallOutcome runScript() throws SqliteException {
+            while (script.hasNext()) {
+                sql = script.next();
+                CallOutcome failure = runStatements();
+                if (failure != null) {
+                    return failure;
+                }
+            }
+            return null;
         }
 
         /** A batch's entries in order, each with its own args, statement count and result. */

@@ -38,6 +38,12 @@ public sealed interface CallOutcome {
     /** SQLite's process-wide heap limit, or the answer budget ({@link AnswerMemory}), was hit: 503. */
     record OutOfMemory() implements CallOutcome {}
 
+    /**
+     * An upload (POST /import) was refused before or while it was loaded, rolled back: 400 with
+     * its own {@code code} ({@code invalid_csv}, {@code invalid_table_name}) and whole message.
+     */
+    record InvalidInput(String code, String message) implements CallOutcome {}
+
     /** The instance's files are gone (deleted under us): 404. */
     record InstanceGone() implements CallOutcome {}
 

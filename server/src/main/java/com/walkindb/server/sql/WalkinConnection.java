@@ -74,16 +74,16 @@ public final class WalkinConnection implements AutoCloseable {
         sqlite.config(DbConfig.ENABLE_FKEY, true);
     }
 
-    SqliteConnection sqlite() {
+    public SqliteConnection sqlite() {
         return sqlite;
     }
 
-    Limits limits() {
+    public Limits limits() {
         return limits;
     }
 
     /** Starts the call's deadline: {@link Limits#queryDeadline()} from now, on the connection's ticker. */
-    void startDeadline() {
+    public void startDeadline() {
         sqlite.deadline(ticker.nanoTime() + limits.queryDeadline().toNanos());
     }
 
@@ -107,7 +107,7 @@ public final class WalkinConnection implements AutoCloseable {
      * Whether a write that failed with SQLITE_FULL or an I/O error this call is the server's
      * storage (503), not the caller's 10 MB cap: the size was frozen, or the volume is (nearly) full.
      */
-    boolean storageRefused() {
+    public boolean storageRefused() {
         return sizeFrozen || diskNearlyFull.getAsBoolean();
     }
 

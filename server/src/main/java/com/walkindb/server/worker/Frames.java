@@ -1,5 +1,6 @@
 package com.walkindb.server.worker;
 
+import com.walkindb.server.dataio.DataJob;
 import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
@@ -22,6 +23,7 @@ import java.util.function.LongConsumer;
  *                  RELEASE bytes of answer memory the supervisor has finished writing
  *                  EVICT   request id, walk-in id (its files are about to be deleted)
  *                  BATCH   call-id, walk-in id, disk flags, entry count, then sql and args of each
+ *                  JOB     call-id, walk-in id, disk flags, a data job (import or export)
  * from the worker: READY   pid, what its sandbox applied
  *                  RESULT  call-id, outcome
  *                  FAILED  call-id, why (the worker hit a bug running the call)
@@ -34,6 +36,7 @@ final class Frames {
     static final int RELEASE = 2;
     static final int EVICT = 3;
     static final int BATCH = 4;
+    static final int JOB = 5;
     static final int READY = 10;
     static final int RESULT = 11;
     static final int FAILED = 12;
@@ -93,6 +96,40 @@ final class Frames {
             out.text(e.sql());
             args(out, e.args());
         }
+    }
+
+    /** A data job as the worker reads it (the files it works on have fixed names: {@code DataFiles}). */
+    record Job(long callId, UUID walkin, int diskFlags, DataJob job) {}
+
+    private static final int JOB_EXPORT_FILE = 0;
+    private static final int JOB_EXPORT_SQL = 1;
+    private static final int JOB_IMPORT_CSV = 2;
+    private static final int JOB_IMPORT_SQL = 3;
+
+    static void job(FrameOut out, long callId, UUID walkin, int diskFlags, DataJob job) {
+        out.reset().u8(JOB).i64(callId).i64(walkin.getMostSignificantBits()).i64(walkin.getLeastSignificantBits())
+                .u8(diskFlags);
+        switch (job) {
+            case DataJob.Export e -> out.u8(e.sql() ? JOB_EXPORT_SQL : JOB_EXPORT_FILE);
+            case DataJob.ImportCsv c -> out.u8(JOB_IMPORT_CSV).text(c.table()).u8(c.header() ? 1 : 0);
+            case DataJob.ImportSql s -> out.u8(JOB_IMPORT_SQL);
+        }
+    }
+
+    /** Reads a JOB frame after its type. */
+    static Job readJob(FrameIn in) throws IOException {
+        long callId = in.i64();
+        UUID walkin = new UUID(in.i64(), in.i64());
+        int disk = in.u8();
+        int kind = in.u8();
+        DataJob job = switch (kind) {
+            case JOB_EXPORT_FILE -> new DataJob.Export(false);
+            case JOB_EXPORT_SQL -> new DataJob.Export(true);
+            case JOB_IMPORT_CSV -> new DataJob.ImportCsv(in.text(), in.u8() == 1);
+            case JOB_IMPORT_SQL -> new DataJob.ImportSql();
+            default -> throw new IOException("bad job kind " + kind);
+        };
+        return new Job(callId, walkin, disk, job);
     }
 
     /** Reads a BATCH frame after its type. */
@@ -230,6 +267,7 @@ final class Frames {
                 out.u8(11).i32(e.entry());
                 outcome(out, e.failure());
             }
+            case CallOutcome.InvalidInput i -> out.u8(12).text(i.code()).text(i.message());
         }
     }
 
@@ -262,6 +300,7 @@ final class Frames {
             case 8 -> new CallOutcome.OutOfMemory();
             case 9 -> new CallOutcome.InstanceGone();
             case 10 -> new CallOutcome.WorkerLost();
+            case 12 -> new CallOutcome.InvalidInput(in.text(), in.text());
             default -> throw new IOException("bad outcome kind " + kind);
         };
     }

@@ -66,7 +66,7 @@ public final class WorkerMain {
                 settings.diskMinFreePercent(), config.limits().nearlyFullBytes());
         ConnectionCache cache = new ConnectionCache(settings.connectionCache(), settings.connectionIdle(), Ticker.SYSTEM);
         this.calls = new LocalCalls(id -> InstanceStore.databaseFileIn(config.dataDir(), id), cache, answerMemory,
-                config.limits().withQueryDeadline(settings.queryDeadline()), Ticker.SYSTEM);
+                config.limits().withQueryDeadline(settings.queryDeadline()), config.dataIo(), Ticker.SYSTEM);
     }
 
     public static void main(String[] args) throws Exception {
@@ -118,7 +118,7 @@ public final class WorkerMain {
     /** A thread's life: take a turn at the input until it reads a call, run the call, again. */
     private void serve() {
         while (true) {
-            Frames.Call call;
+            Object call; // a Frames.Call or a Frames.Job
             synchronized (inputTurn) {
                 call = nextCall();
             }
@@ -126,7 +126,11 @@ public final class WorkerMain {
                 atInput.incrementAndGet();
                 startThread(); // someone must read RELEASE, EVICT and other calls while this one runs
             }
-            run(call);
+            switch (call) {
+                case Frames.Call c -> run(c);
+                case Frames.Job j -> runJob(j);
+                default -> throw new IllegalStateException("not a call: " + call);
+            }
             atInput.incrementAndGet();
         }
     }
@@ -137,8 +141,8 @@ public final class WorkerMain {
         t.start();
     }
 
-    /** Under the turn: reads frames, handling the small ones, until a CALL; ends the process at the end of input. */
-    private Frames.Call nextCall() {
+    /** Under the turn: reads frames, handling the small ones, until a CALL, BATCH or JOB; ends the process at the end of input. */
+    private Object nextCall() {
         try {
             while (in.next()) {
                 int type = in.u8();
@@ -148,6 +152,9 @@ public final class WorkerMain {
                     }
                     case Frames.BATCH -> {
                         return Frames.readBatch(in);
+                    }
+                    case Frames.JOB -> {
+                        return Frames.readJob(in);
                     }
                     case Frames.RELEASE -> answerMemory.release(in.i64());
                     case Frames.EVICT -> {
@@ -194,6 +201,24 @@ public final class WorkerMain {
         if (!send(f -> Frames.result(f, call.callId(), outcome)) && outcome instanceof CallOutcome.Success s) {
             answerMemory.release(s.answerMemory());
         }
+    }
+
+    /** An import or export: as a call, with its outcome in a RESULT frame. */
+    private void runJob(Frames.Job job) {
+        CallOutcome outcome;
+        try {
+            outcome = calls.job(job.walkin(), job.job(), disk(job.diskFlags()));
+        } catch (OutOfMemoryError e) {
+            System.err.println("walkindb worker: out of memory (" + e.getMessage() + "); exiting");
+            Runtime.getRuntime().halt(5);
+            return;
+        } catch (Throwable t) {
+            log().error("worker: data job on walk-in {} failed", job.walkin(), t);
+            String why = t.toString();
+            send(f -> Frames.failed(f, job.callId(), why));
+            return;
+        }
+        send(f -> Frames.result(f, job.callId(), outcome));
     }
 
     /** The supervisor's view of the volume, checked against our own on failure paths. */

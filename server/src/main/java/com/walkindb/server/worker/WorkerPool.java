@@ -1,6 +1,7 @@
 package com.walkindb.server.worker;
 
 import com.walkindb.server.config.Config;
+import com.walkindb.server.dataio.DataJob;
 import com.walkindb.server.instance.DiskGuard;
 import com.walkindb.server.instance.DiskState;
 import com.walkindb.server.instance.WalkinCalls;
@@ -63,6 +64,7 @@ public final class WorkerPool implements WalkinCalls {
     private final WorkerCaps caps;
     private final AtomicReferenceArray<WorkerProcess> slots;
     private final long hardDeadlineNanos;
+    private final long jobLimitNanos;
     private final long readyWaitNanos;
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicInteger names = new AtomicInteger();
@@ -80,6 +82,7 @@ public final class WorkerPool implements WalkinCalls {
         this.caps = WorkerCaps.detect(config.workerMemoryBytes());
         this.slots = new AtomicReferenceArray<>(workers);
         this.hardDeadlineNanos = config.limits().queryDeadline().plus(GRACE).toNanos();
+        this.jobLimitNanos = config.dataIo().timeout().plus(GRACE).toNanos();
         this.readyWaitNanos = config.limits().gateWait().toNanos();
         this.starter = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "walkindb-worker-starter");
@@ -154,6 +157,29 @@ public final class WorkerPool implements WalkinCalls {
         CompletableFuture<CallOutcome> outcome = sender.send(w, callId);
         try {
             // No timer per call: the watchdog answers a call that overruns (408) and kills its worker.
+            return outcome.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    /**
+     * A data job on the walk-in's worker; like a call, but its deadline is WALKINDB_IMPORT_TIMEOUT_S,
+     * and a job that overruns it by {@link #GRACE} is answered 408 with its worker killed.
+     */
+    @Override
+    public CallOutcome job(UUID id, DataJob job, DiskState disk) throws InterruptedException {
+        int slot = slotOf(id);
+        WorkerProcess w = slots.get(slot);
+        if (!w.isReady()) {
+            w = awaitReady(slot);
+            if (w == null) {
+                return new CallOutcome.WorkerLost();
+            }
+        }
+        CompletableFuture<CallOutcome> outcome = w.sendJob(callIds.incrementAndGet(), id, diskFlags(disk), job,
+                jobLimitNanos);
+        try {
             return outcome.get();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());

@@ -1,5 +1,6 @@
 package com.walkindb.server.worker;
 
+import com.walkindb.server.dataio.DataJob;
 import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
@@ -24,7 +25,11 @@ final class WorkerProcess {
     private final Process process;
     private final Outbox toWorker;
     /** A call sent and not answered yet: what waits for it, when it was sent, on which walk-in. */
-    record Pending(CompletableFuture<CallOutcome> outcome, long sentNanos, UUID walkin) {}
+    /**
+     * A call sent and not answered yet: what waits for it, when it was sent, on which walk-in, and
+     * how long it may take before its worker is killed (0: the pool's limit for calls).
+     */
+    record Pending(CompletableFuture<CallOutcome> outcome, long sentNanos, UUID walkin, long limitNanos) {}
 
     private final ConcurrentHashMap<Long, Pending> pending = new ConcurrentHashMap<>();
     /** Evictions sent and not acknowledged yet, by request id. */
@@ -84,17 +89,23 @@ final class WorkerProcess {
      * if the worker dies first, or exceptionally if the worker failed running it.
      */
     CompletableFuture<CallOutcome> send(long callId, UUID walkin, int diskFlags, String sql, CallArgs args) {
-        return send(callId, walkin, frame -> Frames.call(frame, callId, walkin, diskFlags, sql, args));
+        return send(callId, walkin, 0, frame -> Frames.call(frame, callId, walkin, diskFlags, sql, args));
     }
 
     /** {@link #send}, for a batch's entries (one frame, one outcome). */
     CompletableFuture<CallOutcome> sendBatch(long callId, UUID walkin, int diskFlags, List<BatchEntry> entries) {
-        return send(callId, walkin, frame -> Frames.batch(frame, callId, walkin, diskFlags, entries));
+        return send(callId, walkin, 0, frame -> Frames.batch(frame, callId, walkin, diskFlags, entries));
     }
 
-    private CompletableFuture<CallOutcome> send(long callId, UUID walkin, Consumer<FrameOut> encode) {
+    /** {@link #send} for a data job, which may take {@code limitNanos} before its worker is killed. */
+    CompletableFuture<CallOutcome> sendJob(long callId, UUID walkin, int diskFlags, DataJob job, long limitNanos) {
+        return send(callId, walkin, limitNanos, frame -> Frames.job(frame, callId, walkin, diskFlags, job));
+    }
+
+    private CompletableFuture<CallOutcome> send(long callId, UUID walkin, long limitNanos,
+                                                Consumer<FrameOut> encode) {
         CompletableFuture<CallOutcome> f = new CompletableFuture<>();
-        pending.put(callId, new Pending(f, System.nanoTime(), walkin));
+        pending.put(callId, new Pending(f, System.nanoTime(), walkin, limitNanos));
         boolean sent = queue(encode);
         if (!sent || dead.get()) {
             // Died before or while we wrote: whoever marked it dead may have missed this call.
@@ -121,7 +132,8 @@ final class WorkerProcess {
      */
     Pending takeOverdue(long nowNanos, long limitNanos) {
         for (var e : pending.entrySet()) {
-            if (nowNanos - e.getValue().sentNanos() > limitNanos && pending.remove(e.getKey()) != null) {
+            long limit = e.getValue().limitNanos() > 0 ? e.getValue().limitNanos() : limitNanos;
+            if (nowNanos - e.getValue().sentNanos() > limit && pending.remove(e.getKey()) != null) {
                 return e.getValue();
             }
         }

@@ -27,7 +27,7 @@ record DiskSnapshot(Path root, Map<String, Entry> entries) {
     record Entry(long size, long modifiedNanos, boolean directory) {}
 
     static final Set<String> INSTANCE_FILES = Set.of("db.sqlite", "db.sqlite-wal", "db.sqlite-shm", "meta.json");
-    static final Set<String> TOP_LEVEL = Set.of("instances", "logs", "secrets", "warmup");
+    static final Set<String> TOP_LEVEL = Set.of("instances", "logs", "secrets", "warmup", "spool");
 
     static DiskSnapshot take(Path root) {
         Map<String, Entry> out = new TreeMap<>();
@@ -73,6 +73,10 @@ record DiskSnapshot(Path root, Map<String, Entry> entries) {
                 if (!java.util.Objects.equals(was, now)) {
                     problems.add("outside the walk-in directories: " + path + " " + was + " -> " + now);
                 }
+                continue;
+            }
+            if (parts[0].equals("spool") && parts.length > 1 && now != null) {
+                problems.add("an upload left in the spool: " + path);
                 continue;
             }
             if (!parts[0].equals("instances") || parts.length == 1) {

@@ -11,6 +11,7 @@ import com.walkindb.server.testing.Reply;
 import com.walkindb.server.testing.ServerExtension;
 import com.walkindb.server.testing.SqlText;
 import com.walkindb.server.testing.TestServer;
+import com.walkindb.server.testing.Uploads;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -68,7 +69,7 @@ class OpenApiConformanceTest {
         assertThat(root.at("/info/version").asText()).isEqualTo("0.2.0");
         assertThat(root.at("/info/license/name").asText()).isEqualTo("Apache-2.0");
         assertThat(root.at("/servers/0/url").asText()).isEqualTo("http://127.0.0.1:8080");
-        assertThat(names(root.path("paths"))).containsExactlyInAnyOrder("/sql", "/healthz", "/openapi.json", "/");
+        assertThat(names(root.path("paths"))).containsExactlyInAnyOrder("/sql", "/db", "/import", "/healthz", "/openapi.json", "/");
         assertThat(doc.operation("/sql", "POST")).isNotNull();
         assertThat(doc.operation("/sql", "OPTIONS")).isNotNull();
         assertThat(doc.operation("/healthz", "GET")).isNotNull();
@@ -274,6 +275,42 @@ class OpenApiConformanceTest {
     }
 
     @Test
+    @Order(5)
+    void importsAndExportsMatchTheirDocumentedResponses() throws Exception {
+        SoftAssertions soft = new SoftAssertions();
+        Reply created = expect(soft, 200, "POST", "/import", Uploads.csv(server.http(), null, "table=t", "a,b\n1,x\n"));
+        String session = created.session();
+        expect(soft, 200, "POST", "/import", Uploads.sql(server.http(), session, "INSERT INTO t VALUES (2, 'y'); SELECT * FROM t"));
+        expect(soft, 200, "GET", "/db", exported(Uploads.export(server.http(), session, null)));
+        expect(soft, 200, "GET", "/db", exported(Uploads.export(server.http(), session, "sql")));
+        expect(soft, 400, "GET", "/db", server.http().get("/db"));
+        expect(soft, 400, "GET", "/db", exported(Uploads.export(server.http(), session, "xml")));
+        expect(soft, 404, "GET", "/db", exported(Uploads.export(server.http(), "wkn_" + "A".repeat(107), null)));
+        expect(soft, 405, "POST", "/db", server.http().call("POST", "/db"));
+        expect(soft, 400, "POST", "/import", Uploads.csv(server.http(), session, "table=sqlite_x", "a\n1\n"));
+        expect(soft, 400, "POST", "/import", Uploads.csv(server.http(), session, "table=t", "a,\"b\n1,2\n"));
+        expect(soft, 400, "POST", "/import", Uploads.sql(server.http(), session, "SELECT * FROM nope"));
+        expect(soft, 404, "POST", "/import", Uploads.sql(server.http(), "wkn_" + "A".repeat(107), "SELECT 1"));
+        expect(soft, 405, "GET", "/import", server.http().get("/import"));
+        expect(soft, 413, "POST", "/import", Uploads.csv(server.http(), session, "table=t", new byte[4 * 1024 * 1024 + 1]));
+        expect(soft, 415, "POST", "/import", Uploads.post(server.http(), "/import", "application/json", session,
+                java.net.http.HttpRequest.BodyPublishers.ofString("{}")));
+        expect(soft, 507, "POST", "/import", Uploads.sql(server.http(), session,
+                "CREATE TABLE b(x); " + SqlText.counter(11)
+                        + "INSERT INTO b SELECT randomblob(999000) FROM c"));
+        try (TestServer limited = TestServer.start(Map.of("WALKINDB_IMPORT_BUDGET_MB", "1", "WALKINDB_IMPORT_TIMEOUT_S", "1"))) {
+            String mine = Uploads.sql(limited.http(), null, "CREATE TABLE t(a)").session();
+            expect(soft, 408, "POST", "/import", Uploads.sql(limited.http(), mine, ENDLESS));
+            expect(soft, 429, "POST", "/import", Uploads.csv(limited.http(), mine, "table=t", new byte[1024 * 1024 + 1]));
+        }
+        soft.assertAll();
+    }
+
+    private static Reply exported(Uploads.Export e) {
+        return new Reply(e.status(), e.headers(), e.text(), 0);
+    }
+
+    @Test
     @Order(99)
     void everyStatusTheSuiteSawIsDocumentedAndEveryDocumentedSqlStatusWasSeen() {
         List<String> undocumented = new ArrayList<>();
@@ -298,9 +335,9 @@ class OpenApiConformanceTest {
                 .containsExactly(500);
     }
 
-    private void expect(SoftAssertions soft, int status, String method, String path, Reply reply) {
+    private Reply expect(SoftAssertions soft, int status, String method, String path, Reply reply) {
         soft.assertThat(reply.status()).as("%s %s: %s", method, path, reply.body()).isEqualTo(status);
-        exchange(soft, method, path, reply);
+        return exchange(soft, method, path, reply);
     }
 
     private Reply exchange(SoftAssertions soft, String method, String path, Reply reply) {

@@ -139,7 +139,8 @@ public final class TestServer implements AutoCloseable {
 
     public static Map<String, String> liftedLimits() {
         return Map.of("WALKINDB_RATE_LIMIT_REQS", "1000000", "WALKINDB_RATE_LIMIT_NEW_INSTANCES", "1000000",
-                "WALKINDB_MAX_INSTANCES_PER_IP", "1000000", "WALKINDB_RATE_LIMIT_INSTANCE_REQS", "1000000");
+                "WALKINDB_MAX_INSTANCES_PER_IP", "1000000", "WALKINDB_RATE_LIMIT_INSTANCE_REQS", "1000000",
+                "WALKINDB_IMPORT_BUDGET_MB", "1048576");
     }
 
     public String baseUrl() {
