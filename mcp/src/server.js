@@ -16,13 +16,15 @@ export const VERSION = "0.2.0";
 
 const WHAT_IT_IS =
   "walkindb gives this conversation a private, throwaway SQLite database (SQLite 3.50 or newer) " +
-  "called a walk-in. The first walkindb_execute call creates it; later calls reuse it, so tables " +
+  "called a walk-in. The first walkindb_execute, walkindb_batch or walkindb_import_csv call creates it; " +
+  "later calls reuse it, so tables " +
   "persist between calls. The walk-in and all its data are deleted 10 minutes after it was " +
   "created, however busy it is: there is no way to extend it, so keep nothing there you need later.";
 
 const LIMITS =
   "Limits: 10 MB of storage per walk-in; 2 seconds of execution per call; 8 KB of SQL per call " +
-  "(split big inserts into several calls: the walk-in persists); at most 100 bound values; a " +
+  "(split big inserts into several calls: the walk-in persists; walkindb_import_csv loads CSV rows, up to " +
+  "4 MB a call); at most 100 bound values; a " +
   "result is cut at 10 000 rows or 1 MiB (then truncated is true).";
 
 const REFUSED =
@@ -76,10 +78,69 @@ const RESET_DESCRIPTION = [
     "found), or when you deliberately want a clean database. It makes no network call.",
 ].join("\n");
 
+const BATCH_DESCRIPTION = [
+  "Run several SQL entries in your walk-in as ONE atomic transaction and get one result per entry, " +
+    "in order. Use it instead of several walkindb_execute calls when you want the answers of more than " +
+    "one query at once (e.g. a count, a sample of rows and a sum), or several inserts that must all " +
+    "happen or none: it is one call against the rate limit and one round trip.",
+  "",
+  "`entries` is a list of 1 to 50 objects {sql, args?}. Each entry's `sql` may itself hold several " +
+    "statements separated by ';'; its result is then that of its last statement that returns " +
+    "columns (as in walkindb_execute). `args` binds values for that entry only (an array for ?, an " +
+    "object for :name). If any entry fails, nothing the batch did is kept; the error names the " +
+    "failing entry (counting from 1) and the statement within it.",
+  "",
+  "The 8 KB limit applies to the whole batch (all entries' SQL and args together), and the " +
+    "10 000-row / 1 MiB result cap to all results together: once it is spent, later entries still " +
+    "run (their writes happen) but come back with no rows and truncated: true.",
+  "",
+  `${WHAT_IT_IS} Same SQL, sandbox and limits as walkindb_execute.`,
+].join("\n");
+
+const IMPORT_CSV_DESCRIPTION = [
+  "Load CSV text into a table of your walk-in in one call. Use it when you have tabular data (a CSV " +
+    "file's contents, a table you were given) rather than writing INSERT statements: it takes up to " +
+    "4 MB, against 8 KB of SQL per walkindb_execute call.",
+  "",
+  "`table` is a plain name (letters, digits, _; not starting with sqlite_). If the table does not " +
+    "exist it is created, with each column's type taken from all its values: INTEGER if every " +
+    "non-empty value is an integer, else REAL if every one is a number, else TEXT; an empty field " +
+    "becomes NULL. If it exists, the rows are appended, matched by column name (a CSV column the " +
+    "table lacks is an error). With `header` true (the default) the first line names the columns; " +
+    "with false the columns are c1, c2, ... and every line is data.",
+  "",
+  "`csv` is RFC 4180 text: fields separated by commas, quoted with \" when they hold a comma, a quote " +
+    "(written \"\") or a line break. At most 100 columns, a field of at most 1 MB. The import is one " +
+    "transaction: on any error nothing is imported. For more than 4 MB, send several calls with the " +
+    "same header: they append.",
+  "",
+  WHAT_IT_IS,
+].join("\n");
+
+/** Above this many bytes walkindb_dump refuses: see DUMP_DESCRIPTION and the README for why. */
+export const DUMP_MAX_BYTES = 32 * 1024;
+
+const DUMP_DESCRIPTION = [
+  "Return the whole walk-in as an SQL dump: BEGIN TRANSACTION; the CREATE statements of every " +
+    "table, index, view and trigger; an INSERT for every row; COMMIT; (like the sqlite3 shell's " +
+    ".dump). Use it to show or hand over everything the walk-in holds, e.g. to keep it past the " +
+    "walk-in's 10 minutes or to recreate it elsewhere.",
+  "",
+  `Only small walk-ins: a dump over ${DUMP_MAX_BYTES / 1024} KB is refused (an error that says how big it is), ` +
+    "because that is more text than you can usefully read at once. For a bigger walk-in use " +
+    "walkindb_schema for the CREATE statements and walkindb_execute to read the rows you need " +
+    "(aggregates, or pages with ORDER BY ... LIMIT n OFFSET m).",
+  "",
+  "Reads only. When no walk-in exists yet it returns an empty dump and does not create one. " +
+    "BLOBs appear as X'hex' literals, REALs with all their digits.",
+].join("\n");
+
 const INSTRUCTIONS = [
   WHAT_IT_IS,
-  "Tools: walkindb_execute runs SQL (one atomic transaction per call), walkindb_schema lists " +
-    "tables and columns, walkindb_reset starts over with a new empty walk-in.",
+  "Tools: walkindb_execute runs SQL (one atomic transaction per call), walkindb_batch runs several " +
+    "SQL entries in one transaction with a result per entry, walkindb_import_csv loads CSV text into a " +
+    "table, walkindb_schema lists tables and columns, walkindb_dump returns a small walk-in as SQL, " +
+    "walkindb_reset starts over with a new empty walk-in.",
   "Use single quotes for strings, bind values with args, and keep results small (aggregate, or " +
     "page with LIMIT/OFFSET). If a call says the walk-in expired, call walkindb_reset and recreate " +
     "your tables.",
@@ -103,22 +164,53 @@ const argValue = z
       "true/false → 1/0, null → NULL, {\"base64\": \"...\"} → BLOB",
   );
 
-const executeInput = {
-  sql: z
-    .string()
-    .min(1)
-    .describe(
-      "SQLite SQL, one statement or several separated by ';' (at most 8 KB). Strings in single quotes.",
-    ),
-  args: z
-    .union([
-      z.array(argValue).describe("values for ? / ?NNN placeholders, in order across the statements"),
+const sqlText = z
+  .string()
+  .min(1)
+  .describe("SQLite SQL, one statement or several separated by ';' (at most 8 KB). Strings in single quotes.");
+
+const boundArgs = z
+  .union([
+    z.array(argValue).describe("values for ? / ?NNN placeholders, in order across the statements"),
+    z
+      .record(z.string(), argValue)
+      .describe("values for :name / @name / $name placeholders, keyed by the name without its prefix"),
+  ])
+  .optional()
+  .describe("optional bound parameters (at most 100 values)");
+
+const executeInput = { sql: sqlText, args: boundArgs };
+
+export const MAX_BATCH_ENTRIES = 50;
+
+const batchInput = {
+  entries: z
+    .array(
       z
-        .record(z.string(), argValue)
-        .describe("values for :name / @name / $name placeholders, keyed by the name without its prefix"),
-    ])
+        .object({
+          sql: sqlText,
+          args: boundArgs.describe("optional bound parameters of this entry (at most 100 values)"),
+        })
+        .strict(),
+    )
+    .min(1)
+    .max(MAX_BATCH_ENTRIES)
+    .describe(`1 to ${MAX_BATCH_ENTRIES} entries, run in order in one transaction; 8 KB in all`),
+};
+
+// The server's rule for a table name, checked here too so a bad one never costs a request.
+const TABLE_NAME = /^(?!sqlite_)[A-Za-z_][A-Za-z0-9_]{0,63}$/i;
+
+const importCsvInput = {
+  table: z
+    .string()
+    .regex(TABLE_NAME, "must be a plain name: a letter or _, then letters, digits or _ (at most 64), not starting with sqlite_")
+    .describe("the table to create, or to append to when it exists"),
+  csv: z.string().min(1).describe("the CSV text (RFC 4180, comma-separated), at most 4 MB"),
+  header: z
+    .boolean()
     .optional()
-    .describe("optional bound parameters (at most 100 values)"),
+    .describe("true (the default): the first line names the columns; false: columns c1, c2, ... and every line is data"),
 };
 
 const cell = z
@@ -144,6 +236,37 @@ const executeOutput = {
   session_established: sessionPrefix,
   expires_at: expiresAt,
   new_walkin: z.boolean().describe("true when this call created a new, empty walk-in"),
+};
+
+const entryResult = z.object({
+  columns: z.array(z.string()).describe("column names of the entry's last statement that returns columns; [] if none did"),
+  rows: z.array(z.array(cell)).describe("the rows, each an array in column order"),
+  rows_affected: z.number().int().describe("rows inserted, updated or deleted by this entry"),
+  truncated: z.boolean().describe("true when the batch's 10 000-row / 1 MiB cap cut this entry's rows"),
+});
+
+const batchOutput = {
+  results: z.array(entryResult).describe("one result per entry, in the order of the entries"),
+  truncated: z.boolean().describe("true when any entry's rows were cut"),
+  session_established: sessionPrefix,
+  expires_at: expiresAt,
+  new_walkin: z.boolean().describe("true when this call created a new, empty walk-in"),
+};
+
+const importCsvOutput = {
+  table: z.string().describe("the table the rows went into"),
+  columns: z.array(z.string()).describe("the CSV's columns, in order"),
+  rows_affected: z.number().int().describe("rows imported"),
+  session_established: sessionPrefix,
+  expires_at: expiresAt,
+  new_walkin: z.boolean().describe("true when this call created a new, empty walk-in"),
+};
+
+const dumpOutput = {
+  sql: z.string().describe("the dump: SQL that recreates the walk-in's schema and rows; '' when there is no walk-in"),
+  bytes: z.number().int().describe("length of the dump in UTF-8 bytes"),
+  session_established: sessionPrefix,
+  expires_at: expiresAt,
 };
 
 const column = z.object({
@@ -209,14 +332,45 @@ function toJsonCell(v) {
   return v;
 }
 
+/** One result as the tools give it: snake_case, BLOBs as {"base64": ...}. */
+function toJsonResult(r) {
+  return {
+    columns: [...(r.columns ?? [])].map(String),
+    rows: (r.rows ?? []).map((row) => row.map(toJsonCell)),
+    rows_affected: Number(r.rowsAffected ?? 0),
+    truncated: Boolean(r.truncated),
+  };
+}
+
 function isoTime(unixSeconds) {
   if (typeof unixSeconds !== "number") return null;
   return new Date(unixSeconds * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function whatNext(e, hadSession) {
+/** Advice for errors only the import and dump routes give; null for the rest. */
+function whatNextForData(e, wait, tool) {
+  const msg = String(e.error ?? "");
+  if (e.status === 400 && msg.startsWith("invalid csv"))
+    return "fix the CSV text and call again: comma-separated fields, quoted with \" when they hold a comma, quote or line break, the same number of fields on every line, at most 100 columns. Nothing was imported.";
+  if (e.status === 400 && msg === "invalid table name")
+    return "use a plain table name: a letter or _, then letters, digits or _, not starting with sqlite_. Nothing was imported.";
+  if (e.status === 413 && msg.startsWith("import exceeds"))
+    return "the CSV is over the server's import limit. Split it into several walkindb_import_csv calls, each with the header line: they append to the table. Nothing was imported.";
+  if (e.status === 408 && msg.startsWith("import exceeded"))
+    return "the import ran out of time and was rolled back. Send the CSV in smaller parts (each with the header line): they append to the table.";
+  if (e.status === 429 && msg === "import rate limit exceeded")
+    return `too much data was imported from this address in the last minute; wait ${wait}, then send the rest.`;
+  if ((tool === "import" || tool === "dump") && e.status === 404 && msg === "not found")
+    return "the walkindb server at WALKINDB_BASE_URL does not offer this route: it is probably older than this walkindb-mcp. walkindb_execute still works.";
+  return null;
+}
+
+function whatNext(e, hadSession, tool) {
   const msg = String(e.error ?? "");
   const wait = typeof e.retryAfter === "number" ? `${e.retryAfter} s` : "a few seconds";
+  const data = whatNextForData(e, wait, tool);
+  if (data) return data;
+  const isBatch = tool === "batch";
   switch (e.status) {
     case 0:
       return (
@@ -230,8 +384,20 @@ function whatNext(e, hadSession) {
         return "make args match the placeholders: an array for ? (one value per placeholder, in order), or an object keyed by :name without the colon. Nothing from this call was kept.";
       if (msg === "result row too large")
         return "select fewer or shorter columns (e.g. substr() or length()) so one row stays under 1 MiB.";
+      if (isBatch && (msg === "invalid json" || msg === "missing sql"))
+        return "the walkindb server did not take the batch: it is probably older than this walkindb-mcp. Send the entries one by one with walkindb_execute.";
       if (msg === "invalid json" || msg === "missing sql")
         return "send non-empty SQL text in `sql`.";
+      if (msg.startsWith("invalid batch"))
+        return `send 1 to ${MAX_BATCH_ENTRIES} entries, each an object with non-empty sql. Nothing from this call was kept.`;
+      if (isBatch)
+        return (
+          "fix that entry's SQL and call again. " +
+          (typeof e.entry === "number" && e.entry > 1
+            ? `The whole batch was rolled back: ${e.entry === 2 ? "entry 1" : `entries 1 to ${e.entry - 1}`} must be sent again too. `
+            : "The whole batch was rolled back. ") +
+          "walkindb_schema shows the tables and columns that exist."
+        );
       return (
         "fix the SQL and call again. " +
         (typeof e.statement === "number" && e.statement > 1
@@ -248,7 +414,9 @@ function whatNext(e, hadSession) {
     case 408:
       return "the call ran past 2 seconds and was rolled back. Make it cheaper: add an index, bound recursive CTEs with LIMIT, or split the work into smaller calls.";
     case 413:
-      return "the SQL is over 8 KB. Split it into several calls (the walk-in keeps your tables between calls), e.g. insert rows in batches.";
+      if (isBatch)
+        return "the batch is over 8 KB in all. Split it into several walkindb_batch calls (the walk-in keeps your tables between calls); to load many rows, walkindb_import_csv takes up to 4 MB.";
+      return "the SQL is over 8 KB. Split it into several calls (the walk-in keeps your tables between calls), e.g. insert rows in batches, or load rows with walkindb_import_csv (up to 4 MB).";
     case 429:
       if (msg === "too many live instances" || msg.startsWith("new-instance"))
         return `too many walk-ins were created from this address; wait ${wait} and avoid calling walkindb_reset in a loop.`;
@@ -265,7 +433,7 @@ function whatNext(e, hadSession) {
 }
 
 /** The text of an error tool result: first line `walkindb error <status>: <message>`. */
-export function errorText(e, hadSession) {
+export function errorText(e, hadSession, tool = "execute") {
   if (typeof e?.status !== "number" || typeof e?.error !== "string") {
     // Not an answer from the server: the SDK refused to send the call (or a bug here).
     const message = e instanceof Error ? e.message : String(e);
@@ -275,15 +443,40 @@ export function errorText(e, hadSession) {
   const message = e.error;
   const lines = [`walkindb error ${status}: ${message}`];
   if (e?.hint) lines.push(`hint: ${e.hint}`);
-  if (typeof e?.statement === "number") lines.push(`failing statement: #${e.statement} of this call (counting from 1)`);
+  if (typeof e?.entry === "number") lines.push(`failing entry: #${e.entry} of this batch (counting from 1)`);
+  if (typeof e?.statement === "number")
+    lines.push(`failing statement: #${e.statement} of ${typeof e?.entry === "number" ? "that entry" : "this call"} (counting from 1)`);
   if (typeof e?.retryAfter === "number") lines.push(`retry after: ${e.retryAfter} s`);
-  const next = whatNext(e, hadSession);
+  const next = whatNext(e, hadSession, tool);
   if (next) lines.push(`next: ${next}`);
   return lines.join("\n");
 }
 
-function errorResult(e, hadSession) {
-  return { content: [{ type: "text", text: errorText(e, hadSession) }], isError: true };
+function errorResult(e, hadSession, tool) {
+  return { content: [{ type: "text", text: errorText(e, hadSession, tool) }], isError: true };
+}
+
+function newWalkinNote(expiresAtSeconds) {
+  const when = isoTime(expiresAtSeconds);
+  return "Note: this call created a new, empty walk-in" + (when ? `; it will be deleted at ${when} (expires_at).` : ".");
+}
+
+function kb(bytes) {
+  return `${Math.ceil(bytes / 1024).toLocaleString("en-US")} KB`;
+}
+
+/** The refusal of a dump too big to read: how big, and what to do instead. */
+function dumpTooBig(bytes, baseUrl) {
+  const text = [
+    `walkindb_dump refused: the dump is ${kb(bytes)}, more than the ${kb(DUMP_MAX_BYTES)} this tool returns`,
+    "next: do not read the whole walk-in at once. Call walkindb_schema for the CREATE statements, and " +
+      "walkindb_execute to read what you need: counts and sums (SELECT count(*), sum(x) ... GROUP BY), or " +
+      "rows a page at a time (ORDER BY ... LIMIT 100 OFFSET n). If the user needs the whole database as a " +
+      `file, tell them that the walkindb server's HTTP API serves it (GET ${baseUrl}/db?format=sql for this ` +
+      `dump, GET ${baseUrl}/db for the SQLite file) to whoever holds the walk-in's session token; this tool ` +
+      "does not return it whole.",
+  ].join("\n");
+  return { content: [{ type: "text", text }], isError: true };
 }
 
 function okResult(structured, notes = []) {
@@ -384,7 +577,9 @@ export function buildSchema(rows, errors = new Map()) {
 
 /**
  * Builds the MCP server around one walkindb SDK client.
- * @param {{ client: { execute(sql: string, args?: unknown): Promise<any>, resetSession(): void, readonly session: string | null, readonly expiresAt: number | null } }} options
+ * @param {{ client: { execute(sql: string, args?: unknown): Promise<any>, batch(entries: { sql: string, args?: unknown }[]): Promise<any[]>,
+ *   importCsv(table: string, csv: string, options?: { header?: boolean }): Promise<any>, exportSql(): Promise<string>,
+ *   resetSession(): void, readonly baseUrl: string, readonly session: string | null, readonly expiresAt: number | null } }} options
  */
 export function createWalkinMcpServer({ client }) {
   const server = new McpServer({ name: NAME, version: VERSION }, { instructions: INSTRUCTIONS });
@@ -426,10 +621,7 @@ export function createWalkinMcpServer({ client }) {
           return errorResult(e, Boolean(before));
         }
         const structured = {
-          columns: [...(r.columns ?? [])].map(String),
-          rows: (r.rows ?? []).map((row) => row.map(toJsonCell)),
-          rows_affected: Number(r.rowsAffected ?? 0),
-          truncated: Boolean(r.truncated),
+          ...toJsonResult(r),
           session_established: tokenPrefix(client.session),
           expires_at: client.expiresAt ?? null,
           new_walkin: Boolean(client.session) && client.session !== before,
@@ -441,14 +633,131 @@ export function createWalkinMcpServer({ client }) {
               "(a call returns at most 10 000 rows or 1 MiB). Aggregate in SQL (COUNT, SUM, GROUP BY) " +
               "or page through the rest with ORDER BY ... LIMIT n OFFSET m.",
           );
-        if (structured.new_walkin) {
-          const when = isoTime(structured.expires_at);
+        if (structured.new_walkin) notes.push(newWalkinNote(structured.expires_at));
+        return okResult(structured, notes);
+      }),
+  );
+
+  server.registerTool(
+    "walkindb_batch",
+    {
+      title: "Run several SQL entries in one transaction",
+      description: BATCH_DESCRIPTION,
+      inputSchema: batchInput,
+      outputSchema: batchOutput,
+      annotations: {
+        title: "Run several SQL entries in one transaction",
+        readOnlyHint: false,
+        destructiveHint: true, // any entry may DROP, DELETE or UPDATE
+        idempotentHint: false,
+        openWorldHint: false,
+      },
+    },
+    ({ entries }) =>
+      serial(async () => {
+        const before = client.session;
+        let results;
+        try {
+          results = await client.batch(
+            entries.map(({ sql, args }) => (args === undefined ? { sql } : { sql, args: toSdkArgs(args) })),
+          );
+        } catch (e) {
+          return errorResult(e, Boolean(before), "batch");
+        }
+        const structured = {
+          results: results.map(toJsonResult),
+          truncated: results.some((r) => Boolean(r.truncated)),
+          session_established: tokenPrefix(client.session),
+          expires_at: client.expiresAt ?? null,
+          new_walkin: Boolean(client.session) && client.session !== before,
+        };
+        const notes = [];
+        if (structured.truncated) {
+          const cut = structured.results.flatMap((r, i) => (r.truncated ? [i + 1] : []));
           notes.push(
-            "Note: this call created a new, empty walk-in" +
-              (when ? `; it will be deleted at ${when} (expires_at).` : "."),
+            `Note: the results are truncated from entry ${cut[0]} on (entries ${cut.join(", ")} came back cut or empty): ` +
+              "a call returns at most 10 000 rows or 1 MiB in all. Those entries still ran. Aggregate in SQL " +
+              "(COUNT, SUM, GROUP BY), page with ORDER BY ... LIMIT n OFFSET m, or read them in separate calls.",
           );
         }
+        if (structured.new_walkin) notes.push(newWalkinNote(structured.expires_at));
         return okResult(structured, notes);
+      }),
+  );
+
+  server.registerTool(
+    "walkindb_import_csv",
+    {
+      title: "Load CSV text into a table",
+      description: IMPORT_CSV_DESCRIPTION,
+      inputSchema: importCsvInput,
+      outputSchema: importCsvOutput,
+      annotations: {
+        title: "Load CSV text into a table",
+        readOnlyHint: false,
+        destructiveHint: false, // it creates a table or appends rows; it never changes or removes any
+        idempotentHint: false, // importing twice appends twice
+        openWorldHint: false,
+      },
+    },
+    ({ table, csv, header }) =>
+      serial(async () => {
+        const before = client.session;
+        let r;
+        try {
+          r = await client.importCsv(table, csv, { header: header ?? true });
+        } catch (e) {
+          return errorResult(e, Boolean(before), "import");
+        }
+        const structured = {
+          table: String(r.table),
+          columns: [...(r.columns ?? [])].map(String),
+          rows_affected: Number(r.rowsAffected ?? 0),
+          session_established: tokenPrefix(client.session),
+          expires_at: client.expiresAt ?? null,
+          new_walkin: Boolean(client.session) && client.session !== before,
+        };
+        const notes = [];
+        if (structured.new_walkin) notes.push(newWalkinNote(structured.expires_at));
+        return okResult(structured, notes);
+      }),
+  );
+
+  server.registerTool(
+    "walkindb_dump",
+    {
+      title: "Dump the walk-in as SQL",
+      description: DUMP_DESCRIPTION,
+      outputSchema: dumpOutput,
+      annotations: {
+        title: "Dump the walk-in as SQL",
+        readOnlyHint: true,
+        destructiveHint: false,
+        idempotentHint: true,
+        openWorldHint: false,
+      },
+    },
+    () =>
+      serial(async () => {
+        if (!client.session) {
+          return okResult({ sql: "", bytes: 0, session_established: null, expires_at: null }, [
+            "Note: there is no walk-in yet, so there is nothing to dump. The first walkindb_execute, walkindb_batch or walkindb_import_csv call creates one.",
+          ]);
+        }
+        let text;
+        try {
+          text = await client.exportSql();
+        } catch (e) {
+          return errorResult(e, true, "dump");
+        }
+        const bytes = Buffer.byteLength(text, "utf8");
+        if (bytes > DUMP_MAX_BYTES) return dumpTooBig(bytes, client.baseUrl);
+        return okResult({
+          sql: text,
+          bytes,
+          session_established: tokenPrefix(client.session),
+          expires_at: client.expiresAt ?? null,
+        });
       }),
   );
 

@@ -58,10 +58,12 @@ describe("walkindb-mcp against the walkindb server", () => {
     }
   });
 
-  test("tools/list: three tools with input and output schemas and honest annotations", async (t) => {
+  test("tools/list: six tools; execute, schema and reset with their schemas and honest annotations", async (t) => {
     const { tools } = await session(t);
     const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
-    assert.deepEqual(Object.keys(byName).sort(), ["walkindb_execute", "walkindb_reset", "walkindb_schema"]);
+    assert.deepEqual(Object.keys(byName).sort(), [
+      "walkindb_batch", "walkindb_dump", "walkindb_execute", "walkindb_import_csv", "walkindb_reset", "walkindb_schema",
+    ]);
 
     const exec = byName.walkindb_execute;
     for (const fact of ["SQLite 3.50", "10 minutes", "10 MB", "2 seconds", "8 KB", "10 000 rows", "1 MiB",

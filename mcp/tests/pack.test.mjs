@@ -62,7 +62,9 @@ describe("npm pack → install → walkindb-mcp", () => {
     test(`${how} serves the tools against the server`, async (t) => {
       const mcp = await connectMcp({ baseUrl: server.baseUrl, command: command(), args, cwd: appDir });
       t.after(() => mcp.close());
-      assert.deepEqual(mcp.tools.map((x) => x.name).sort(), ["walkindb_execute", "walkindb_reset", "walkindb_schema"]);
+      assert.deepEqual(mcp.tools.map((x) => x.name).sort(), [
+        "walkindb_batch", "walkindb_dump", "walkindb_execute", "walkindb_import_csv", "walkindb_reset", "walkindb_schema",
+      ]);
       const r = await mcp.client.callTool({
         name: "walkindb_execute",
         arguments: { sql: "CREATE TABLE t(v TEXT); INSERT INTO t VALUES ('packed'); SELECT v FROM t" },

@@ -12,6 +12,14 @@ import {
   curlCommand,
   requestBytes,
   MAX_BODY_BYTES,
+  MAX_BATCH_ENTRIES,
+  splitStatements,
+  statementLabel,
+  isTableName,
+  tableNameFromFile,
+  parseCsvPreview,
+  exportFileName,
+  formatBytes,
   resultSummary,
   encodeResult,
   decodeResult,
@@ -23,6 +31,10 @@ const MAX_STORED_RESULT_CHARS = 256 * 1024;
 const KEY_SESSION = 'walkindb.playground.session';
 const KEY_SQL = 'walkindb.playground.sql';
 const KEY_RESULT = 'walkindb.playground.result';
+const KEY_BATCH = 'walkindb.playground.batch';
+const CSV_PREVIEW_ROWS = 5;
+const CSV_PREVIEW_BYTES = 64 * 1024;
+const IMPORT_MAX_BYTES = 4 * 1024 * 1024; // the server's default WALKINDB_IMPORT_MAX_MB
 const NEW_WALKIN_SQL = 'SELECT sqlite_version() AS sqlite_version';
 
 const $ = (id) => {
@@ -43,6 +55,7 @@ const ui = {
   newWalkin: $('new-walkin'),
   sql: $('sql'),
   run: $('run'),
+  batchMode: $('batch-mode'),
   sqlSize: $('sql-size'),
   examples: $('example-list'),
   status: $('status'),
@@ -51,8 +64,24 @@ const ui = {
   expiredText: $('expired-text'),
   expiredNew: $('expired-new'),
   truncated: $('truncated'),
+  tabs: $('result-tabs'),
+  panel: $('result-panel'),
+  entryCaption: $('entry-caption'),
   tableWrap: $('table-wrap'),
   table: $('result'),
+  csvDrop: $('csv-drop'),
+  csvFile: $('csv-file'),
+  csvForm: $('csv-form'),
+  csvFileLine: $('csv-file-line'),
+  csvTable: $('csv-table'),
+  csvHeader: $('csv-header'),
+  csvPreviewCaption: $('csv-preview-caption'),
+  csvPreview: $('csv-preview'),
+  csvWarning: $('csv-warning'),
+  csvImport: $('csv-import'),
+  csvCancel: $('csv-cancel'),
+  downloadSqlite: $('download-sqlite'),
+  downloadSql: $('download-sql'),
   curl: $('curl-command'),
   curlNote: $('curl-session-note'),
   copyCurl: $('copy-curl'),
@@ -94,6 +123,8 @@ const state = {
   expiresAt: null, // unix seconds, or null when unknown
   goneSession: null, // the token that expired, while the page says so
   running: false,
+  batch: null, // the last batch on screen: { statements, results, selected }
+  csv: null, // the CSV file being prepared for import: { file, head }
   calls: 0, // finished calls, published on <html data-calls> for the browser tests
   warnedMinute: false,
   timer: 0,
@@ -172,6 +203,10 @@ function renderSession() {
     ui.sessionToken.title = state.session;
   }
   if (gone) ui.goneToken.textContent = shortSession(state.goneSession);
+  for (const button of [ui.downloadSqlite, ui.downloadSql]) {
+    button.setAttribute('aria-disabled', String(!live));
+    button.title = live ? '' : 'No walk-in yet: run a query or import a CSV file first.';
+  }
   tick();
 }
 
@@ -205,17 +240,26 @@ function startTimer() {
 
 // ---- editor ----
 
+function batchMode() {
+  return ui.batchMode.checked;
+}
+
 function updateSize() {
-  const bytes = requestBytes(ui.sql.value);
+  const bytes = requestBytes(ui.sql.value, { batch: batchMode() });
   const over = bytes > MAX_BODY_BYTES;
-  ui.sqlSize.textContent = over
+  let text = over
     ? `Request is ${bytes.toLocaleString('en-US')} bytes: over the server's 8 KB limit. Split it into several calls.`
     : `Request size: ${bytes.toLocaleString('en-US')} of ${MAX_BODY_BYTES.toLocaleString('en-US')} bytes.`;
+  if (batchMode()) {
+    const n = splitStatements(ui.sql.value).length;
+    text += ` Batch of ${plural(n, 'statement')}${n > MAX_BATCH_ENTRIES ? `: over the limit of ${MAX_BATCH_ENTRIES}` : ''}.`;
+  }
+  ui.sqlSize.textContent = text;
   ui.sqlSize.classList.toggle('over', over);
 }
 
 function updateCurl() {
-  ui.curl.textContent = curlCommand(location.origin, ui.sql.value, state.session);
+  ui.curl.textContent = curlCommand(location.origin, ui.sql.value, state.session, { batch: batchMode() });
   ui.curlNote.textContent = state.session
     ? ', in your current walk-in'
     : '; with no walk-in yet it creates one (its token is in the X-Walkin-Session response header)';
@@ -267,6 +311,18 @@ function clearTable() {
   ui.truncated.hidden = true;
 }
 
+/** Leaves batch display: no tabs, the panel a plain container again. */
+function clearTabs() {
+  state.batch = null;
+  ui.tabs.replaceChildren();
+  ui.tabs.hidden = true;
+  ui.entryCaption.hidden = true;
+  ui.entryCaption.textContent = '';
+  ui.panel.removeAttribute('role');
+  ui.panel.removeAttribute('aria-labelledby');
+  ui.panel.removeAttribute('tabindex');
+}
+
 function setBusy(busy) {
   state.running = busy;
   if (!busy) document.documentElement.dataset.calls = String(++state.calls);
@@ -278,6 +334,7 @@ function setBusy(busy) {
 
 function renderResult(result, { ms, restored = false } = {}) {
   clearError();
+  clearTabs();
   clearTable();
   const shown = Math.min(result.rows.length, MAX_SHOWN_ROWS);
   let summary = resultSummary(result, shown);
@@ -285,6 +342,13 @@ function renderResult(result, { ms, restored = false } = {}) {
   if (typeof ms === 'number') summary += ` · ${Math.round(ms)} ms`;
   if (restored) summary += ' · shown again after reload';
   announce(summary);
+  renderTable(result);
+}
+
+/** Draws one result's rows into the result table (nothing for a result without columns). */
+function renderTable(result) {
+  clearTable();
+  const shown = Math.min(result.rows.length, MAX_SHOWN_ROWS);
   ui.truncated.hidden = !result.truncated;
   if (result.columns.length === 0) return;
 
@@ -352,7 +416,98 @@ function isNumberColumn(rows, c, shown) {
   return numbers > 0;
 }
 
-function renderError(err) {
+/** A batch answer: one tab per entry, the last one open (what a plain run would show). */
+function renderBatch(statements, results, { ms, restored = false, selected } = {}) {
+  clearError();
+  clearTabs();
+  clearTable();
+  state.batch = { statements, results, selected: 0 };
+  ui.tabs.hidden = false;
+  for (const [i, sql] of statements.entries()) {
+    const tab = document.createElement('button');
+    tab.type = 'button';
+    tab.id = `result-tab-${i + 1}`;
+    tab.className = 'result-tab';
+    tab.setAttribute('role', 'tab');
+    tab.setAttribute('aria-controls', 'result-panel');
+    tab.dataset.entry = String(i + 1);
+    const number = document.createElement('span');
+    number.className = 'tab-number';
+    number.textContent = String(i + 1);
+    const label = document.createElement('span');
+    label.className = 'tab-label';
+    label.textContent = statementLabel(sql, 28);
+    tab.append(number, label);
+    tab.title = statementLabel(sql, 200);
+    tab.addEventListener('click', () => selectTab(i));
+    ui.tabs.append(tab);
+  }
+  ui.panel.setAttribute('role', 'tabpanel');
+  ui.panel.tabIndex = -1;
+  selectTab(typeof selected === 'number' && selected < results.length ? selected : results.length - 1, { focus: false });
+
+  const affected = results.reduce((n, r) => n + r.rowsAffected, 0);
+  let summary = `Batch of ${plural(results.length, 'statement')} · ${plural(affected, 'row')} affected`;
+  const cut = results.filter((r) => r.truncated).length;
+  if (cut > 0) summary += ` · ${plural(cut, 'result')} truncated by the server`;
+  if (typeof ms === 'number') summary += ` · ${Math.round(ms)} ms`;
+  if (restored) summary += ' · shown again after reload';
+  announce(summary);
+}
+
+function selectTab(index, { focus = true } = {}) {
+  const batch = state.batch;
+  if (!batch) return;
+  batch.selected = index;
+  for (const [i, tab] of [...ui.tabs.children].entries()) {
+    const on = i === index;
+    tab.setAttribute('aria-selected', String(on));
+    tab.tabIndex = on ? 0 : -1;
+    if (on && focus) tab.focus();
+  }
+  ui.panel.setAttribute('aria-labelledby', `result-tab-${index + 1}`);
+  const result = batch.results[index];
+  const shown = Math.min(result.rows.length, MAX_SHOWN_ROWS);
+  ui.entryCaption.hidden = false;
+  ui.entryCaption.textContent =
+    `Statement ${index + 1} of ${batch.results.length}: ${resultSummary(result, shown)}` +
+    (result.truncated ? ' · truncated by the server' : '');
+  renderTable(result);
+}
+
+/** Arrow keys, Home and End move between the tabs (the ARIA tabs pattern). */
+function onTabKey(event) {
+  const batch = state.batch;
+  if (!batch) return;
+  const last = batch.results.length - 1;
+  const moves = { ArrowRight: batch.selected + 1, ArrowLeft: batch.selected - 1, Home: 0, End: last };
+  if (!(event.key in moves)) return;
+  event.preventDefault();
+  const next = moves[event.key];
+  selectTab(next < 0 ? last : next > last ? 0 : next);
+}
+
+/** A problem the page found before sending anything (shown like a server error). */
+function renderLocalError(title, message) {
+  clearTabs();
+  clearTable();
+  clearError();
+  const box = document.createElement('div');
+  box.className = 'error-box';
+  const head = document.createElement('p');
+  head.className = 'error-title';
+  head.textContent = title;
+  const msg = document.createElement('p');
+  msg.className = 'error-message';
+  msg.textContent = message;
+  box.append(head, msg);
+  ui.error.append(box);
+  ui.error.classList.add('shown');
+  announce(title);
+}
+
+function renderError(err, { statements } = {}) {
+  clearTabs();
   clearTable();
   clearError();
   const box = document.createElement('div');
@@ -362,10 +517,13 @@ function renderError(err) {
   title.className = 'error-title';
   let message;
   if (err instanceof WalkinDBError) {
-    title.textContent =
-      err.status === 0
-        ? 'Could not reach the server'
-        : `Error ${err.status}${typeof err.statement === 'number' ? ` in statement ${err.statement}` : ''}`;
+    const where =
+      typeof err.entry === 'number'
+        ? ` in statement ${err.entry} of the batch`
+        : typeof err.statement === 'number'
+          ? ` in statement ${err.statement}`
+          : '';
+    title.textContent = err.status === 0 ? 'Could not reach the server' : `Error ${err.status}${where}`;
     message = err.error || err.message;
   } else {
     title.textContent = 'Something went wrong in the page';
@@ -386,7 +544,15 @@ function renderError(err) {
     hint.append(label, document.createTextNode(err.hint));
     box.append(hint);
   }
-  if (err instanceof WalkinDBError && typeof err.statement === 'number') {
+  if (err instanceof WalkinDBError && typeof err.entry === 'number') {
+    const where = document.createElement('p');
+    where.className = 'error-where';
+    const sql = statements?.[err.entry - 1];
+    where.textContent =
+      `Statement ${err.entry} of the batch failed${sql ? ` (${statementLabel(sql, 60)})` : ''}, ` +
+      'so the whole batch was rolled back.';
+    box.append(where);
+  } else if (err instanceof WalkinDBError && typeof err.statement === 'number') {
     const where = document.createElement('p');
     where.className = 'error-where';
     where.textContent = `Statement ${err.statement} of the call failed, so the whole call was rolled back.`;
@@ -410,10 +576,11 @@ function renderError(err) {
 
 // ---- actions ----
 
-async function call(sql) {
+/** Runs one SDK call; the session it may create is adopted, a 404 ends the walk-in. */
+async function call(work) {
   const started = performance.now();
   try {
-    const result = await state.client.execute(sql);
+    const result = await work(state.client);
     adoptSession();
     return { result, ms: performance.now() - started };
   } catch (err) {
@@ -428,11 +595,21 @@ async function call(sql) {
 async function run() {
   if (state.running) return;
   const sql = ui.sql.value;
-  if (sql.trim() === '') {
+  const statements = batchMode() ? splitStatements(sql) : null;
+  if (sql.trim() === '' || statements?.length === 0) {
+    clearTabs();
     clearTable();
     clearError();
     announce('Write some SQL first.');
     ui.sql.focus();
+    return;
+  }
+  if (statements && statements.length > MAX_BATCH_ENTRIES) {
+    renderLocalError(
+      'Too many statements for one batch',
+      `This batch has ${statements.length} statements; a batch takes at most ${MAX_BATCH_ENTRIES}. ` +
+        'Split it, or turn off “Run as batch” to run them as one call.',
+    );
     return;
   }
   setBusy(true);
@@ -440,21 +617,36 @@ async function run() {
   const hadSession = Boolean(state.session);
   if (!hadSession) hideExpired();
   try {
-    const { result, ms, err } = await call(sql);
+    if (statements) {
+      const { result: results, ms, err } = await call((c) => c.batch(statements.map((s) => ({ sql: s }))));
+      if (err) {
+        renderError(err, { statements });
+        store.remove(KEY_RESULT);
+        return;
+      }
+      renderBatch(statements, results, { ms });
+      keepResult({ statements, results: results.map(encodeResult) });
+      return;
+    }
+    const { result, ms, err } = await call((c) => c.execute(sql));
     if (err) {
       renderError(err);
       store.remove(KEY_RESULT);
       return;
     }
     renderResult(result, { ms });
-    const encoded = encodeResult(result);
-    const text = JSON.stringify(encoded);
-    if (text.length <= MAX_STORED_RESULT_CHARS) store.set(KEY_RESULT, { session: state.session, result: encoded });
-    else store.remove(KEY_RESULT);
+    keepResult({ result: encodeResult(result) });
   } finally {
     setBusy(false);
     updateCurl();
   }
+}
+
+/** Keeps what is on screen for a reload, when it is small enough for sessionStorage. */
+function keepResult(shown) {
+  const entry = { session: state.session, ...shown };
+  if (JSON.stringify(entry).length <= MAX_STORED_RESULT_CHARS) store.set(KEY_RESULT, entry);
+  else store.remove(KEY_RESULT);
 }
 
 async function newWalkin() {
@@ -467,12 +659,13 @@ async function newWalkin() {
   store.remove(KEY_RESULT);
   hideExpired();
   clearError();
+  clearTabs();
   clearTable();
   renderSession();
   setBusy(true);
   announce('Creating a new walk-in…');
   try {
-    const { result, err } = await call(NEW_WALKIN_SQL);
+    const { result, err } = await call((c) => c.execute(NEW_WALKIN_SQL));
     if (err) {
       renderError(err);
       return;
@@ -515,6 +708,202 @@ async function copyCurl() {
   ui.copyStatus.textContent = copied ? 'Copied.' : 'Selected: press Ctrl+C (⌘+C) to copy.';
 }
 
+// ---- CSV import ----
+
+function wireImport() {
+  ui.csvFile.addEventListener('change', () => {
+    const file = ui.csvFile.files?.[0];
+    if (file) pickFile(file);
+  });
+  const hasFiles = (event) => [...(event.dataTransfer?.types ?? [])].includes('Files');
+  ui.csvDrop.addEventListener('dragover', (event) => {
+    if (!hasFiles(event)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'copy';
+    ui.csvDrop.classList.add('dragging');
+  });
+  ui.csvDrop.addEventListener('dragleave', () => ui.csvDrop.classList.remove('dragging'));
+  ui.csvDrop.addEventListener('drop', (event) => {
+    event.preventDefault();
+    ui.csvDrop.classList.remove('dragging');
+    const file = event.dataTransfer?.files?.[0];
+    if (file) pickFile(file);
+  });
+  // A file dropped beside the zone must not replace the page (the browser would open it).
+  window.addEventListener('dragover', (event) => {
+    if (hasFiles(event)) event.preventDefault();
+  });
+  window.addEventListener('drop', (event) => {
+    if (hasFiles(event)) event.preventDefault();
+  });
+  ui.csvHeader.addEventListener('change', renderCsvPreview);
+  ui.csvTable.addEventListener('input', () => checkTableName(false));
+  ui.csvForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    importCsv();
+  });
+  ui.csvCancel.addEventListener('click', () => {
+    closeImport();
+    announce('Import cancelled.');
+    ui.csvFile.focus();
+  });
+}
+
+async function pickFile(file) {
+  let head;
+  try {
+    head = await file.slice(0, CSV_PREVIEW_BYTES).text();
+  } catch (err) {
+    renderLocalError('Could not read the file', err instanceof Error ? err.message : String(err));
+    return;
+  }
+  state.csv = { file, head };
+  ui.csvTable.value = tableNameFromFile(file.name);
+  ui.csvHeader.checked = true;
+  ui.csvFileLine.textContent = `${file.name} · ${formatBytes(file.size)}`;
+  const tooBig = file.size > IMPORT_MAX_BYTES;
+  ui.csvWarning.hidden = !tooBig;
+  ui.csvWarning.textContent = tooBig
+    ? `This file is ${formatBytes(file.size)}: over the 4 MB a walkindb server takes per import by default, ` +
+      'so it will probably be refused. Split it into smaller files (each with the header row): they append.'
+    : '';
+  ui.csvForm.hidden = false;
+  checkTableName(false);
+  renderCsvPreview();
+  ui.csvTable.focus();
+  ui.csvTable.select();
+  announce(`${file.name} is ready to import: check the preview and the table name, then press Import.`);
+}
+
+function renderCsvPreview() {
+  const csv = state.csv;
+  if (!csv) return;
+  const header = ui.csvHeader.checked;
+  const { records, more } = parseCsvPreview(csv.head, CSV_PREVIEW_ROWS + (header ? 1 : 0));
+  const width = records.reduce((n, r) => Math.max(n, r.length), 0);
+  const columns = header && records.length > 0 ? records[0] : Array.from({ length: width }, (_, i) => `c${i + 1}`);
+  const rows = header ? records.slice(1) : records;
+
+  const thead = document.createElement('thead');
+  const headRow = document.createElement('tr');
+  for (const name of columns) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = name;
+    headRow.append(th);
+  }
+  thead.append(headRow);
+  const tbody = document.createElement('tbody');
+  for (const record of rows) {
+    const tr = document.createElement('tr');
+    for (let c = 0; c < columns.length; c++) {
+      const td = document.createElement('td');
+      const value = record[c] ?? '';
+      if (value === '') {
+        // An empty field is imported as NULL: show it the way results show NULL.
+        td.className = 'v-null';
+        const badge = document.createElement('span');
+        badge.className = 'cell';
+        badge.textContent = 'NULL';
+        td.append(badge);
+      } else {
+        td.className = 'v-text';
+        td.textContent = value;
+      }
+      tr.append(td);
+    }
+    tbody.append(tr);
+  }
+  ui.csvPreview.replaceChildren(thead, tbody);
+  ui.csvPreviewCaption.textContent =
+    rows.length === 0
+      ? `Preview of ${csv.file.name}: no data rows${more ? ' in its first 64 KB' : ''}.`
+      : `Preview of ${csv.file.name}: the first ${plural(rows.length, 'row')}${more ? '' : ' (all of them)'}, ` +
+        `${plural(columns.length, 'column')}.`;
+}
+
+function checkTableName(strict) {
+  const name = ui.csvTable.value.trim();
+  const ok = isTableName(name);
+  const show = !ok && (strict || name !== '');
+  ui.csvTable.setAttribute('aria-invalid', String(show));
+  ui.csvTable.closest('.field')?.classList.toggle('invalid', show);
+  return ok;
+}
+
+function closeImport() {
+  state.csv = null;
+  ui.csvForm.hidden = true;
+  ui.csvPreview.replaceChildren();
+  ui.csvFile.value = '';
+  ui.csvWarning.hidden = true;
+}
+
+async function importCsv() {
+  if (state.running || !state.csv) return;
+  const table = ui.csvTable.value.trim();
+  if (!checkTableName(true)) {
+    announce('The table name can hold only letters, digits and _, and may not start with a digit or sqlite_.');
+    ui.csvTable.focus();
+    return;
+  }
+  const { file } = state.csv;
+  const header = ui.csvHeader.checked;
+  setBusy(true);
+  announce(`Importing ${file.name}…`);
+  if (!state.session) hideExpired();
+  try {
+    const { result, ms, err } = await call((c) => c.importCsv(table, file, { header }));
+    if (err) {
+      renderError(err);
+      return;
+    }
+    closeImport();
+    clearError();
+    announce(
+      `Imported ${plural(result.rowsAffected, 'row')} into ${result.table} ` +
+        `(columns ${result.columns.join(', ')}) · ${Math.round(ms)} ms. Query it: SELECT * FROM ${result.table};`,
+    );
+  } finally {
+    setBusy(false);
+    updateCurl();
+  }
+}
+
+// ---- downloads ----
+
+async function download(kind) {
+  if (state.running) return;
+  if (!state.session) {
+    announce('No walk-in yet: run a query or import a CSV file first, then download it.');
+    return;
+  }
+  const name = exportFileName(state.session, kind);
+  setBusy(true);
+  announce(`Preparing ${name}…`);
+  try {
+    const { result, err } = await call((c) => (kind === 'sqlite' ? c.export() : c.exportSql()));
+    if (err) {
+      renderError(err);
+      return;
+    }
+    const type = kind === 'sqlite' ? 'application/vnd.sqlite3' : 'application/sql;charset=utf-8';
+    const blob = new Blob([result], { type });
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    link.hidden = true;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    announce(`Downloaded ${name} (${formatBytes(blob.size)}).`);
+  } finally {
+    setBusy(false);
+  }
+}
+
 // ---- start ----
 
 function restore() {
@@ -539,10 +928,18 @@ function restore() {
     walkinGone('expired');
     return;
   }
+  ui.batchMode.checked = store.get(KEY_BATCH) === true;
   const last = store.get(KEY_RESULT);
   if (state.session && last && last.session === state.session) {
-    const result = decodeResult(last.result);
-    if (result) renderResult(result, { restored: true });
+    if (Array.isArray(last.statements) && Array.isArray(last.results)) {
+      const results = last.results.map(decodeResult);
+      if (results.length === last.statements.length && results.every(Boolean)) {
+        renderBatch(last.statements.map(String), results, { restored: true });
+      }
+    } else {
+      const result = decodeResult(last.result);
+      if (result) renderResult(result, { restored: true });
+    }
   }
 }
 
@@ -568,6 +965,15 @@ function main() {
     await newWalkin();
   });
   ui.copyCurl.addEventListener('click', copyCurl);
+  ui.batchMode.addEventListener('change', () => {
+    store.set(KEY_BATCH, ui.batchMode.checked);
+    updateSize();
+    updateCurl();
+  });
+  ui.tabs.addEventListener('keydown', onTabKey);
+  wireImport();
+  ui.downloadSqlite.addEventListener('click', () => download('sqlite'));
+  ui.downloadSql.addEventListener('click', () => download('sql'));
   document.documentElement.dataset.ready = 'true';
 }
 

@@ -15,6 +15,14 @@ import {
   resultSummary,
   encodeResult,
   decodeResult,
+  requestBody,
+  splitStatements,
+  statementLabel,
+  isTableName,
+  tableNameFromFile,
+  parseCsvPreview,
+  exportFileName,
+  formatBytes,
 } from '../src/format.js';
 
 test('values are described by kind', () => {
@@ -104,4 +112,93 @@ test('results survive the trip through sessionStorage, BLOBs included', () => {
   assert.ok(back.rows[0][0] instanceof Uint8Array);
   assert.equal(decodeResult(null), null);
   assert.equal(decodeResult({ columns: 'x' }), null);
+});
+
+test('a batch splits the editor text into statements, one entry each', () => {
+  assert.deepEqual(splitStatements('SELECT 1; SELECT 2;\n\nSELECT 3'), ['SELECT 1', 'SELECT 2', 'SELECT 3']);
+  // A ; inside strings, quoted names and comments does not split.
+  assert.deepEqual(
+    splitStatements(`INSERT INTO t VALUES ('a;b', 'it''s;'); SELECT "x;""y", [c;d], \`e;f\` FROM t /* ; */ -- ;\nWHERE 1;`),
+    [`INSERT INTO t VALUES ('a;b', 'it''s;')`, 'SELECT "x;""y", [c;d], `e;f` FROM t /* ; */ -- ;\nWHERE 1'],
+  );
+  // A trigger body holds statements of its own: the trigger ends at END;.
+  const trigger = 'CREATE TRIGGER tr AFTER INSERT ON t BEGIN\n  UPDATE t SET n = n + 1;\n  DELETE FROM u;\nEND';
+  assert.deepEqual(splitStatements(`CREATE TABLE t(n);\n${trigger};\nSELECT 1`), ['CREATE TABLE t(n)', trigger, 'SELECT 1']);
+  assert.deepEqual(splitStatements('create temp trigger x after delete on t begin select 1; end; select 2'), [
+    'create temp trigger x after delete on t begin select 1; end',
+    'select 2',
+  ]);
+  // Blank pieces and pieces of comments only are not entries; comments before a statement stay with it.
+  assert.deepEqual(splitStatements(';; -- just a note\n;  '), []);
+  assert.deepEqual(splitStatements('-- first\nSELECT 1; -- trailing'), ['-- first\nSELECT 1']);
+  assert.deepEqual(splitStatements(''), []);
+  // An unclosed string runs to the end (the server reports it).
+  assert.deepEqual(splitStatements("SELECT 'open; SELECT 2"), ["SELECT 'open; SELECT 2"]);
+});
+
+test('a batch body and its curl command carry one entry per statement', () => {
+  assert.equal(requestBody('SELECT 1; SELECT 2', { batch: true }), '{"batch":[{"sql":"SELECT 1"},{"sql":"SELECT 2"}]}');
+  assert.equal(requestBytes('SELECT 1; SELECT é', { batch: true }), '{"batch":[{"sql":"SELECT 1"},{"sql":"SELECT e"}]}'.length + 1, 'UTF-8 bytes');
+  assert.equal(requestBody('SELECT 1; SELECT 2'), '{"sql":"SELECT 1; SELECT 2"}', 'without batch: as before');
+  const cmd = curlCommand('http://127.0.0.1:8080', "SELECT 'a'; SELECT 2", 'wkn_abc', { batch: true });
+  const args = execFileSync('bash', ['-c', `printargs() { printf '%s\\0' "$@"; }; ${cmd.replace(/^curl/, 'printargs')}`], { encoding: 'utf8' })
+    .split('\0')
+    .slice(0, -1);
+  assert.deepEqual(JSON.parse(args.at(-1)), { batch: [{ sql: "SELECT 'a'" }, { sql: 'SELECT 2' }] });
+});
+
+test('tab labels are one short line without comments', () => {
+  assert.equal(statementLabel('-- note\nSELECT  a,\n  b FROM t'), 'SELECT a, b FROM t');
+  assert.equal(statementLabel('SELECT /* x */ 1'), 'SELECT 1');
+  assert.equal(statementLabel('SELECT ' + 'x'.repeat(100), 10), 'SELECT xx…');
+});
+
+test('table names: the server rule, and a good guess from a file name', () => {
+  for (const ok of ['t', '_x', 'Sales_2024', 'a'.repeat(64)]) assert.ok(isTableName(ok), ok);
+  for (const bad of ['', '1t', 'a-b', 'a b', 'x;DROP', 'sqlite_x', 'SQLITE_master', 'é', 'a'.repeat(65)]) {
+    assert.ok(!isTableName(bad), bad);
+  }
+  assert.equal(tableNameFromFile('Sales 2024 (Q1).csv'), 'sales_2024_q1');
+  assert.equal(tableNameFromFile('2024.csv'), 't_2024');
+  assert.equal(tableNameFromFile('sqlite_stuff.csv'), 't_sqlite_stuff');
+  assert.equal(tableNameFromFile('données.csv'), 'donn_es');
+  assert.equal(tableNameFromFile('...csv'), 'imported');
+  assert.equal(tableNameFromFile(`${'x'.repeat(80)}.csv`).length, 64);
+  for (const f of ['Sales 2024 (Q1).csv', '2024.csv', 'sqlite_stuff.csv', 'données.csv', '...csv', '€.csv']) {
+    assert.ok(isTableName(tableNameFromFile(f)), f);
+  }
+});
+
+test('the CSV preview reads RFC 4180: quotes, doubled quotes, line breaks in fields, CRLF, BOM', () => {
+  const text = '\uFEFFid,name,note\r\n1,"Smith, Ann","said ""hi""\nthen left"\r\n2,Bob,\r\n3,Cy,x\n';
+  assert.deepEqual(parseCsvPreview(text, 10), {
+    records: [
+      ['id', 'name', 'note'],
+      ['1', 'Smith, Ann', 'said "hi"\nthen left'],
+      ['2', 'Bob', ''],
+      ['3', 'Cy', 'x'],
+    ],
+    more: false,
+  });
+  assert.deepEqual(parseCsvPreview(text, 2).more, true, 'says when rows remain');
+  assert.deepEqual(parseCsvPreview(text, 2).records.length, 2);
+  assert.deepEqual(parseCsvPreview('a,b', 5), { records: [['a', 'b']], more: false }, 'no final line break');
+  assert.deepEqual(parseCsvPreview('"open,1\n2', 5).records, [['open,1\n2']], 'an unclosed quote runs to the end');
+  assert.deepEqual(parseCsvPreview('', 5), { records: [], more: false });
+});
+
+test('export file names follow the walk-in id inside the token', () => {
+  // wkn_ + base64url(UUID bytes 01 8f 3a 7c ...) → walkin-018f3a7c
+  const token = `wkn_${Buffer.from([0x01, 0x8f, 0x3a, 0x7c, 0xde, 0xad, 0xbe, 0xef]).toString('base64url')}${'A'.repeat(96)}`;
+  assert.equal(exportFileName(token, 'sqlite'), 'walkin-018f3a7c.sqlite');
+  assert.equal(exportFileName(token, 'sql'), 'walkin-018f3a7c.sql');
+  assert.equal(exportFileName('not a token', 'sql'), 'walkin.sql');
+});
+
+test('byte sizes read like a person writes them', () => {
+  assert.equal(formatBytes(1), '1 byte');
+  assert.equal(formatBytes(999), '999 bytes');
+  assert.equal(formatBytes(1234), '1.2 KB');
+  assert.equal(formatBytes(123_456), '123 KB');
+  assert.equal(formatBytes(4_200_000), '4.2 MB');
 });

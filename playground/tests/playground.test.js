@@ -567,6 +567,336 @@ test('a phone-sized screen: no sideways page scroll, big enough buttons', async 
   await p.close();
 });
 
+// ---- batch, CSV import, downloads ----
+
+async function readTabs(p) {
+  return p.evaluate(() =>
+    [...document.querySelectorAll('#result-tabs [role="tab"]')].map((tab) => ({
+      number: tab.querySelector('.tab-number').textContent,
+      label: tab.querySelector('.tab-label').textContent,
+      selected: tab.getAttribute('aria-selected') === 'true',
+      tabIndex: tab.tabIndex,
+    })),
+  );
+}
+
+async function selectedTab(p) {
+  return (await readTabs(p)).findIndex((t) => t.selected) + 1;
+}
+
+const BATCH = `CREATE TABLE b(x INTEGER, s TEXT);
+INSERT INTO b VALUES (1, 'a;b'), (2, 'c');
+-- a comment stays with the statement after it
+SELECT x, s FROM b ORDER BY x;
+SELECT count(*) AS n FROM b;`;
+
+test('Run as batch: one result tab per statement, keyboard between tabs, kept over a reload', async () => {
+  const p = await newPage();
+  await open(p);
+  assert.equal(await p.isHidden('#result-tabs'), true, 'no tabs before a batch');
+  await p.check('#batch-mode');
+  await p.fill('#sql', BATCH);
+  assert.match(await p.textContent('#sql-size'), /Batch of 4 statements\.$/);
+  const curl = await p.textContent('#curl-command');
+  assert.ok(curl.includes(`'{"batch":[{"sql":"CREATE TABLE b(x INTEGER, s TEXT)"},`), curl);
+
+  await runSql(p);
+  assert.equal(await readError(p), null);
+  const tabs = await readTabs(p);
+  assert.deepEqual(
+    tabs.map((t) => [t.number, t.label]),
+    [
+      ['1', 'CREATE TABLE b(x INTEGER, s…'],
+      ['2', "INSERT INTO b VALUES (1, 'a…"],
+      ['3', 'SELECT x, s FROM b ORDER BY…'],
+      ['4', 'SELECT count(*) AS n FROM b'],
+    ],
+  );
+  assert.equal(await selectedTab(p), 4, 'the last statement is shown first, as a plain run would show it');
+  assert.deepEqual(tabs.map((t) => t.tabIndex), [-1, -1, -1, 0], 'one tab stop for the tab list');
+  assert.match(await p.textContent('#status'), /^Batch of 4 statements · 2 rows affected · \d+ ms$/);
+  assert.deepEqual((await readTable(p)).rows, [[{ kind: 'v-number', text: '2' }]]);
+  assert.equal(await p.getAttribute('#result-panel', 'role'), 'tabpanel');
+  assert.equal(await p.getAttribute('#result-panel', 'aria-labelledby'), 'result-tab-4');
+
+  await p.click('#result-tab-3');
+  assert.equal(await selectedTab(p), 3);
+  assert.match(await p.textContent('#entry-caption'), /^Statement 3 of 4: 2 rows · 0 rows affected$/);
+  assert.deepEqual((await readTable(p)).rows.map((r) => r.map((c) => c.text)), [['1', 'a;b'], ['2', 'c']]);
+
+  // Keyboard: arrows move and wrap, Home and End jump; focus follows the selection.
+  await p.keyboard.press('ArrowRight');
+  assert.equal(await selectedTab(p), 4);
+  await p.keyboard.press('ArrowRight');
+  assert.equal(await selectedTab(p), 1, 'wraps to the first');
+  assert.equal(await p.evaluate(() => document.activeElement?.id), 'result-tab-1');
+  assert.match(await p.textContent('#entry-caption'), /^Statement 1 of 4: no result set · 0 rows affected$/);
+  assert.equal(await readTable(p), null, 'a statement without columns shows no table');
+  await p.keyboard.press('End');
+  assert.equal(await selectedTab(p), 4);
+  await p.keyboard.press('ArrowLeft');
+  assert.equal(await selectedTab(p), 3);
+  await axe(p, 'light, batch tabs');
+
+  // A reload keeps the mode and the tabs.
+  await p.reload();
+  await p.waitForSelector('html[data-ready="true"]');
+  assert.equal(await p.isChecked('#batch-mode'), true);
+  assert.equal((await readTabs(p)).length, 4);
+  assert.match(await p.textContent('#status'), /after reload/);
+
+  // The curl command of a batch runs as is and answers one result per entry.
+  await p.fill('#sql', `SELECT 'it''s' AS a; SELECT count(*) AS n FROM b`);
+  const { stdout } = await run('bash', ['-c', await p.textContent('#curl-command')], { timeout: 10_000 });
+  assert.deepEqual(JSON.parse(stdout), {
+    results: [
+      { columns: ['a'], rows: [["it's"]], rows_affected: 0, truncated: false },
+      { columns: ['n'], rows: [[2]], rows_affected: 0, truncated: false },
+    ],
+  });
+
+  // Plain runs still show one result without tabs.
+  await p.uncheck('#batch-mode');
+  await runSql(p, 'SELECT 5 AS five; SELECT 6 AS six');
+  assert.equal(await p.isHidden('#result-tabs'), true);
+  assert.deepEqual((await readTable(p)).columns, ['six']);
+  assert.equal(await p.getAttribute('#result-panel', 'role'), null);
+  assertClean(watched.at(-1));
+  await p.close();
+});
+
+test('a failing batch names the statement, and nothing of it is kept; over 50 is refused at once', async () => {
+  const p = await newPage();
+  await open(p);
+  await p.check('#batch-mode');
+  await runSql(p, `CREATE TABLE k(v); INSERT INTO k VALUES (1)`);
+  await runSql(p, `INSERT INTO k VALUES (2);\nSELECT nope FROM k;\nINSERT INTO k VALUES (3)`);
+  const err = await readError(p);
+  assert.equal(err.title, 'Error 400 in statement 2 of the batch');
+  assert.equal(err.message, 'invalid sql: no such column: nope');
+  assert.equal(err.where, 'Statement 2 of the batch failed (SELECT nope FROM k), so the whole batch was rolled back.');
+  assert.equal(await p.isHidden('#result-tabs'), true, 'no tabs for a failed batch');
+  await runSql(p, `SELECT count(*) AS n FROM k`);
+  assert.deepEqual((await readTable(p)).rows[0].map((c) => c.text), ['1'], 'the failed batch left nothing');
+
+  const before = await calls(p);
+  await p.fill('#sql', Array.from({ length: 51 }, (_, i) => `SELECT ${i}`).join(';\n'));
+  assert.match(await p.textContent('#sql-size'), /Batch of 51 statements: over the limit of 50\./);
+  await p.click('#run');
+  await p.waitForFunction(() => document.querySelector('#error .error-title')?.textContent === 'Too many statements for one batch');
+  assert.match((await readError(p)).message, /has 51 statements; a batch takes at most 50/);
+  assert.equal(await calls(p), before, 'nothing was sent');
+  assertClean(watched.at(-1));
+  await p.close();
+});
+
+const SALES_CSV = [
+  'region,rep,amount,note',
+  'north,Ana,120.5,',
+  'north,"Bo, Jr.",340,"said ""yes"""',
+  'south,Di,90,"two',
+  'lines"',
+  'south,Ed,410,',
+  'east,Flo,160,x',
+  'east,Gus,75.25,y',
+  'west,Hal,10,z',
+].join('\r\n') + '\r\n';
+
+async function importWith(p, table) {
+  if (table !== undefined) await p.fill('#csv-table', table);
+  const before = await calls(p);
+  await p.click('#csv-import');
+  await p.waitForFunction((n) => Number(document.documentElement.dataset.calls ?? '0') > n, before);
+}
+
+async function readPreview(p) {
+  return p.evaluate(() => ({
+    columns: [...document.querySelectorAll('#csv-preview thead th')].map((th) => th.textContent),
+    rows: [...document.querySelectorAll('#csv-preview tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)),
+    caption: document.getElementById('csv-preview-caption').textContent,
+  }));
+}
+
+async function dropFile(p, name, text) {
+  const dataTransfer = await p.evaluateHandle(
+    ([fileName, content]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([content], fileName, { type: 'text/csv' }));
+      return dt;
+    },
+    [name, text],
+  );
+  await p.dispatchEvent('#csv-drop', 'dragover', { dataTransfer });
+  assert.ok(await p.evaluate(() => document.getElementById('csv-drop').classList.contains('dragging')), 'the zone shows the drag');
+  await p.dispatchEvent('#csv-drop', 'drop', { dataTransfer });
+  await p.waitForSelector('#csv-form:not([hidden])');
+  await p.waitForFunction((n) => document.getElementById('csv-file-line').textContent.startsWith(n), name);
+}
+
+test('CSV import: pick a file, see a preview, name the table, import; drop a second one to append', async () => {
+  const p = await newPage();
+  await open(p);
+  assert.equal((await readSession(p)).state, 'none');
+  assert.equal(await p.isHidden('#csv-form'), true);
+
+  await p.setInputFiles('#csv-file', { name: 'Sales 2024.csv', mimeType: 'text/csv', buffer: Buffer.from(SALES_CSV) });
+  await p.waitForSelector('#csv-form:not([hidden])');
+  assert.equal(await p.inputValue('#csv-table'), 'sales_2024', 'a table name from the file name');
+  assert.equal(await p.evaluate(() => document.activeElement?.id), 'csv-table', 'focus goes to the table name');
+  assert.match(await p.textContent('#csv-file-line'), /^Sales 2024\.csv · \d+ bytes$/);
+  let preview = await readPreview(p);
+  assert.deepEqual(preview.columns, ['region', 'rep', 'amount', 'note']);
+  assert.deepEqual(preview.rows, [
+    ['north', 'Ana', '120.5', 'NULL'],
+    ['north', 'Bo, Jr.', '340', 'said "yes"'],
+    ['south', 'Di', '90', 'two\r\nlines'],
+    ['south', 'Ed', '410', 'NULL'],
+    ['east', 'Flo', '160', 'x'],
+  ]);
+  assert.equal(preview.caption, 'Preview of Sales 2024.csv: the first 5 rows, 4 columns.');
+  await axe(p, 'light, CSV preview');
+
+  // Without a header the first line is data and the columns are c1..c4.
+  await p.uncheck('#csv-header');
+  preview = await readPreview(p);
+  assert.deepEqual(preview.columns, ['c1', 'c2', 'c3', 'c4']);
+  assert.deepEqual(preview.rows[0], ['region', 'rep', 'amount', 'note']);
+  await p.check('#csv-header');
+
+  // A name the server would refuse is caught here, before any request.
+  const before = await calls(p);
+  await p.fill('#csv-table', '1 bad;name');
+  assert.equal(await p.getAttribute('#csv-table', 'aria-invalid'), 'true');
+  await p.click('#csv-import');
+  assert.equal(await calls(p), before, 'nothing sent');
+  assert.match(await p.textContent('#status'), /table name can hold only letters/);
+
+  await importWith(p, 'sales');
+  assert.equal(await readError(p), null);
+  assert.match(await p.textContent('#status'), /^Imported 7 rows into sales \(columns region, rep, amount, note\) · \d+ ms\. Query it: SELECT \* FROM sales;$/);
+  assert.equal(await p.isHidden('#csv-form'), true, 'the form closes');
+  const s = await readSession(p);
+  assert.equal(s.state, 'live', 'the import created the walk-in');
+
+  await runSql(p, `SELECT typeof(amount), count(*), sum(amount), count(note) FROM sales GROUP BY 1 ORDER BY 1`);
+  assert.deepEqual((await readTable(p)).rows.map((r) => r.map((c) => c.text)), [['real', '7', '1205.75', '5']]);
+  await runSql(p, `SELECT rep, note FROM sales WHERE region = 'south' ORDER BY rep`);
+  assert.deepEqual((await readTable(p)).rows.map((r) => r.map((c) => c.text)), [['Di', 'two\r\nlines'], ['Ed', 'NULL']]);
+
+  // Dropped on the zone: the same preview; into the same table it appends.
+  await dropFile(p, 'more.csv', 'rep,region,amount\nIda,north,1\nJo,west,2\n');
+  assert.equal(await p.inputValue('#csv-table'), 'more');
+  assert.deepEqual((await readPreview(p)).caption, 'Preview of more.csv: the first 2 rows (all of them), 3 columns.');
+  await importWith(p, 'sales');
+  assert.match(await p.textContent('#status'), /^Imported 2 rows into sales/);
+  await runSql(p, `SELECT count(*) FROM sales`);
+  assert.deepEqual((await readTable(p)).rows[0].map((c) => c.text), ['9']);
+  assert.equal((await readSession(p)).full, s.full, 'the same walk-in');
+
+  // The server's refusal is shown like any error; the form stays to fix it, Cancel closes it.
+  await dropFile(p, 'bad.csv', 'rep,zz\nKim,1\n');
+  await importWith(p, 'sales');
+  const err = await readError(p);
+  assert.equal(err.title, 'Error 400');
+  assert.equal(err.message, 'invalid csv: unknown column "zz"');
+  assert.equal(await p.isVisible('#csv-form'), true);
+  await p.click('#csv-cancel');
+  assert.equal(await p.isHidden('#csv-form'), true);
+  await runSql(p, `SELECT count(*) FROM sales`);
+  assert.deepEqual((await readTable(p)).rows[0].map((c) => c.text), ['9'], 'the refused file added nothing');
+  assertClean(watched.at(-1));
+  await p.close();
+});
+
+/** Clicks a download button; resolves to { name, bytes } of the file the browser saved. */
+async function downloadVia(p, button) {
+  const [download] = await Promise.all([p.waitForEvent('download', { timeout: 15_000 }), p.click(button)]);
+  const file = await download.path();
+  return { name: download.suggestedFilename(), bytes: readFileSync(file), file };
+}
+
+test('Download .sqlite and .sql: the current walk-in, named as the server names it', async () => {
+  const p = await newPage();
+  await open(p);
+  // No walk-in yet: the buttons say so and download nothing.
+  assert.equal(await p.getAttribute('#download-sqlite', 'aria-disabled'), 'true');
+  let downloads = 0;
+  p.on('download', () => downloads++);
+  await p.focus('#download-sql'); // aria-disabled: still focusable, and Enter says why nothing happens
+  await p.keyboard.press('Enter');
+  assert.match(await p.textContent('#status'), /^No walk-in yet: run a query or import a CSV file first/);
+
+  await runSql(p, `CREATE TABLE d(id INTEGER PRIMARY KEY, label TEXT, v REAL, b BLOB);
+INSERT INTO d(label, v, b) VALUES ('it''s', 0.1, x'00ff10'), ('π', 1e300, NULL), (NULL, -2.5e-7, x'');
+SELECT count(*) FROM d;`);
+  assert.equal(await p.getAttribute('#download-sqlite', 'aria-disabled'), 'false');
+  const session = (await readSession(p)).full;
+  assert.equal(downloads, 0);
+
+  // The name the server gives the same export, for comparison.
+  const head = await fetch(`${server.url}/db`, { headers: { 'X-Walkin-Session': session } });
+  assert.equal(head.status, 200);
+  const serverName = /filename="([^"]+)"/.exec(head.headers.get('content-disposition') ?? '')?.[1];
+  await head.arrayBuffer();
+
+  const sqlite = await downloadVia(p, '#download-sqlite');
+  assert.match(sqlite.name, /^walkin-[0-9a-f]{8}\.sqlite$/);
+  assert.equal(sqlite.name, serverName, 'the same name as the server gives');
+  assert.equal(sqlite.bytes.subarray(0, 16).toString('latin1'), 'SQLite format 3\0');
+  assert.match(await p.textContent('#status'), new RegExp(`^Downloaded ${sqlite.name.replace('.', '\\.')} \\(\\d`));
+  // The file is a database with the walk-in's rows (read by Python's sqlite3, not by us).
+  const { stdout } = await run('python3', [
+    '-c',
+    'import sqlite3, sys, json; c = sqlite3.connect(sys.argv[1]); ' +
+      'print(json.dumps(c.execute("SELECT id, label, v, hex(b), typeof(b) FROM d ORDER BY id").fetchall()))',
+    sqlite.file,
+  ]);
+  assert.deepEqual(JSON.parse(stdout), [
+    [1, "it's", 0.1, '00FF10', 'blob'],
+    [2, 'π', 1e300, '', 'null'],
+    [3, null, -2.5e-7, '', 'blob'],
+  ]);
+
+  const sql = await downloadVia(p, '#download-sql');
+  assert.equal(sql.name, serverName.replace(/\.sqlite$/, '.sql'));
+  const text = sql.bytes.toString('utf8');
+  assert.match(text, /^BEGIN TRANSACTION;/);
+  assert.match(text, /CREATE TABLE d\(/);
+  assert.equal((text.match(/INSERT INTO/g) ?? []).length, 3);
+  assert.match(text, /COMMIT;\s*$/);
+
+  // The .sql runs as one call in a new walk-in and gives the same rows back.
+  const check = `SELECT id, label, quote(v), hex(b), typeof(b) FROM d ORDER BY id;`;
+  await runSql(p, check);
+  const want = await readTable(p);
+  await p.click('#new-walkin');
+  await p.waitForFunction(() => document.getElementById('status').textContent.startsWith('New walk-in ready'));
+  await runSql(p, `${text}\n${check}`);
+  assert.equal(await readError(p), null);
+  assert.deepEqual(await readTable(p), want);
+  assert.notEqual((await readSession(p)).full, session);
+  assertClean(watched.at(-1));
+  await p.close();
+});
+
+test('a download from a walk-in the server no longer knows says it is gone', async () => {
+  const p = await newPage();
+  await open(p);
+  await p.evaluate((token) => {
+    sessionStorage.setItem('walkindb.playground.session', JSON.stringify({ session: token, expiresAt: Math.floor(Date.now() / 1000) + 300 }));
+  }, `wkn_${'B'.repeat(107)}`);
+  await p.reload();
+  await p.waitForSelector('html[data-ready="true"]');
+  const before = await calls(p);
+  await p.click('#download-sqlite');
+  await p.waitForFunction((n) => Number(document.documentElement.dataset.calls) > n, before);
+  assert.equal((await readError(p))?.title, 'Error 404');
+  assert.ok(await p.isVisible('#expired'), 'the walk-in-gone notice is shown');
+  assert.equal(await p.getAttribute('#download-sqlite', 'aria-disabled'), 'true');
+  assertClean(watched.at(-1));
+  await p.close();
+});
+
 test('no console errors or CSP violations anywhere in the run; the watcher would see one', async () => {
   for (const w of watched) assertClean(w);
   assert.ok(watch.sqlErrors.length > 0, 'the provoked errors were seen as failed /sql loads, nothing else');

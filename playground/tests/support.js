@@ -135,11 +135,16 @@ export async function launchBrowser() {
   };
 }
 
+/** Whether `url` is one of the server's API routes (/sql, /import, /db) on one of `origins`. */
+function isApi(url, origins) {
+  return origins.some((o) => url === `${o}/sql` || url === `${o}/db` || url.startsWith(`${o}/db?`) || url.startsWith(`${o}/import?`) || url === `${o}/import`);
+}
+
 /**
  * Records what a page reports that a user would call broken: console errors, uncaught
- * exceptions and Content-Security-Policy violations. A failed /sql call (an error
- * answer the test provoked on purpose) is logged by Chromium as "Failed to load
- * resource" for that URL; those are kept apart in `sqlErrors`.
+ * exceptions and Content-Security-Policy violations. A failed API call (/sql, /import,
+ * /db: an error answer the test provoked on purpose) is logged by Chromium as "Failed to
+ * load resource" for that URL; those are kept apart in `sqlErrors`.
  */
 export async function watchPage(page, origins) {
   const problems = [];
@@ -153,8 +158,7 @@ export async function watchPage(page, origins) {
     if (msg.type() !== 'error' && msg.type() !== 'warning') return;
     const where = msg.location()?.url ?? '';
     const text = msg.text();
-    const isSql = origins().some((o) => where === `${o}/sql`);
-    if (isSql && /^Failed to load resource: the server responded with a status of (400|404|408|413|429|503)/.test(text)) {
+    if (isApi(where, origins()) && /^Failed to load resource: the server responded with a status of (400|404|408|413|415|429|503)/.test(text)) {
       sqlErrors.push(text);
       return;
     }
@@ -165,7 +169,7 @@ export async function watchPage(page, origins) {
   page.on('requestfailed', (req) => problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`));
   page.on('response', (res) => {
     const url = res.url();
-    if (res.status() >= 400 && !origins().some((o) => url === `${o}/sql`)) {
+    if (res.status() >= 400 && !isApi(url, origins())) {
       problems.push(`HTTP ${res.status()} for ${url}`);
     }
   });
