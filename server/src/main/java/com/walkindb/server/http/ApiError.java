@@ -12,6 +12,9 @@ import java.time.Duration;
 public record ApiError(int status, String code, String message, long retryAfter, String hint, int statement,
                        String allow) {
 
+    /** The request attribute that holds the error a request was answered with (read by the metrics). */
+    public static final String ATTRIBUTE = "com.walkindb.server.http.ApiError";
+
     static ApiError of(int status, String code, String message) {
         return new ApiError(status, code, message, 0, null, 0, null);
     }
