@@ -26,6 +26,10 @@ final class Refusals {
     private static final Set<String> KEYWORDS = Set.of("attach", "detach", "load_extension", "readfile", "writefile",
             "edit", "sqlite_dbpage", "zipfile", "unzip");
 
+    /** The authorizer's categories, as {@link #authorizerCategory} folds them. */
+    private static final List<String> AUTHORIZER = List.of("function", "pragma", "temp_object", "virtual_table",
+            "attach", "detach", "other");
+
     private final Counter byCode;
     private final Counter sql;
     private final ConcurrentHashMap<String, CounterDataPoint> codes = new ConcurrentHashMap<>();
@@ -39,6 +43,13 @@ final class Refusals {
                 .labelNames("by", "category").withoutExemplars().register(registry);
         for (String code : PRESET) {
             codes.put(code, byCode.labelValues(code));
+        }
+        for (String keyword : KEYWORDS) {
+            sql.labelValues("keyword_filter", keyword);
+        }
+        sql.labelValues("keyword_filter", "fts5_function");
+        for (String category : AUTHORIZER) {
+            sql.labelValues("authorizer", category);
         }
     }
 
