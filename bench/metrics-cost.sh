@@ -2,20 +2,22 @@
 # The cost of GET /metrics (docs/DEPLOY.md, "Metrics"): the same jar started with
 # WALKINDB_METRICS=off and =on, in alternating rounds of one run, each round measuring
 #   - RSS at rest: after start-up and one walk-in call, 5 s idle (with metrics on, after a scrape);
-#   - CPU per call at c32: wrk POST /sql SELECT 1 on one reused walk-in for DURATION seconds,
+#   - CPU per call at c32: after WARMUP seconds of the same load (the JIT compiles then),
+#     wrk POST /sql SELECT 1 on one reused walk-in for DURATION seconds,
 #     the CPU (user+system) of the server and its SQL workers divided by the calls answered;
 #     with metrics on, /metrics is scraped every 5 s during the load (Prometheus's default is 15 s).
 # Prints one line per round and the medians. Usage:
-#   bench/metrics-cost.sh [--rounds N] [--duration S] [--mode inprocess|process]
+#   bench/metrics-cost.sh [--rounds N] [--duration S] [--warmup S] [--mode inprocess|process]
 # Needs wrk and curl; uses scripts/find-java and scripts/jvm-flags, the server jar of this tree.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-ROUNDS=3 DURATION=15 MODE=inprocess
+ROUNDS=3 DURATION=15 WARMUP=10 MODE=inprocess
 while [[ $# -gt 0 ]]; do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --mode) MODE=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
     *) echo "usage: $0 [--rounds N] [--duration S] [--mode inprocess|process]" >&2; exit 2 ;;
   esac
 done
@@ -68,23 +70,31 @@ round() { # round on|off; prints "metrics=on rss_mb=.. calls=.. cpu_us_per_call=
     scraper=$!
   fi
   local before after calls
+  BENCH_METHOD=POST BENCH_TOKEN="$token" wrk -t2 -c32 -d"${WARMUP}s" -s "$ROOT/bench/lua/bench.lua" "$url/sql" \
+    >/dev/null 2>&1
   before=$(cpu_ticks "$PID")
   calls=$(BENCH_METHOD=POST BENCH_TOKEN="$token" wrk -t2 -c32 -d"${DURATION}s" -s "$ROOT/bench/lua/bench.lua" \
     "$url/sql" 2>&1 | awk '/requests in/{print $1}')
   after=$(cpu_ticks "$PID")
+  local rss_loaded; rss_loaded=$(rss_kb "$PID")
   [[ -n $scraper ]] && { kill "$scraper" 2>/dev/null || true; wait "$scraper" 2>/dev/null || true; }
   kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
-  awk -v m="$metrics" -v rss="$rss" -v calls="$calls" -v t=$((after - before)) -v hz="$TICKS" 'BEGIN {
-    printf "metrics=%s rss_at_rest_mb=%.1f calls=%d cpu_us_per_call=%.1f\n", m, rss / 1024, calls, t / hz * 1e6 / calls }'
+  awk -v m="$metrics" -v rss="$rss" -v calls="$calls" -v t=$((after - before)) -v hz="$TICKS" -v d="$DURATION" \
+    -v loaded="$rss_loaded" 'BEGIN {
+    printf "metrics=%s rss_at_rest_mb=%.1f calls=%d cpu_us_per_call=%.1f calls_per_s=%.0f rss_after_load_mb=%.1f\n",
+      m, rss / 1024, calls, t / hz * 1e6 / calls, calls / d, loaded / 1024 }'
 }
 
-echo "metrics cost: mode $MODE, $ROUNDS rounds of off/on, c32 for ${DURATION}s each, $(nproc) cores, $(date -u +%FT%TZ)"
+echo "metrics cost: mode $MODE, $ROUNDS rounds of off/on, c32 for ${DURATION}s each after ${WARMUP}s warm-up," \
+  "$(nproc) cores, load average $(cut -d' ' -f1 /proc/loadavg), $(date -u +%FT%TZ)"
 for ((r = 1; r <= ROUNDS; r++)); do
   round off | tee -a "$WORK/results"
   round on | tee -a "$WORK/results"
 done
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 for m in off on; do
-  grep "metrics=$m " "$WORK/results" | awk -v m=$m '{
-      split($2, a, "="); rss[NR] = a[2]; split($4, b, "="); cpu[NR] = b[2] }
-    END { n = asort(rss); asort(cpu); printf "median metrics=%s rss_at_rest_mb=%.1f cpu_us_per_call=%.1f\n", m, rss[int((n + 1) / 2)], cpu[int((n + 1) / 2)] }'
+  rows=$(grep "^metrics=$m " "$WORK/results")
+  echo "median metrics=$m rss_at_rest_mb=$(field rss_at_rest_mb <<<"$rows" | median)" \
+    "cpu_us_per_call=$(field cpu_us_per_call <<<"$rows" | median) calls_per_s=$(field calls_per_s <<<"$rows" | median)"
 done

@@ -3,6 +3,7 @@ package com.walkindb.server.metrics;
 import static com.walkindb.server.testing.SqlText.ENDLESS;
 import static com.walkindb.server.testing.SqlText.counter;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.walkindb.server.testing.Await;
 import com.walkindb.server.testing.Http;
@@ -263,6 +264,19 @@ class MetricsTest {
                 assertThat(r.status()).as(r.body()).isEqualTo(200);
             }
             throw new AssertionError("no 507 after 18 MB");
+        });
+    }
+
+    @Test
+    void aWorkerKilledPastItsDeadlineCountsAsARestart() {
+        assumeTrue(TestServer.isolation().equals("process"), "SQL workers run only with process isolation");
+        // worker.TestHooks: the call never returns from its worker, which is killed after the grace
+        String stall = "/*walkindb-test:stall*/SELECT 1";
+        movesBy("walkindb_worker_restarts_total{cause=\"deadline\"}", 1,
+                () -> expect(call("10.1.0.10", stall, null), 408, "timeout"));
+        Await.until("a ready worker in every slot", WAIT, () -> {
+            Exposition e = scrape();
+            return e.value("walkindb_workers_ready") == e.value("walkindb_workers");
         });
     }
 
