@@ -44,6 +44,7 @@ public class RequestMetricsBenchmark {
 
     @Benchmark
     public long twoNanoTimes() {
-        return System.nanoTime() - System.nanoTime();
+        long start = System.nanoTime();
+        return System.nanoTime() - start;
     }
 }
