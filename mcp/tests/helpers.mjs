@@ -42,7 +42,9 @@ export async function startServer(extraEnv = {}) {
     join(REPO_DIR, "scripts", "run-jar"), // the production JVM flags, as ./walkindb uses them
     [jar],
     {
-      env: { ...process.env, WALKINDB_JAVA: javaPath(), WALKINDB_ADDR: "127.0.0.1:0", WALKINDB_DATA_DIR: dataDir, ...extraEnv },
+      env: { ...process.env, WALKINDB_JAVA: javaPath(), WALKINDB_ADDR: "127.0.0.1:0", WALKINDB_DATA_DIR: dataDir,
+        // no admin listener (its default port would clash with other suites' servers); cold spares
+        WALKINDB_ADMIN_ADDR: "off", WALKINDB_WORKER_WARMUP: "off", ...extraEnv },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -54,7 +56,7 @@ export async function startServer(extraEnv = {}) {
   const exited = new Promise((res) => child.once("exit", (code, signal) => res({ code, signal })));
 
   const baseUrl = await new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`walkindb server did not start in 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => rej(new Error(`walkindb server did not start in 120 s:\n${output}`)), 120_000);
     let buf = "";
     child.stdout.setEncoding("utf8");
     child.stdout.on("data", (d) => {

@@ -54,13 +54,15 @@ export async function startServer(env = {}) {
     path.join(REPO, 'scripts', 'run-jar'), // the production JVM flags, as ./walkindb uses them
     [serverJar()],
     {
-      env: { ...process.env, WALKINDB_JAVA: javaBinary(), WALKINDB_ADDR: '127.0.0.1:0', WALKINDB_DATA_DIR: dataDir, ...env },
+      env: { ...process.env, WALKINDB_JAVA: javaBinary(), WALKINDB_ADDR: '127.0.0.1:0', WALKINDB_DATA_DIR: dataDir,
+        // no admin listener (its default port would clash with other suites' servers); cold spares
+        WALKINDB_ADMIN_ADDR: 'off', WALKINDB_WORKER_WARMUP: 'off', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   let output = '';
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within 120 s:\n${output}`)), 120_000);
     const onData = (chunk) => {
       output += chunk;
       const m = /walkindb listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);

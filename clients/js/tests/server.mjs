@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-const START_TIMEOUT_MS = 30_000;
+const START_TIMEOUT_MS = 120_000; // generous: a loaded 2-core machine starts the JVMs slowly
 const READY = /walkindb listening on (http:\/\/\S+)/;
 
 // Limits lifted so a whole test file fits in one server's budgets; a test that needs a
@@ -58,6 +58,8 @@ export async function startServer({ env = {} } = {}) {
         ...RELAXED_LIMITS,
         ...env,
         WALKINDB_ADDR: "127.0.0.1:0",
+        WALKINDB_ADMIN_ADDR: "off", // its default port would clash with servers of suites run alongside
+        WALKINDB_WORKER_WARMUP: "off", // a spare's warm-up only speeds answers after a worker kill
         WALKINDB_DATA_DIR: dataDir,
       },
       stdio: ["ignore", "pipe", "pipe"],

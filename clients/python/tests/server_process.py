@@ -20,7 +20,7 @@ from typing import Dict, List, Optional
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 READY_LINE = re.compile(r"walkindb listening on (http://127\.0\.0\.1:\d+)")
-START_TIMEOUT_S = 30.0
+START_TIMEOUT_S = 120.0  # generous: a loaded 2-core machine starts the JVMs slowly
 
 # Limits lifted so a test module's own traffic never hits the rate limiter.
 LIFTED_LIMITS = {
@@ -83,7 +83,10 @@ class ServerProcess:
         self.data_dir = tempfile.mkdtemp(prefix="walkindb-pytest-")
         # Only the variables set here configure the server, whatever the caller's shell holds.
         env = {k: v for k, v in os.environ.items() if not k.startswith("WALKINDB_")}
-        env.update(WALKINDB_ADDR="127.0.0.1:0", WALKINDB_DATA_DIR=self.data_dir)
+        # No admin listener (its default port would clash with servers of suites run alongside);
+        # spares start cold (their warm-up only speeds answers after a worker kill).
+        env.update(WALKINDB_ADDR="127.0.0.1:0", WALKINDB_DATA_DIR=self.data_dir, WALKINDB_ADMIN_ADDR="off",
+                   WALKINDB_WORKER_WARMUP="off")
         env.update(self.extra_env)
         env["WALKINDB_JAVA"] = java
         # the production JVM flags, as ./walkindb uses them

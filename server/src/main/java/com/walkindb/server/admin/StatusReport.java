@@ -103,6 +103,7 @@ public final class StatusReport {
         g.writeNumberField("sql_workers", config.sqlWorkers());
         g.writeNumberField("workers", config.isolation().workers());
         g.writeNumberField("worker_memory_mb", config.isolation().memoryBytes() >> 20);
+        g.writeBooleanField("worker_warmup", config.isolation().warmSpares());
         g.writeNumberField("sqlite_heap_mb", config.sqliteHeapLimit() >> 20);
         g.writeNumberField("answer_memory_mb", config.answerMemory() >> 20);
         g.writeNumberField("connection_cache", config.connectionCacheSize());

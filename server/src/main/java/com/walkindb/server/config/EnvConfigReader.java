@@ -103,7 +103,7 @@ public final class EnvConfigReader {
             throw new ConfigException("WALKINDB_WORKER_MEMORY_MB=" + memory / (1024 * 1024)
                     + ": a worker JVM needs at least 128 (0 turns the cap off)");
         }
-        return new Isolation(mode, workers, memory);
+        return new Isolation(mode, workers, memory, bool("WALKINDB_WORKER_WARMUP", true));
     }
 
     private String string(String name, String fallback) {

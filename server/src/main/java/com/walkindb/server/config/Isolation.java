@@ -7,8 +7,11 @@ package com.walkindb.server.config;
  *                    {@code inprocess} runs it in the server's own process (no hard deadline)
  * @param workers     WALKINDB_WORKERS, worker processes (a spare is started beside them)
  * @param memoryBytes WALKINDB_WORKER_MEMORY_MB, the memory cap of each worker (cgroup, else address space)
+ * @param warmSpares  WALKINDB_WORKER_WARMUP: a spare runs its code paths before it is ready, so the
+ *                    calls it takes over from a killed worker are not its first ever (costs up to
+ *                    3 s of one core per spare start; off suits boxes that start servers often)
  */
-public record Isolation(Mode mode, int workers, long memoryBytes) {
+public record Isolation(Mode mode, int workers, long memoryBytes, boolean warmSpares) {
     public enum Mode { PROCESS, INPROCESS }
 
     /** The default mode: worker processes where the server knows how to start and confine them. */

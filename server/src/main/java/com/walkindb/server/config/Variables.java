@@ -34,6 +34,7 @@ public final class Variables {
             new Variable("WALKINDB_SQL_WORKERS", "6", "calls executing SQL at once (per worker process)"),
             new Variable("WALKINDB_ISOLATION", "process", "where SQL runs: process (killable workers) or inprocess"),
             new Variable("WALKINDB_WORKERS", "2", "SQL worker processes (2 up to 7 cores, then cores/4, at most 8)"),
+            new Variable("WALKINDB_WORKER_WARMUP", "on", "a spare worker warms up before it can take a killed one's place"),
             new Variable("WALKINDB_WORKER_MEMORY_MB", "384", "memory cap of each worker process (0: none)"),
             new Variable("WALKINDB_ADMIN_ADDR", "127.0.0.1:9091", "operator listener for GET /status, /metrics (off: none)"),
             new Variable("WALKINDB_METRICS", "on", "count requests for GET /metrics on the admin listener (on/off)"),

@@ -90,8 +90,10 @@ public final class WorkerPool implements WalkinCalls {
     private volatile WorkerProcess spare;
     private volatile long lastEarlyDeath;
     private volatile boolean closed;
+    private final boolean warmSpares;
 
     private WorkerPool(Config config, int workers) {
+        this.warmSpares = config.isolation().warmSpares();
         this.launch = new WorkerLaunch(config, WorkerSettings.of(config, workers));
         this.caps = WorkerCaps.detect(config.workerMemoryBytes());
         this.slots = new AtomicReferenceArray<>(workers);
@@ -323,7 +325,7 @@ public final class WorkerPool implements WalkinCalls {
                 return;
             }
             try {
-                spare = launch(true);
+                spare = launch(warmSpares);
             } catch (IOException | RuntimeException e) {
                 LOG.error("cannot start a spare SQL worker ({}); trying again in a second", e.getMessage());
                 lastEarlyDeath = System.nanoTime();

@@ -26,6 +26,8 @@ class EnvConfigReaderTest {
         assertThat(c.trustedProxies()).isEmpty();
         assertThat(c.sweepInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.answerMemory()).isEqualTo(16L << 20);
+        assertThat(c.isolation().warmSpares()).isTrue();
+        assertThat(EnvConfigReader.read(Map.of("WALKINDB_WORKER_WARMUP", "off")).isolation().warmSpares()).isFalse();
         assertThat(EnvConfigReader.read(Map.of("WALKINDB_ANSWER_MEMORY_MB", "8")).answerMemory()).isEqualTo(8L << 20);
     }
 
@@ -62,6 +64,7 @@ class EnvConfigReaderTest {
             "WALKINDB_TRUSTED_PROXIES|10.0.0.0/x|WALKINDB_TRUSTED_PROXIES=\"10.0.0.0/x\": prefix",
             "WALKINDB_ANSWER_MEMORY_MB|0|WALKINDB_ANSWER_MEMORY_MB=\"0\" is out of range",
             "WALKINDB_ACCESS_LOG|maybe|WALKINDB_ACCESS_LOG=\"maybe\" is not on/off",
+            "WALKINDB_WORKER_WARMUP|later|WALKINDB_WORKER_WARMUP=\"later\" is not on/off",
             "WALKINDB_SANDBOX|maybe|WALKINDB_SANDBOX=\"maybe\" is not on, off or require",
             "WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK|perhaps|WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK=\"perhaps\" is not on/off"})
     void badValueStopsStartUpNamingTheVariable(String name, String value, String message) {

@@ -212,6 +212,7 @@ class SandboxProcessTest {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("WALKINDB_SANDBOX", mode);
         env.put("WALKINDB_ADDR", "127.0.0.1:0");
+        env.put("WALKINDB_ADMIN_ADDR", "127.0.0.1:0"); // never the default port: other suites run alongside
         env.put("WALKINDB_DATA_DIR", data.toString());
         return env;
     }

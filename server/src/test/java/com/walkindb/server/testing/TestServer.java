@@ -55,6 +55,9 @@ public final class TestServer implements AutoCloseable {
         all.put("WALKINDB_ADDR", "127.0.0.1:0"); // a test may listen elsewhere, e.g. [::1]:0
         all.put("WALKINDB_ISOLATION", isolation()); // a test may ask for one mode
         all.put("WALKINDB_ADMIN_ADDR", "127.0.0.1:0"); // never the default port: servers run side by side
+        // A warm-up costs a core for up to 3 s per spare, and the suites start hundreds of servers;
+        // it only speeds the answers after a kill, which no test times tightly (WarmupTest covers it).
+        all.put("WALKINDB_WORKER_WARMUP", "off");
         all.putAll(env);
         all.put("WALKINDB_DATA_DIR", dataDir.toString());
         if (clock == null) {
