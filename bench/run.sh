@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # walkindb load benchmark: one command, 9 to 12 minutes with the defaults. bench/README.md says
 # what each figure means; the knobs are the BENCH_* variables below. Writes
-# bench/results/<UTC date>-<commit>.{md,csv} and the raw tool output to bench/results/raw/.
+# bench/results/<UTC date>-<commit>.{md,csv}, PNG charts beside them (bench/charts.sh) and the
+# raw tool output to bench/results/raw/. `bench/run.sh --target URL` measures a server that is
+# already running instead (bench/target.sh: load and correctness only, nothing started).
 # Everything it starts (servers and their SQL workers, nginx, wrk, the generators) it stops by
 # PID on exit.
 set -Eeuo pipefail
 
 BENCH=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$BENCH")
+
+usage() { echo "usage: bench/run.sh [--target URL]   (the knobs are BENCH_* variables: bench/README.md)" >&2; }
+case ${1:-} in
+  "") ;;
+  --target) [[ $# -eq 2 && -n $2 ]] || { usage; exit 2; }; exec "$BENCH/target.sh" "$2" ;;
+  --target=?*) [[ $# -eq 1 ]] || { usage; exit 2; }; exec "$BENCH/target.sh" "${1#--target=}" ;;
+  -h | --help) usage; exit 0 ;;
+  *) usage; exit 2 ;;
+esac
 
 DURATION=${BENCH_DURATION:-10}            # seconds per measured wrk phase
 WARMUP=${BENCH_WARMUP:-2}                 # seconds of unmeasured wrk before each phase
@@ -44,24 +55,8 @@ esac
 # ---------------------------------------------------------------- state and cleanup
 WORK=""; SERVER_PID=""; NGINX_PID=""; CHILD=""; POLICY_RC_CREATED=""; RAW=""
 SERVER_LOGS=()
-
-log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
-die() { log "FAILED: $*"; exit 1; }
-
-stop_pid() { # stop_pid PID SIGNAL SECONDS: signal, wait, then KILL
-  local pid=$1 sig=$2 secs=$3 i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "-$sig" "$pid" 2>/dev/null || true
-  for ((i = 0; i < secs * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "pid $pid still alive after ${secs}s: KILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
+# log, die, as_root, stop_pid, run_child, free_port, start_nginx: shared with bench/target.sh.
+source "$BENCH/lib/common.sh"
 
 cleanup() {
   local rc=$?
@@ -82,19 +77,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Runs a command in the background and waits, so a signal reaches the trap at once.
-run_child() {
-  "$@" &
-  CHILD=$!
-  local rc=0
-  wait "$CHILD" || rc=$?
-  CHILD=""
-  return "$rc"
-}
-
 # ---------------------------------------------------------------- tools
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-
 install_tools() {
   local need_wrk=0 need_nginx=0 pkgs=()
   command -v wrk >/dev/null 2>&1 || need_wrk=1
@@ -176,16 +159,8 @@ log "phases: ${WARMUP}s warm-up + ${DURATION}s measured each; long run: $WALKINS
 log "isolation: load phases with ${MODES[*]} (a fresh server each), long run with $LONG_MODE"
 
 # ---------------------------------------------------------------- measuring helpers
-FIELDS=(section what target conns requests seconds rps p50 p90 p99 p999 max non2xx sockerr
-  target_cpu core_busy rss_mb threads fds walkins value unit note heap
-  mode cpu_us pss_mb inprocess process ratio goal verdict)
-row() {
-  local -A r=()
-  local kv f out=()
-  for kv in "$@"; do r[${kv%%=*}]=${kv#*=}; done
-  for f in "${FIELDS[@]}"; do out+=("${r[$f]:-}"); done
-  (IFS=$'\t'; echo "${out[*]}") >>"$ROWS"
-}
+# FIELDS, row() and render_csv(): the same columns as bench/target.sh writes.
+source "$BENCH/lib/results.sh"
 
 # The CPUs of a taskset list ("0", "0,2", "0-3") as /proc/stat names.
 cpu_names() {
@@ -340,64 +315,6 @@ stop_server() {
 new_walkin() {
   curl -fsS -D - -o /dev/null -H 'Content-Type: application/json' --data "$SQL_BODY" "$SERVER_URL/sql" |
     tr -d '\r' | awk 'tolower($1) == "x-walkin-session:" { print $2 }'
-}
-
-free_port() {
-  local p _
-  for _ in $(seq 100); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  return 1
-}
-
-start_nginx() { # start_nginx BODY: answers every request with BODY, as the server answers SELECT 1
-  local body=$1 prefix="$WORK/nginx" port conf v i temp=""
-  mkdir -p "$prefix/tmp"
-  # Temp paths inside the prefix, for whichever modules this build has, so nothing outside
-  # the prefix is written.
-  v=$("$NGINX_BIN" -V 2>&1)
-  for m in client-body:client_body proxy:proxy fastcgi:fastcgi uwsgi:uwsgi scgi:scgi; do
-    if [[ $v == *"--http-${m%%:*}-temp-path"* ]]; then
-      temp+="  ${m#*:}_temp_path $prefix/tmp/${m#*:};"$'\n'
-    fi
-  done
-  port=$(free_port) || die "no free port for nginx"
-  conf="$prefix/nginx.conf"
-  cat >"$conf" <<EOF
-worker_processes 1;
-pid $prefix/nginx.pid;
-error_log $prefix/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-$temp  keepalive_requests 1000000;
-  keepalive_timeout 75s;
-  server {
-    listen 127.0.0.1:$port;
-    location / {
-      default_type application/json;
-      add_header access-control-allow-origin "*" always;
-      add_header access-control-allow-methods "GET, POST, OPTIONS" always;
-      add_header access-control-allow-headers "Content-Type, X-Walkin-Session" always;
-      add_header access-control-expose-headers "X-Walkin-Session, X-Walkin-Ttl" always;
-      add_header access-control-max-age 86400 always;
-      return 200 '$body';
-    }
-  }
-}
-EOF
-  "${ON_SERVER[@]}" "$NGINX_BIN" -p "$prefix" -c "$conf" -e "$prefix/error.log" -g 'daemon off;' \
-    >"$prefix/stdout.log" 2>&1 &
-  NGINX_PID=$!
-  NGINX_URL="http://127.0.0.1:$port"
-  for ((i = 0; i < 100; i++)); do
-    curl -fsS -o /dev/null "$NGINX_URL/" 2>/dev/null && { log "nginx pid $NGINX_PID on $NGINX_URL (worker_processes 1)"; return 0; }
-    kill -0 "$NGINX_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$prefix/error.log" "$prefix/stdout.log" 2>/dev/null || true
-  die "nginx did not start"
 }
 
 # ---------------------------------------------------------------- one wrk phase
@@ -778,18 +695,9 @@ Raw output: raw/$(basename "$RAW")/ beside this file (git-ignored).
 EOF
 }
 
-render_csv() {
-  echo "date,commit,cores,cpu_model,kernel,jdk,load_start,load_end,pinning,section,what,target,conns,requests,seconds,rps,p50_ms,p90_ms,p99_ms,p999_ms,max_ms,non2xx,socket_errors,target_cpu_pct,core_busy_pct,rss_mb,threads,fds,walkins,value,unit,note,heap_used_committed_mb,isolation,cpu_us_per_call,pss_mb,inprocess,process,process_over_inprocess,target_text,result"
-  awk -F'\t' -v date="$DATE" -v commit="$COMMIT" -v cores="$NCPU" -v cpu="$CPU_MODEL" -v kernel="$KERNEL" \
-    -v jdk="$JDK_VERSION" -v l0="$LOAD_START" -v l1="$LOAD_END" -v pin="$PIN" -v nf="${#FIELDS[@]}" '
-    function q(s) { gsub(/"/, "\"\"", s); return "\"" s "\"" }
-    { out = date "," commit "," cores "," q(cpu) "," q(kernel) "," q(jdk) "," q(l0) "," q(l1) "," pin
-      for (i = 1; i <= nf; i++) out = out "," q($i)
-      print out }' "$ROWS"
-}
-
-render_md >"$BASE.md"
 render_csv >"$BASE.csv"
+draw_charts "$BASE.csv"
+{ render_md; charts_md "$BASE"; } >"$BASE.md"
 log "load average at end: $LOAD_END"
 log "results: $BASE.md and $BASE.csv; raw output in $RAW"
 echo

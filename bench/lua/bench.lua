@@ -5,14 +5,19 @@
 --   BENCH_TOKEN        X-Walkin-Session for every request (one reused walk-in)
 --   BENCH_TOKENS_FILE  one token per line; wrk thread i sends token i (run with -t equal to -c,
 --                      so each connection keeps to its own walk-in)
+--   BENCH_STATUSES     1: count the answers by status (bench/target.sh, to see 429s); done()
+--                      then prints a BENCH_STATUSES line too. Off by default: a response()
+--                      function makes wrk parse every answer for Lua.
 -- With neither token variable the request carries no session header: every POST /sql
 -- provisions a fresh walk-in.
 -- done() prints one BENCH_RESULT line that run.sh parses (latencies in milliseconds).
 
 local tokens = nil
 local next_thread = 0
+local threads = {}
 
 function setup(thread)
+  threads[#threads + 1] = thread
   local file = os.getenv("BENCH_TOKENS_FILE")
   if file and file ~= "" then
     if tokens == nil then
@@ -39,6 +44,13 @@ function init(args)
   end
 end
 
+if os.getenv("BENCH_STATUSES") == "1" then
+  statuses = {} -- per thread; done() adds them up through thread:get
+  function response(status, headers, body)
+    statuses[status] = (statuses[status] or 0) + 1
+  end
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
   local secs = summary.duration / 1e6
@@ -49,4 +61,17 @@ function done(summary, latency, requests)
     latency:percentile(50) / 1000, latency:percentile(90) / 1000,
     latency:percentile(99) / 1000, latency:percentile(99.9) / 1000, latency.max / 1000,
     e.status, e.connect, e.read, e.write, e.timeout))
+  if os.getenv("BENCH_STATUSES") == "1" then
+    local total, codes = {}, {}
+    for _, t in ipairs(threads) do
+      for code, n in pairs(t:get("statuses") or {}) do
+        if total[code] == nil then codes[#codes + 1] = code end
+        total[code] = (total[code] or 0) + n
+      end
+    end
+    table.sort(codes)
+    local parts = {}
+    for _, code in ipairs(codes) do parts[#parts + 1] = code .. ":" .. total[code] end
+    io.write("BENCH_STATUSES " .. table.concat(parts, ",") .. "\n")
+  end
 end
