@@ -11,7 +11,7 @@
 # Needs wrk and curl; uses scripts/find-java and scripts/jvm-flags, the server jar of this tree.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-ROUNDS=3 DURATION=15 WARMUP=10 MODE=inprocess
+ROUNDS=3 DURATION=15 WARMUP=30 MODE=inprocess
 while [[ $# -gt 0 ]]; do
   case $1 in
     --rounds) ROUNDS=$2; shift 2 ;;
