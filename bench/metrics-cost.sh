@@ -9,7 +9,7 @@
 # Prints one line per round and the medians. Usage:
 #   bench/metrics-cost.sh [--rounds N] [--duration S] [--warmup S] [--mode inprocess|process]
 # Needs wrk and curl; uses scripts/find-java and scripts/jvm-flags, the server jar of this tree.
-set -euo pipefail
+set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 ROUNDS=3 DURATION=15 WARMUP=30 MODE=inprocess
 while [[ $# -gt 0 ]]; do
@@ -43,6 +43,8 @@ cpu_ticks() {
 }
 rss_kb() { awk '/^VmRSS:/{print $2}' "/proc/$1/status"; }
 
+stop() { kill "$PID" 2>/dev/null; wait "$PID" 2>/dev/null; PID=""; }
+
 round() { # round on|off; prints "metrics=on rss_mb=.. calls=.. cpu_us_per_call=.."
   local metrics=$1 data="$WORK/data-$1-$RANDOM" out="$WORK/server-$1.log" url admin token i
   mkdir -p "$data"
@@ -58,10 +60,17 @@ round() { # round on|off; prints "metrics=on rss_mb=.. calls=.. cpu_us_per_call=
   done
   url=$(sed -n 's/^walkindb listening on \(http[^ ]*\).*/\1/p' "$out" | head -n 1)
   admin=$(sed -n 's/^walkindb admin listening on \(http[^ ]*\).*/\1/p' "$out" | head -n 1)
-  [[ -n $url && -n $admin ]] || { cat "$out" >&2; exit 1; }
-  token=$(curl -fsS -D - -o /dev/null -H 'Content-Type: application/json' -d '{"sql":"SELECT 1"}' "$url/sql" |
-    tr -d '\r' | sed -n 's/^[Xx]-[Ww]alkin-[Ss]ession: //p')
-  [[ $metrics == on ]] && curl -fsS "$admin/metrics" >/dev/null
+  [[ -n $url && -n $admin ]] || { cat "$out" >&2; echo "round $metrics: the server did not start" >&2; return 1; }
+  for ((i = 0; i < 10; i++)); do # a loaded machine may answer the first call 503
+    token=$(curl -sS -D - -o /dev/null -H 'Content-Type: application/json' -d '{"sql":"SELECT 1"}' "$url/sql" |
+      tr -d '\r' | sed -n 's/^[Xx]-[Ww]alkin-[Ss]ession: //p')
+    [[ -n $token ]] && break
+    sleep 1
+  done
+  [[ -n $token ]] || { echo "round $metrics: no walk-in" >&2; stop; return 1; }
+  if [[ $metrics == on ]] && ! curl -fsS "$admin/metrics" >/dev/null; then
+    echo "round on: GET /metrics failed" >&2; stop; return 1
+  fi
   sleep 5
   local rss; rss=$(rss_kb "$PID")
   local scraper=""
@@ -77,8 +86,9 @@ round() { # round on|off; prints "metrics=on rss_mb=.. calls=.. cpu_us_per_call=
     "$url/sql" 2>&1 | awk '/requests in/{print $1}')
   after=$(cpu_ticks "$PID")
   local rss_loaded; rss_loaded=$(rss_kb "$PID")
-  [[ -n $scraper ]] && { kill "$scraper" 2>/dev/null || true; wait "$scraper" 2>/dev/null || true; }
-  kill "$PID"; wait "$PID" 2>/dev/null || true; PID=""
+  if [[ -n $scraper ]]; then kill "$scraper" 2>/dev/null; wait "$scraper" 2>/dev/null; fi
+  stop
+  [[ -n $calls && $calls -gt 0 ]] || { echo "round $metrics: wrk completed no call" >&2; return 1; }
   awk -v m="$metrics" -v rss="$rss" -v calls="$calls" -v t=$((after - before)) -v hz="$TICKS" -v d="$DURATION" \
     -v loaded="$rss_loaded" 'BEGIN {
     printf "metrics=%s rss_at_rest_mb=%.1f calls=%d cpu_us_per_call=%.1f calls_per_s=%.0f rss_after_load_mb=%.1f\n",
