@@ -11,8 +11,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * What the walk-ins and the access log take on disk, counted when scraped: one listing of the
- * walk-ins' directory and one stat per file (a few per walk-in), so a scrape of a server with
- * 10 000 walk-ins costs tens of milliseconds, on the admin listener's thread, never a caller's.
+ * walk-ins' directory and one stat per file (a few per walk-in), so a scrape costs in proportion
+ * to the walk-ins on disk, on the admin listener's thread, never a caller's.
  * One count serves every gauge of the same scrape (it is kept for a second).
  */
 final class DiskUse {
