@@ -51,6 +51,29 @@ public final class CallCore {
         if (verdict instanceof FilterVerdict.Forbidden f) {
             return CallResult.before(new Outcome.ForbiddenKeyword(f.keyword()));
         }
+        return reachAndRun(caller, token, session -> execution.run(session, request.sql(), args));
+    }
+
+    /**
+     * {@link #run} for a batch (docs/API.md, "Batch"): the batch's shape and each entry's sql and
+     * args (step 3), the keyword pre-filter on each entry (step 4), then steps 5 to 7 once for the
+     * whole batch: one request, one walk-in, one transaction.
+     */
+    public CallResult runBatch(Caller caller, String token, BatchRequest request) throws InterruptedException {
+        return switch (BatchReader.read(request.batch(), maxArgs)) {
+            case BatchReader.Read.Refused refused -> CallResult.before(refused.outcome());
+            case BatchReader.Read.Entries read ->
+                    reachAndRun(caller, token, session -> execution.runBatch(session, read.entries()));
+        };
+    }
+
+    /** What runs on the walk-in once it is reached. */
+    private interface Work {
+        Outcome on(Session session) throws InterruptedException;
+    }
+
+    /** Steps 5 to 7: the walk-in (found or made), then {@code work} on it. */
+    private CallResult reachAndRun(Caller caller, String token, Work work) throws InterruptedException {
         Session session = null;
         try {
             switch (walkins.resolve(caller, token)) {
@@ -59,7 +82,7 @@ public final class CallCore {
                 }
                 case WalkinResolver.Resolution.Reached reached -> session = reached.session();
             }
-            return new CallResult(execution.run(session, request.sql(), args), session);
+            return new CallResult(work.on(session), session);
         } catch (RuntimeException e) {
             // A walk-in this call just made stays reachable: the answer still carries its session.
             return new CallResult(new Outcome.InternalError(e), session);

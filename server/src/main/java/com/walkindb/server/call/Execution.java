@@ -2,8 +2,10 @@ package com.walkindb.server.call;
 
 import com.walkindb.server.instance.Walkins;
 import com.walkindb.server.ratelimit.InFlightLimit;
+import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
+import java.util.List;
 
 /**
  * Steps 6 and 7 of the order of checks (docs/API.md): an in-flight slot, the walk-in's gate, then
@@ -20,12 +22,25 @@ public final class Execution {
 
     /** The in-flight slot is held from before the gate until the statements are done. */
     Outcome run(Session session, String sql, CallArgs args) throws InterruptedException {
+        return run(() -> walkins.run(session.walkinId(), session.created(), sql, args));
+    }
+
+    /** {@link #run}, for a batch's entries: one slot, one gate pass, one transaction. */
+    Outcome runBatch(Session session, List<BatchEntry> entries) throws InterruptedException {
+        return run(() -> walkins.runBatch(session.walkinId(), session.created(), entries));
+    }
+
+    private interface Attempt {
+        Walkins.Attempt make() throws InterruptedException;
+    }
+
+    private Outcome run(Attempt work) throws InterruptedException {
         if (!inFlight.tryEnter()) {
             return new Outcome.ServerBusy();
         }
         Walkins.Attempt attempt;
         try {
-            attempt = walkins.run(session.walkinId(), session.created(), sql, args);
+            attempt = work.make();
         } finally {
             // Before the answer goes out: a caller that has its answer must find its slot free.
             inFlight.exit();
@@ -52,6 +67,7 @@ public final class Execution {
             case CallOutcome.InstanceGone g -> new Outcome.WalkinNotFound();
             // Killed with its worker process: nothing committed, and a retry finds a fresh worker.
             case CallOutcome.WorkerLost w -> new Outcome.ServerBusy();
+            case CallOutcome.InEntry e -> new Outcome.InEntry(e.entry(), outcome(e.failure()));
         };
     }
 }

@@ -26,6 +26,15 @@ public sealed interface Outcome {
     /** The text holds no statement (400). */
     record MissingSql() implements Outcome {}
 
+    /** A batch's shape is wrong: not 1 to 50 entries, an entry not an object, or without sql (400). */
+    record InvalidBatch(String why) implements Outcome {}
+
+    /**
+     * {@code failure} happened in entry {@code entry} (1-based) of a batch: invalid args, a
+     * forbidden keyword, or a failure that names a statement (400). Never another InEntry.
+     */
+    record InEntry(int entry, Outcome failure) implements Outcome {}
+
     /** {@code args} has the wrong shape, a value of a type SQL cannot take, or does not fit the statements (400). */
     record InvalidArgs(String why) implements Outcome {}
 

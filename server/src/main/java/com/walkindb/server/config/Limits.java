@@ -77,6 +77,13 @@ public record Limits(
         Duration heapRoomWait,
         int opsBetweenDeadlineChecks) {
 
+    /**
+     * Entries in one batch call (docs/API.md, "Batch"). A constant rather than a component: no
+     * test needs another value, the 8 KB body bounds a batch anyway, and the record's
+     * constructor stays as it is.
+     */
+    public static final int MAX_BATCH_ENTRIES = 50;
+
     /** The limits production runs with: those of docs/API.md. */
     public static final Limits DEFAULTS = new Limits(
             Duration.ofSeconds(2),

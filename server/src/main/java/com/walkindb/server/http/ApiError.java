@@ -7,10 +7,19 @@ import java.time.Duration;
  * An error answer of the error table in docs/API.md as a value: status, the exact message, a
  * stable machine-readable {@code code} (snake_case, one per row of the table; clients branch
  * on it, never on the message), and the optional parts (Retry-After, hint, failing statement,
- * Allow). {@link Responses} turns it into HTTP.
+ * Allow, and the batch entry it happened in). {@link Responses} turns it into HTTP.
  */
 public record ApiError(int status, String code, String message, long retryAfter, String hint, int statement,
-                       String allow) {
+                       String allow, int entry) {
+
+    ApiError(int status, String code, String message, long retryAfter, String hint, int statement, String allow) {
+        this(status, code, message, retryAfter, hint, statement, allow, 0);
+    }
+
+    /** The same error, naming the batch entry (1-based) it happened in. */
+    ApiError inEntry(int batchEntry) {
+        return new ApiError(status, code, message, retryAfter, hint, statement, allow, batchEntry);
+    }
 
     /** The request attribute that holds the error a request was answered with (read by the metrics). */
     public static final String ATTRIBUTE = "com.walkindb.server.http.ApiError";
@@ -54,6 +63,10 @@ public record ApiError(int status, String code, String message, long retryAfter,
 
     static ApiError invalidArgs(String why) {
         return of(400, "invalid_args", "invalid args: " + why);
+    }
+
+    static ApiError invalidBatch(String why) {
+        return of(400, "invalid_batch", "invalid batch: " + why);
     }
 
     /** {@code name} as the table spells it, whatever the request's spelling. */

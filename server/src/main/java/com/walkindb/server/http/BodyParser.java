@@ -20,11 +20,15 @@ import java.util.Map;
  * and no string or key that SQLite would not get unchanged (malformed UTF-8 bytes, or half of a
  * surrogate pair written as an escape, backslash-u D800 to DFFF). {@code args} is kept as a
  * plain tree (List, Map, String, Long, BigInteger, Double, Boolean, null) for {@link ArgsReader},
- * because the order of checks looks at {@code sql} before the args' shape.
+ * because the order of checks looks at {@code sql} before the args' shape; so is {@code batch}.
+ * A body with both {@code sql} and {@code batch} is not acceptable JSON either.
  */
 final class BodyParser {
-    /** The body's two fields; {@code sql} null when absent or not a string. */
-    record Body(String sql, boolean argsPresent, Object args) {}
+    /**
+     * The body's fields; {@code sql} null when absent or not a string; {@code batch} null when
+     * absent or null (then the body is a single call).
+     */
+    record Body(String sql, boolean argsPresent, Object args, Object batch) {}
 
     /** The body is not acceptable JSON. */
     static final class InvalidJson extends Exception {
@@ -66,8 +70,10 @@ final class BodyParser {
                 throw new InvalidJson("not an object");
             }
             String sql = null;
+            boolean sqlPresent = false;
             boolean argsPresent = false;
             Object args = null;
+            Object batch = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = exact(p.currentName(), escapes);
                 JsonToken value = p.nextToken();
@@ -75,18 +81,23 @@ final class BodyParser {
                     case "sql" -> {
                         Object v = tree(p, value, escapes);
                         sql = v instanceof String s ? s : null;
+                        sqlPresent = v != null;
                     }
                     case "args" -> {
                         args = tree(p, value, escapes);
                         argsPresent = args != null; // null counts as absent
                     }
+                    case "batch" -> batch = tree(p, value, escapes);
                     default -> tree(p, value, escapes); // unknown fields are ignored, but must be valid JSON
                 }
             }
             if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
                 throw new InvalidJson("content after the object");
             }
-            return new Body(sql, argsPresent, args);
+            if (sqlPresent && batch != null) {
+                throw new InvalidJson("both sql and batch");
+            }
+            return new Body(sql, argsPresent, args, batch);
         } catch (IOException e) { // includes Jackson's parse and constraint errors
             throw new InvalidJson(e.getMessage());
         }

@@ -30,6 +30,8 @@ final class Outcomes {
             case Outcome.WalkinNotFound n -> ApiError.INSTANCE_NOT_FOUND;
             case Outcome.MissingSql m -> ApiError.MISSING_SQL;
             case Outcome.InvalidArgs a -> ApiError.invalidArgs(a.why());
+            case Outcome.InvalidBatch b -> ApiError.invalidBatch(b.why());
+            case Outcome.InEntry e -> error(e.failure()).inEntry(e.entry());
             case Outcome.ForbiddenKeyword f -> ApiError.forbiddenKeyword(f.keyword());
             case Outcome.InvalidSql e -> ApiError.invalidSql(e.message(), e.hint(), e.statement());
             case Outcome.ForbiddenSql f -> ApiError.forbiddenSql(f.what(), f.statement());

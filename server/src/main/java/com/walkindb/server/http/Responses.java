@@ -79,6 +79,9 @@ final class Responses {
             if (error.hint() != null) {
                 g.writeStringField("hint", error.hint());
             }
+            if (error.entry() > 0) {
+                g.writeNumberField("entry", error.entry());
+            }
             if (error.statement() > 0) {
                 g.writeNumberField("statement", error.statement());
             }

@@ -1,5 +1,6 @@
 package com.walkindb.server.http;
 
+import com.walkindb.server.call.BatchRequest;
 import com.walkindb.server.call.CallCore;
 import com.walkindb.server.call.CallRequest;
 import com.walkindb.server.call.CallResult;
@@ -25,10 +26,10 @@ final class SqlEndpoint {
     static final String SESSION_HEADER = "X-Walkin-Session";
     static final String TTL_HEADER = "X-Walkin-Ttl";
 
-    /** Step 3's verdict: the call to run, or the error that ends the request here. */
-    private record BodyRead(CallRequest call, ApiError error) {
+    /** Step 3's verdict: the call (or batch) to run, or the error that ends the request here. */
+    private record BodyRead(CallRequest call, BatchRequest batch, ApiError error) {
         static BodyRead refused(ApiError error) {
-            return new BodyRead(null, error);
+            return new BodyRead(null, null, error);
         }
     }
 
@@ -61,7 +62,10 @@ final class SqlEndpoint {
             fail(read.error(), response, callback, ex);
             return;
         }
-        answer(core.run(caller, request.getHeaders().get(SESSION_HEADER), read.call()), response, callback, ex);
+        String token = request.getHeaders().get(SESSION_HEADER);
+        CallResult result = read.batch() != null ? core.runBatch(caller, token, read.batch())
+                : core.run(caller, token, read.call());
+        answer(result, response, callback, ex);
     }
 
     /** The caller behind the peer (a trusted proxy's X-Forwarded-For names it), for the limits and the log. */
@@ -74,7 +78,7 @@ final class SqlEndpoint {
         return new Caller(client.address(), client.key());
     }
 
-    /** Step 3: repeated headers, media type, size, JSON, a {@code sql} string. */
+    /** Step 3: repeated headers, media type, size, JSON, a {@code sql} string (a batch's shape is the core's). */
     private BodyRead readCall(Request request, Exchange ex) {
         String repeated = RepeatedHeaders.find(request.getHeaders());
         if (repeated != null) {
@@ -104,11 +108,16 @@ final class SqlEndpoint {
         } catch (BodyParser.InvalidJson e) {
             return BodyRead.refused(ApiError.INVALID_JSON);
         }
+        if (body.batch() != null) {
+            BatchRequest batch = new BatchRequest(body.batch());
+            ex.sqlBytes = batch.sqlBytes();
+            return new BodyRead(null, batch, null);
+        }
         if (body.sql() == null) {
             return BodyRead.refused(ApiError.MISSING_SQL);
         }
         ex.sqlBytes = body.sql().getBytes(StandardCharsets.UTF_8).length;
-        return new BodyRead(new CallRequest(body.sql(), body.argsPresent(), body.args()), null);
+        return new BodyRead(new CallRequest(body.sql(), body.argsPresent(), body.args()), null, null);
     }
 
     private void answer(CallResult result, Response response, Callback callback, Exchange ex) {

@@ -2,6 +2,7 @@ package com.walkindb.server.instance;
 
 import com.walkindb.server.config.Limits;
 import com.walkindb.server.sql.AnswerMemory;
+import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallExecutor;
 import com.walkindb.server.sql.CallOutcome;
@@ -10,6 +11,7 @@ import com.walkindb.server.time.Ticker;
 import com.walkindb.sqlite.ResultCodes;
 import com.walkindb.sqlite.SqliteException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -37,6 +39,16 @@ public final class LocalCalls implements WalkinCalls {
 
     @Override
     public CallOutcome execute(UUID id, String sql, CallArgs args, DiskState disk) {
+        return run(id, disk, connection -> CallExecutor.execute(connection, sql, args, answerMemory));
+    }
+
+    @Override
+    public CallOutcome executeBatch(UUID id, List<BatchEntry> entries, DiskState disk) {
+        return run(id, disk, connection -> CallExecutor.executeBatch(connection, entries, answerMemory));
+    }
+
+    /** The walk-in's connection, {@code executor} on it, then the connection back to the cache or closed. */
+    private CallOutcome run(UUID id, DiskState disk, Function<WalkinConnection, CallOutcome> executor) {
         WalkinConnection connection = cache.take(id);
         if (connection == null) {
             try {
@@ -61,7 +73,7 @@ public final class LocalCalls implements WalkinCalls {
         }
         CallOutcome outcome;
         try {
-            outcome = CallExecutor.execute(connection, sql, args, answerMemory);
+            outcome = executor.apply(connection);
         } catch (RuntimeException | Error e) {
             connection.close();
             throw e;

@@ -1,7 +1,9 @@
 package com.walkindb.server.instance;
 
+import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -13,6 +15,9 @@ import java.util.UUID;
 public interface WalkinCalls {
     /** Runs the call on the walk-in; only ever called under the walk-in's gate. */
     CallOutcome execute(UUID id, String sql, CallArgs args, DiskState disk) throws InterruptedException;
+
+    /** Runs a batch's entries on the walk-in as one transaction; only ever called under its gate. */
+    CallOutcome executeBatch(UUID id, List<BatchEntry> entries, DiskState disk) throws InterruptedException;
 
     /** Forgets the walk-in's open connection, before its files are deleted (under its gate). */
     void evict(UUID id);

@@ -1,10 +1,12 @@
 package com.walkindb.server.instance;
 
 import com.walkindb.server.config.Limits;
+import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
 import com.walkindb.server.time.Ticker;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -51,6 +53,20 @@ public final class Walkins {
      * the ticker says is left of it.
      */
     public Attempt run(UUID id, boolean created, String sql, CallArgs args) throws InterruptedException {
+        return run(id, created, disk -> calls.execute(id, sql, args, disk));
+    }
+
+    /** {@link #run}, for a batch's entries (one transaction, one gate pass, one SQL slot). */
+    public Attempt runBatch(UUID id, boolean created, List<BatchEntry> entries) throws InterruptedException {
+        return run(id, created, disk -> calls.executeBatch(id, entries, disk));
+    }
+
+    /** What runs once the gate and a slot are held, given the server's view of the disk. */
+    private interface Work {
+        CallOutcome on(DiskState disk) throws InterruptedException;
+    }
+
+    private Attempt run(UUID id, boolean created, Work work) throws InterruptedException {
         long waitEnd = ticker.nanoTime() + limits.gateWait().toNanos();
         try (InstanceGates.Pass pass = gates.enter(id, limits.gateWait())) {
             if (pass == null) {
@@ -60,7 +76,7 @@ public final class Walkins {
             if (!created && store.isExpired(id)) {
                 return new Attempt.Ran(new CallOutcome.InstanceGone());
             }
-            CallOutcome outcome = workers.runBy(waitEnd, () -> calls.execute(id, sql, args, store.disk()));
+            CallOutcome outcome = workers.runBy(waitEnd, () -> work.on(store.disk()));
             return outcome == null ? new Attempt.NoSlot() : new Attempt.Ran(outcome);
         }
     }

@@ -64,6 +64,15 @@ final class AnswerBuffer extends OutputStream {
         return Arrays.copyOf(buf, size);
     }
 
+    /** Copies bytes {@code from} to {@code to} into {@code dest} at {@code at}; returns where the copy ends there. */
+    int copyTo(int from, int to, byte[] dest, int at) {
+        if (from < 0 || to > size || from > to) {
+            throw new IllegalArgumentException("copy " + from + ".." + to + " of " + size);
+        }
+        System.arraycopy(buf, from, dest, at, to - from);
+        return at + to - from;
+    }
+
     private void ensure(int needed) {
         if (needed > buf.length) {
             int doubled = buf.length >= doublingLimit ? needed : Math.min(2 * buf.length, doublingLimit);

@@ -6,6 +6,7 @@ import com.walkindb.sqlite.SqliteConnection;
 import com.walkindb.sqlite.SqliteException;
 import com.walkindb.sqlite.SqliteStatement;
 import com.walkindb.sqlite.StatementCursor;
+import java.util.List;
 
 /**
  * Runs one call's SQL on a walk-in connection as one transaction (docs/API.md, "Every call is
@@ -14,12 +15,21 @@ import com.walkindb.sqlite.StatementCursor;
  * ROLLBACK TO run natively; a plain ROLLBACK discards the call so far and a new transaction
  * starts for the statements after it. After a call that wrote, the WAL is checkpointed and
  * truncated so the walk-in's files stay within the cap at rest.
+ *
+ * <p>A batch ({@link #executeBatch}) is one such transaction over all its entries: each entry
+ * binds its own args and yields its own result ({@link ResultBuilder#forBatch}), and a failure
+ * names the entry ({@link CallOutcome.InEntry}) and rolls back every entry.
  */
 public final class CallExecutor {
     private CallExecutor() {}
 
     public static CallOutcome execute(WalkinConnection connection, String sql, CallArgs args, AnswerMemory memory) {
-        return new Run(connection, sql, args, memory).run();
+        return new Run(connection, sql, args, null, memory).run();
+    }
+
+    /** Runs a batch's entries in order as one transaction; the answer has one result per entry. */
+    public static CallOutcome executeBatch(WalkinConnection connection, List<BatchEntry> entries, AnswerMemory memory) {
+        return new Run(connection, null, null, entries, memory).run();
     }
 
     /** The state of one call. */
@@ -27,8 +37,12 @@ public final class CallExecutor {
         private final WalkinConnection connection;
         private final SqliteConnection db;
         private final CallAuthorizer auth;
-        private final String sql;
-        private final ArgBinder binder;
+        /** A batch's entries; null for a single call. */
+        private final List<BatchEntry> batch;
+        /** The entry running (1-based), 0 outside a batch's entries. */
+        private int entry;
+        private String sql;
+        private ArgBinder binder;
         private final ResultBuilder result;
         private final AnswerMemory memory;
         private long rowsAffected;
@@ -37,37 +51,75 @@ public final class CallExecutor {
         private boolean compiling;
         private boolean heapStayedFull;
 
-        Run(WalkinConnection connection, String sql, CallArgs args, AnswerMemory memory) {
-            this.result = new ResultBuilder(memory, connection.limits());
+        Run(WalkinConnection connection, String sql, CallArgs args, List<BatchEntry> batch, AnswerMemory memory) {
+            this.batch = batch;
+            this.result = batch == null ? new ResultBuilder(memory, connection.limits())
+                    : ResultBuilder.forBatch(memory, connection.limits(), batch.size());
             this.memory = memory;
             this.connection = connection;
             this.db = connection.sqlite();
             this.auth = connection.authorizer();
             this.sql = sql;
-            this.binder = new ArgBinder(args);
+            this.binder = batch == null ? new ArgBinder(args) : null;
         }
 
         CallOutcome run() {
             connection.startDeadline();
             try {
                 db.exec("BEGIN");
-                CallOutcome failure = runStatements();
+                CallOutcome failure = batch == null ? runEntry() : runEntries();
                 if (failure != null) {
                     return failure;
                 }
-                String leftover = binder.finish();
-                if (leftover != null) {
-                    return new CallOutcome.InvalidArgs(leftover);
-                }
                 statement = 0;
                 db.exec("COMMIT");
-                byte[] body = result.body(rowsAffected);
+                byte[] body = batch == null ? result.body(rowsAffected) : result.batchBody();
                 return new CallOutcome.Success(body, result.handOver(), memory);
             } catch (SqliteException e) {
-                return failure(e);
+                return inEntry(failure(e));
             } finally {
                 finish();
             }
+        }
+
+        /** The statements of the call, or of the current entry, and then the args they left unused. */
+        private CallOutcome runEntry() throws SqliteException {
+            CallOutcome failure = runStatements();
+            if (failure != null) {
+                return failure;
+            }
+            String leftover = binder.finish();
+            return leftover == null ? null : new CallOutcome.InvalidArgs(leftover);
+        }
+
+        /** A batch's entries in order, each with its own args, statement count and result. */
+        private CallOutcome runEntries() throws SqliteException {
+            for (BatchEntry e : batch) {
+                entry++;
+                sql = e.sql();
+                binder = new ArgBinder(e.args());
+                statement = 0;
+                rowsAffected = 0;
+                result.startEntry();
+                CallOutcome failure = runEntry();
+                if (failure != null) {
+                    return inEntry(failure);
+                }
+                result.finishEntry(rowsAffected);
+            }
+            entry = 0; // a failure of the COMMIT belongs to no entry
+            return null;
+        }
+
+        /** A failure that names a statement or the args, with the batch entry it happened in. */
+        private CallOutcome inEntry(CallOutcome failure) {
+            return switch (failure) {
+                case CallOutcome.InvalidSql x when entry > 0 -> new CallOutcome.InEntry(entry, x);
+                case CallOutcome.Forbidden x when entry > 0 -> new CallOutcome.InEntry(entry, x);
+                case CallOutcome.InvalidArgs x when entry > 0 -> new CallOutcome.InEntry(entry, x);
+                case CallOutcome.RowTooLarge x when entry > 0 -> new CallOutcome.InEntry(entry, x);
+                default -> failure;
+            };
         }
 
         private CallOutcome runStatements() throws SqliteException {
@@ -150,6 +202,9 @@ public final class CallExecutor {
                 case ROLLBACK -> {
                     st.step();
                     rowsAffected = 0;
+                    if (batch != null) {
+                        result.discardEarlierRowsAffected();
+                    }
                     db.exec("BEGIN");
                     return null;
                 }
@@ -165,7 +220,9 @@ public final class CallExecutor {
                 wrote = true; // set before stepping: a failed write can still have grown the WAL
             }
             if (columns > 0) {
-                result.start(st, columns);
+                if (!result.start(st, columns)) {
+                    return new CallOutcome.RowTooLarge(statement);
+                }
                 while (st.step()) {
                     ResultBuilder.Added added = result.add(st, columns);
                     if (added == ResultBuilder.Added.ROW_TOO_LARGE) {

@@ -46,4 +46,11 @@ public sealed interface CallOutcome {
      * deadline) or died: 503, nothing of the call committed.
      */
     record WorkerLost() implements CallOutcome {}
+
+    /**
+     * A failure in entry {@code entry} (1-based) of a batch: {@code failure} is one that names a
+     * statement or the args ({@link InvalidSql}, {@link Forbidden}, {@link InvalidArgs},
+     * {@link RowTooLarge}), never another InEntry.
+     */
+    record InEntry(int entry, CallOutcome failure) implements CallOutcome {}
 }

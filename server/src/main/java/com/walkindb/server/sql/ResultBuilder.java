@@ -13,6 +13,11 @@ import java.util.Base64;
  * Encodes result rows to JSON as they are stepped, enforcing the caps of docs/API.md: at most
  * 10 000 rows and 1 MiB of encoded rows per response (rows dropped whole, {@code truncated}
  * set), and no single row over 1 MiB. Only the last statement with columns is kept.
+ *
+ * <p>For a batch ({@link #forBatch}) it builds one such result per entry inside
+ * {@code {"results":[...]}} ({@link BatchResults}); the caps then hold for the whole answer,
+ * column lists included, and once they are spent every later entry keeps its columns but no
+ * rows, with {@code truncated} set.
  */
 final class ResultBuilder {
     enum Added { ADDED, CAPPED, ROW_TOO_LARGE, NO_MEMORY }
@@ -36,23 +41,73 @@ final class ResultBuilder {
     private int rowCount;
     private boolean truncated;
     private boolean capped;
+    /** A batch's entries; null for a single call. */
+    private final BatchResults batch;
+    /** Where the bytes counted against the caps begin: this statement's rows, or a batch's first entry. */
+    private int countFrom;
+    /** Batch: where the current entry's part begins in {@link #out}. */
+    private int entryStart;
+    /** Batch: rows kept by the entries before the current one. */
+    private int earlierRows;
+    /** Batch: an earlier entry reached a cap, so no later entry keeps rows. */
+    private boolean spent;
 
     ResultBuilder(AnswerMemory memory, Limits limits) {
+        this(memory, limits, null);
+    }
+
+    /** A builder for a batch answer of {@code entries} entries; each begins with {@link #startEntry}. */
+    static ResultBuilder forBatch(AnswerMemory memory, Limits limits, int entries) {
+        return new ResultBuilder(memory, limits, new BatchResults(entries));
+    }
+
+    private ResultBuilder(AnswerMemory memory, Limits limits, BatchResults batch) {
         this.memory = memory;
         this.maxRows = limits.maxRows();
         this.maxResultBytes = limits.maxResultBytes();
         this.freeBytes = limits.answerFreeBytes();
         this.stepBytes = limits.answerStepBytes();
         this.out = new AnswerBuffer(4096, maxResultBytes);
+        this.batch = batch;
+        if (batch == null) {
+            start(null, 0);
+        } else {
+            out.writeAscii(BatchResults.PREFIX);
+            countFrom = out.size();
+        }
+    }
+
+    /** Batch: the next entry begins, with no columns and no rows until a statement of it has some. */
+    void startEntry() {
+        if (batch.count() > 0) {
+            out.write(',');
+        }
+        entryStart = out.size();
         start(null, 0);
     }
 
-    /** A statement with columns starts: its rows replace any earlier statement's. */
-    void start(SqliteStatement st, int columnCount) {
-        out.truncate(0);
+    /** Batch: the current entry is done; its statements changed {@code rowsAffected} rows. */
+    void finishEntry(long rowsAffected) {
+        batch.finish(out.size(), rowsAffected, truncated);
+        earlierRows += rowCount;
+        spent |= capped;
+    }
+
+    /** Batch: a plain ROLLBACK discarded the finished entries' writes too. */
+    void discardEarlierRowsAffected() {
+        batch.discardRowsAffected();
+    }
+
+    /**
+     * A statement with columns starts: its rows replace any earlier statement's (of the same
+     * entry, in a batch). False when its column list alone passes the answer's byte cap (in a
+     * batch: what is left of it): the call then fails as a row too large would.
+     */
+    boolean start(SqliteStatement st, int columnCount) {
+        out.truncate(entryStart);
         rowCount = 0;
-        truncated = false;
-        capped = false;
+        truncated = spent;
+        capped = spent;
         out.writeAscii("{\"columns\":");
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartArray();
@@ -66,6 +121,13 @@ final class ResultBuilder {
         }
         out.writeAscii(",\"rows\":[");
         rowsStart = out.size();
+        if (batch == null) {
+            countFrom = rowsStart;
+            // A single call's cap counts rows only, but its column list is bounded too: names of
+            // thousands of ALTERed-in columns would otherwise make an answer of many MiB.
+            return rowsStart - entryStart <= maxResultBytes;
+        }
+        return out.size() - countFrom <= maxResultBytes;
     }
 
     /** Encodes the statement's current row, unless a cap was reached. */
@@ -73,7 +135,7 @@ final class ResultBuilder {
         if (capped) {
             return Added.CAPPED;
         }
-        if (rowCount == maxRows) {
+        if (earlierRows + rowCount == maxRows) {
             return cap();
         }
         int before = out.size();
@@ -100,11 +162,11 @@ final class ResultBuilder {
             out.truncate(before);
             return Added.ROW_TOO_LARGE;
         }
-        if (out.size() - rowsStart > maxResultBytes) {
+        if (out.size() - countFrom > maxResultBytes) {
             out.truncate(before);
             return cap();
         }
-        if (!hasMemoryFor(out.size() - rowsStart)) {
+        if (!hasMemoryFor(out.size() - countFrom)) {
             out.truncate(before);
             return Added.NO_MEMORY;
         }
@@ -233,6 +295,11 @@ final class ResultBuilder {
             }
             default -> g.writeNull();
         }
+    }
+
+    /** Batch: the complete response body, once every entry is finished. */
+    byte[] batchBody() {
+        return batch.body(out);
     }
 
     /** The complete response body. */

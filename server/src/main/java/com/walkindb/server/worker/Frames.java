@@ -1,5 +1,6 @@
 package com.walkindb.server.worker;
 
+import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
 import com.walkindb.server.sql.SqlValue;
@@ -20,6 +21,7 @@ import java.util.function.LongConsumer;
  * to the worker:   CALL    call-id, walk-in id, disk flags, sql, args
  *                  RELEASE bytes of answer memory the supervisor has finished writing
  *                  EVICT   request id, walk-in id (its files are about to be deleted)
+ *                  BATCH   call-id, walk-in id, disk flags, entry count, then sql and args of each
  * from the worker: READY   pid, what its sandbox applied
  *                  RESULT  call-id, outcome
  *                  FAILED  call-id, why (the worker hit a bug running the call)
@@ -32,6 +34,7 @@ final class Frames {
     static final int CALL = 1;
     static final int RELEASE = 2;
     static final int EVICT = 3;
+    static final int BATCH = 4;
     static final int READY = 10;
     static final int RESULT = 11;
     static final int FAILED = 12;
@@ -56,8 +59,20 @@ final class Frames {
 
     private Frames() {}
 
-    /** A call as the worker reads it. */
-    record Call(long callId, UUID walkin, int diskFlags, String sql, CallArgs args) {}
+    /** A call as the worker reads it; a batch has {@code batch} (and no sql or args) instead. */
+    record Call(long callId, UUID walkin, int diskFlags, String sql, CallArgs args, List<BatchEntry> batch) {
+        Call(long callId, UUID walkin, int diskFlags, String sql, CallArgs args) {
+            this(callId, walkin, diskFlags, sql, args, null);
+        }
+
+        /** The SQL the call starts with (the test hooks look at it). */
+        String firstSql() {
+            return batch == null ? sql : batch.getFirst().sql();
+        }
+    }
+
+    /** More entries than any batch the limits allow (50), for a frame that lies about its count. */
+    private static final int MAX_BATCH_ENTRIES = 1000;
 
     static void call(FrameOut out, long callId, UUID walkin, int diskFlags, String sql, CallArgs args) {
         out.reset().u8(CALL).i64(callId).i64(walkin.getMostSignificantBits()).i64(walkin.getLeastSignificantBits())
@@ -71,6 +86,35 @@ final class Frames {
         int disk = in.u8();
         String sql = in.text();
         return new Call(callId, walkin, disk, sql, readArgs(in));
+    }
+
+    static void batch(FrameOut out, long callId, UUID walkin, int diskFlags, List<BatchEntry> entries) {
+        out.reset().u8(BATCH).i64(callId).i64(walkin.getMostSignificantBits())
+                .i64(walkin.getLeastSignificantBits()).u8(diskFlags).i32(entries.size());
+        for (BatchEntry e : entries) {
+            out.text(e.sql());
+            args(out, e.args());
+        }
+    }
+
+    /** Reads a BATCH frame after its type. */
+    static Call readBatch(FrameIn in) throws IOException {
+        long callId = in.i64();
+        UUID walkin = new UUID(in.i64(), in.i64());
+        int disk = in.u8();
+        int n = in.i32();
+        if (n < 1 || n > MAX_BATCH_ENTRIES) {
+            throw new IOException("bad batch size " + n);
+        }
+        List<BatchEntry> entries = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String sql = in.text();
+            if (sql == null) {
+                throw new IOException("batch entry without sql");
+            }
+            entries.add(new BatchEntry(sql, readArgs(in)));
+        }
+        return new Call(callId, walkin, disk, null, null, List.copyOf(entries));
     }
 
     static void release(FrameOut out, long bytes) {
@@ -182,6 +226,10 @@ final class Frames {
     /** A finished call's outcome; a success keeps its answer-memory share in the worker until RELEASE. */
     static void result(FrameOut out, long callId, CallOutcome outcome) {
         out.reset().u8(RESULT).i64(callId);
+        outcome(out, outcome);
+    }
+
+    private static void outcome(FrameOut out, CallOutcome outcome) {
         switch (outcome) {
             case CallOutcome.Success s -> out.u8(0).bytes(s.body()).i64(s.answerMemory());
             case CallOutcome.InvalidSql e -> out.u8(1).text(e.message()).text(e.hint()).i32(e.statement());
@@ -194,12 +242,30 @@ final class Frames {
             case CallOutcome.OutOfMemory m -> out.u8(8);
             case CallOutcome.InstanceGone g -> out.u8(9);
             case CallOutcome.WorkerLost w -> out.u8(10);
+            case CallOutcome.InEntry e -> {
+                out.u8(11).i32(e.entry());
+                outcome(out, e.failure());
+            }
         }
     }
 
     /** Reads a RESULT's outcome (after its call-id); a success's share goes back through {@code release}. */
     static CallOutcome readOutcome(FrameIn in, LongConsumer release) throws IOException {
         int kind = in.u8();
+        if (kind == 11) {
+            int entry = in.i32();
+            CallOutcome failure = readOutcome(in.u8(), in, release); // a kind 11 inside is refused there
+            // Only the failures that name a statement or the args: never a nest of InEntry.
+            if (entry < 1 || !(failure instanceof CallOutcome.InvalidSql || failure instanceof CallOutcome.Forbidden
+                    || failure instanceof CallOutcome.InvalidArgs || failure instanceof CallOutcome.RowTooLarge)) {
+                throw new IOException("bad entry outcome");
+            }
+            return new CallOutcome.InEntry(entry, failure);
+        }
+        return readOutcome(kind, in, release);
+    }
+
+    private static CallOutcome readOutcome(int kind, FrameIn in, LongConsumer release) throws IOException {
         return switch (kind) {
             case 0 -> new CallOutcome.Success(in.bytes(), in.i64(), release);
             case 1 -> new CallOutcome.InvalidSql(in.text(), in.text(), in.i32());

@@ -146,6 +146,9 @@ public final class WorkerMain {
                     case Frames.CALL -> {
                         return Frames.readCall(in);
                     }
+                    case Frames.BATCH -> {
+                        return Frames.readBatch(in);
+                    }
                     case Frames.RELEASE -> answerMemory.release(in.i64());
                     case Frames.EVICT -> {
                         long request = in.i64();
@@ -169,11 +172,13 @@ public final class WorkerMain {
     private void run(Frames.Call call) {
         CallOutcome outcome;
         try {
-            if (testHooks && TestHooks.matches(call.sql())) {
-                TestHooks.run(call.sql(), InstanceStore.databaseFileIn(dataDir, call.walkin()),
+            if (testHooks && TestHooks.matches(call.firstSql())) {
+                TestHooks.run(call.firstSql(), InstanceStore.databaseFileIn(dataDir, call.walkin()),
                         () -> calls.evict(call.walkin()));
             }
-            outcome = calls.execute(call.walkin(), call.sql(), call.args(), disk(call.diskFlags()));
+            outcome = call.batch() == null
+                    ? calls.execute(call.walkin(), call.sql(), call.args(), disk(call.diskFlags()))
+                    : calls.executeBatch(call.walkin(), call.batch(), disk(call.diskFlags()));
         } catch (OutOfMemoryError e) {
             // Past the Java heap or the address-space cap: nothing here is to be trusted any more. The
             // supervisor answers this worker's calls 503 and puts the spare in its place.

@@ -4,6 +4,7 @@ import com.walkindb.server.config.Config;
 import com.walkindb.server.instance.DiskGuard;
 import com.walkindb.server.instance.DiskState;
 import com.walkindb.server.instance.WalkinCalls;
+import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
 import java.io.IOException;
@@ -145,6 +146,21 @@ public final class WorkerPool implements WalkinCalls {
 
     @Override
     public CallOutcome execute(UUID id, String sql, CallArgs args, DiskState disk) throws InterruptedException {
+        return await(id, (w, callId) -> w.send(callId, id, diskFlags(disk), sql, args));
+    }
+
+    @Override
+    public CallOutcome executeBatch(UUID id, List<BatchEntry> entries, DiskState disk) throws InterruptedException {
+        return await(id, (w, callId) -> w.sendBatch(callId, id, diskFlags(disk), entries));
+    }
+
+    /** How a call goes to its worker: one frame, whose outcome the future completes with. */
+    private interface Sender {
+        CompletableFuture<CallOutcome> send(WorkerProcess w, long callId);
+    }
+
+    /** Sends the call to the worker of its walk-in's slot and waits for the outcome. */
+    private CallOutcome await(UUID id, Sender sender) throws InterruptedException {
         int slot = slotOf(id);
         WorkerProcess w = slots.get(slot);
         if (!w.isReady()) {
@@ -154,7 +170,7 @@ public final class WorkerPool implements WalkinCalls {
             }
         }
         long callId = callIds.incrementAndGet();
-        CompletableFuture<CallOutcome> outcome = w.send(callId, id, diskFlags(disk), sql, args);
+        CompletableFuture<CallOutcome> outcome = sender.send(w, callId);
         try {
             // No timer per call: the watchdog answers a call that overruns (408) and kills its worker.
             return outcome.get();

@@ -1,10 +1,12 @@
 package com.walkindb.server.worker;
 
+import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,9 +90,18 @@ final class WorkerProcess {
      * if the worker dies first, or exceptionally if the worker failed running it.
      */
     CompletableFuture<CallOutcome> send(long callId, UUID walkin, int diskFlags, String sql, CallArgs args) {
+        return send(callId, walkin, frame -> Frames.call(frame, callId, walkin, diskFlags, sql, args));
+    }
+
+    /** {@link #send}, for a batch's entries (one frame, one outcome). */
+    CompletableFuture<CallOutcome> sendBatch(long callId, UUID walkin, int diskFlags, List<BatchEntry> entries) {
+        return send(callId, walkin, frame -> Frames.batch(frame, callId, walkin, diskFlags, entries));
+    }
+
+    private CompletableFuture<CallOutcome> send(long callId, UUID walkin, Consumer<FrameOut> encode) {
         CompletableFuture<CallOutcome> f = new CompletableFuture<>();
         pending.put(callId, new Pending(f, System.nanoTime(), walkin));
-        boolean sent = queue(frame -> Frames.call(frame, callId, walkin, diskFlags, sql, args));
+        boolean sent = queue(encode);
         if (!sent || dead.get()) {
             // Died before or while we wrote: whoever marked it dead may have missed this call.
             if (pending.remove(callId) != null) {

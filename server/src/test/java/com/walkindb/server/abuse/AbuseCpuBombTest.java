@@ -2,11 +2,14 @@ package com.walkindb.server.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Http;
 import com.walkindb.server.testing.Reply;
 import com.walkindb.server.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -95,6 +98,27 @@ class AbuseCpuBombTest extends AbuseSuite {
         long perStatement = Math.max(n, n * 600 / Math.max(1, fastest));
         String statement = counter(perStatement) + "SELECT count(*) FROM c;";
         expect408InTime("16 statements of ~600 ms", http.sql(statement.repeat(16), token));
+    }
+
+    @Test
+    void aBatchOfFiftyHeavyEntriesEndsAtTheDeadline() {
+        String token = walkin("SELECT 1");
+        // calibrate as above: entries of ~600 ms each, fifty of them (30 s of work) in one batch
+        long n = 200_000;
+        long fastest = Long.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            Reply probe = http.sql(counter(n) + "SELECT count(*) FROM c", token);
+            expectOk(probe);
+            fastest = Math.min(fastest, probe.millis());
+        }
+        long perEntry = Math.max(n, n * 600 / Math.max(1, fastest));
+        List<Map<String, Object>> entries = Collections.nCopies(50,
+                Http.entry(counter(perEntry) + "SELECT count(*) FROM c", null));
+        Reply a = http.batch(entries, token);
+        expect408InTime("batch of 50 entries of ~600 ms", a);
+        assertThat(a.json().has("entry")).as("the deadline is the whole batch's").isFalse();
+        expect408InTime("batch of 50 endless entries", http.batch(Collections.nCopies(50,
+                Http.entry("WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM c) SELECT count(*) FROM c", null)), token));
     }
 
     @Test

@@ -2,6 +2,7 @@ package com.walkindb.server.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.testing.Http;
 import com.walkindb.server.testing.Reply;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,6 +33,31 @@ class AbuseMemoryBombTest extends AbuseSuite {
     private static void expectHeapLimit(Reply a) {
         expect(a, 503, "server busy");
         assertThat(a.header("Retry-After")).isNotNull();
+    }
+
+    @Test
+    void aBatchOfFiftyMegabyteRowsAnswersOneMebibyte() {
+        // Fifty entries of a 1 MB row each: the caps hold for the whole answer, not per entry.
+        Reply a = http.batch(Collections.nCopies(50, Http.entry("SELECT hex(zeroblob(499000)) AS h", null)), null);
+        assertThat(a.status()).as("%s", a).isEqualTo(200);
+        assertThat(a.body().length()).as("one answer's worth, not fifty").isLessThan(1024 * 1024 + 8 * 1024);
+        var results = a.json().path("results");
+        assertThat(results.size()).isEqualTo(50);
+        assertThat(results.get(0).path("rows").size()).isEqualTo(1);
+        for (int i = 1; i < 50; i++) {
+            assertThat(results.get(i).path("rows").size()).isZero();
+            assertThat(results.get(i).path("truncated").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void aBatchOfWideColumnListsIsRefusedNotBuilt() {
+        // 7 900-character column names, ten per entry, fifty entries: 4 MB of names from an 8 KB body.
+        String token = walkin("CREATE TABLE w(\"" + "n".repeat(7900) + "\")");
+        Reply a = http.batch(Collections.nCopies(50,
+                Http.entry("SELECT * FROM w a,w b,w c,w d,w e,w f,w g,w h,w i,w j", null)), token);
+        expect(a, 400, "result row too large");
+        assertThat(a.json().path("entry").asInt()).isBetween(2, 50);
     }
 
     @Test

@@ -94,6 +94,11 @@ class OpenApiConformanceTest {
         assertThat(doc.validate(schema, json("{\"columns\":[],\"rows\":[],\"rows_affected\":0,\"truncated\":false}")))
                 .isEmpty();
         assertThat(doc.validate(schema, json("{\"columns\":[],\"rows\":[],\"rows_affected\":0}"))).isNotEmpty();
+        String one = "{\"columns\":[\"a\"],\"rows\":[[1]],\"rows_affected\":0,\"truncated\":false}";
+        assertThat(doc.validate(schema, json("{\"results\":[" + one + "," + one + "]}"))).as("a batch answer").isEmpty();
+        assertThat(doc.validate(schema, json("{\"results\":[]}"))).isNotEmpty();
+        assertThat(doc.validate(schema, json("{\"results\":[{\"columns\":[]}]}"))).isNotEmpty();
+        assertThat(doc.validate(schema, json("{\"results\":[" + one + "],\"truncated\":false}"))).isNotEmpty();
         assertThat(doc.validate(schema, json("{\"columns\":[],\"rows\":[],\"rows_affected\":0,\"truncated\":false,\"x\":1}")))
                 .isNotEmpty();
         assertThat(doc.validate(schema, json("{\"columns\":[],\"rows\":[[true]],\"rows_affected\":0,\"truncated\":false}")))
@@ -114,6 +119,12 @@ class OpenApiConformanceTest {
         assertThat(doc.validate(badRequest, json("{\"error\":\"invalid sql: x\",\"code\":\"invalid_sql\",\"hint\":\"" + "h".repeat(500) + "\"}")))
                 .isNotEmpty();
         assertThat(doc.validate(badRequest, json("{\"error\":\"bad sql\",\"code\":\"invalid_sql\"}"))).isNotEmpty();
+        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid sql: x\",\"code\":\"invalid_sql\",\"entry\":3,\"statement\":1}")))
+                .isEmpty();
+        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid sql: x\",\"code\":\"invalid_sql\",\"entry\":0}"))).isNotEmpty();
+        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid batch: entry 2 is not an object\",\"code\":\"invalid_batch\"}")))
+                .isEmpty();
+        assertThat(doc.validate(badRequest, json("{\"error\":\"invalid batch: too big\",\"code\":\"invalid_batch\"}"))).isNotEmpty();
 
         Reply fake = new Reply(429, java.net.http.HttpHeaders.of(Map.of("Content-Type", List.of("application/json")),
                 (a, b) -> true), "{\"error\":\"rate limit exceeded\",\"code\":\"rate_limited\"}", 0);
@@ -140,6 +151,17 @@ class OpenApiConformanceTest {
                 List.of(Map.of("base64", "AAEC"), 1), session));
         exchange(soft, "POST", "/sql", server.http().sql("SELECT :a, @a, $a", Map.of("a", 1.5), session));
         exchange(soft, "POST", "/sql", server.http().sql("SELECT * FROM t WHERE 0", null, session));
+        // a batch: one result per entry, and a batch over the row cap (later entries truncated)
+        Reply batch = exchange(soft, "POST", "/sql", server.http().batch(List.of(
+                Http.entry("INSERT INTO t(v) VALUES (?), (?)", List.of(3, "x")),
+                Http.entry("SELECT id, v FROM t ORDER BY id", null),
+                Http.entry("UPDATE t SET v = :v WHERE id = 1 RETURNING id", Map.of("v", 2.5))), session));
+        soft.assertThat(batch.json().path("results").size()).isEqualTo(3);
+        String counter = "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 7000) SELECT i FROM c";
+        Reply capped = exchange(soft, "POST", "/sql", server.http().batch(List.of(Http.entry(counter, null),
+                Http.entry(counter, null), Http.entry("SELECT 1", null)), session));
+        soft.assertThat(capped.json().at("/results/2/truncated").asBoolean()).isTrue();
+        exchange(soft, "POST", "/sql", server.http().batch(List.of(Http.entry("SELECT 1 AS fresh", null)), null));
         exchange(soft, "GET", "/healthz", server.http().get("/healthz"));
         exchange(soft, "GET", "/openapi.json", server.http().get("/openapi.json"));
         exchange(soft, "GET", "/", server.http().get("/"));
@@ -159,6 +181,20 @@ class OpenApiConformanceTest {
         expect(soft, 400, "POST", "/sql", server.http().postJson("/sql", "{\"sql\":", null));
         expect(soft, 400, "POST", "/sql", server.http().postJson("/sql", "{\"args\":[]}", null));
         expect(soft, 400, "POST", "/sql", server.http().sql("SELECT ?", List.of(List.of(1)), null));
+        // batches: shape, sql and batch together, an entry's args, keyword, SQL error and row too large
+        expect(soft, 400, "POST", "/sql", server.http().postJson("/sql", "{\"batch\":[]}", null));
+        expect(soft, 400, "POST", "/sql", server.http().postJson("/sql", "{\"batch\":[{\"sql\":\"SELECT 1\"},7]}", null));
+        expect(soft, 400, "POST", "/sql", server.http().postJson("/sql", "{\"batch\":[{\"args\":[1]}]}", null));
+        expect(soft, 400, "POST", "/sql", server.http().postJson("/sql", "{\"sql\":\"SELECT 1\",\"batch\":[{\"sql\":\"SELECT 1\"}]}", null));
+        expect(soft, 400, "POST", "/sql", server.http().batch(List.of(Http.entry("SELECT 1", null),
+                Http.entry("SELECT ?", List.of(List.of(1)))), null));
+        expect(soft, 400, "POST", "/sql", server.http().batch(List.of(Http.entry("SELECT 1", null),
+                Http.entry("ATTACH 'x' AS y", null)), null));
+        expect(soft, 400, "POST", "/sql", server.http().batch(List.of(Http.entry("SELECT 1", null),
+                Http.entry("SELECT 1; SELECT titel FROM notes", null)), session));
+        expect(soft, 400, "POST", "/sql", server.http().batch(List.of(Http.entry("PRAGMA max_page_count = 1", null)), session));
+        expect(soft, 400, "POST", "/sql", server.http().batch(List.of(Http.entry("SELECT 1", null),
+                Http.entry("SELECT zeroblob(800000)", null)), session));
         expect(soft, 400, "POST", "/sql", server.http().sql("ATTACH 'x' AS y"));
         expect(soft, 400, "POST", "/sql", server.http().sql("PRAGMA max_page_count = 1", null, session));
         expect(soft, 400, "POST", "/sql", server.http().sql("SELECT 1; SELECT titel FROM notes", null, session));
@@ -177,6 +213,8 @@ class OpenApiConformanceTest {
         // 413, 415, 431
         expect(soft, 413, "POST", "/sql", server.http().postBytes(Http.paddedBody("SELECT 1", 8193), "application/json", null));
         expect(soft, 413, "POST", "/sql", server.http().postChunked(Http.paddedBody("SELECT 1", 8193)));
+        expect(soft, 413, "POST", "/sql", server.http().batch(java.util.Collections.nCopies(50,
+                Http.entry("SELECT '" + "x".repeat(160) + "'", null)), null));
         expect(soft, 415, "POST", "/sql", server.http().postBytes("{\"sql\":\"SELECT 1\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "text/plain", null));
         expect(soft, 431, "GET", "/healthz", server.http().send(server.http().request("/healthz")
                 .header("X-Pad", "p".repeat(10 * 1024)).GET().build()));

@@ -107,6 +107,25 @@ public final class Http implements AutoCloseable {
         return post(body(sql, args), "application/json", session, timeout);
     }
 
+    /** POST /sql {"batch": entries} on {@code session} (null: a new walk-in); entries are serialized as JSON. */
+    public Reply batch(List<?> entries, String session) {
+        try {
+            return postJson("/sql", JSON.writeValueAsString(Map.of("batch", entries)), session);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** One batch entry: {"sql": sql}, with "args" when not null. */
+    public static Map<String, Object> entry(String sql, Object args) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("sql", sql);
+        if (args != null) {
+            m.put("args", args);
+        }
+        return m;
+    }
+
     /** POST a raw body to {@code path} as application/json on {@code session} (null: none). */
     public Reply postJson(String path, String body, String session) {
         return post(path, HttpRequest.BodyPublishers.ofString(body), "application/json", session, timeout);

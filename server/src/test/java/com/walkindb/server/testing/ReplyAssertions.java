@@ -35,14 +35,14 @@ public final class ReplyAssertions {
         return json.path("code").asText();
     }
 
-    /** The answer is {@code status} with {@code error} = message; hint and statement may follow. */
+    /** The answer is {@code status} with {@code error} = message; hint, statement and (a batch's) entry may follow. */
     public static JsonNode assertErrorMessage(Reply r, int status, String message) {
         assertThat(r.status()).as("status of %s", r.body()).isEqualTo(status);
         JsonNode json = r.json();
         assertThat(json.path("error").asText()).isEqualTo(message);
         List<String> fields = new ArrayList<>();
         json.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).isSubsetOf("error", "code", "hint", "statement");
+        assertThat(fields).isSubsetOf("error", "code", "hint", "entry", "statement");
         assertCode(json);
         assertJsonWithCors(r);
         return json;

@@ -3,6 +3,7 @@ package com.walkindb.server.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
 import com.walkindb.server.sql.SqlValue;
@@ -42,6 +43,70 @@ class FramesTest {
             assertThat(call.sql()).isEqualTo("SELECT ?1 -- ✓");
             assertThat(describe(call.args())).isEqualTo(describe(args));
         }
+    }
+
+    @Test
+    void aBatchComesThroughUnchanged() throws IOException {
+        List<BatchEntry> entries = List.of(new BatchEntry("CREATE TABLE t(x)", CallArgs.None.INSTANCE),
+                new BatchEntry("INSERT INTO t VALUES (?), (?)", new CallArgs.Positional(List.of(new SqlValue.Int(1),
+                        new SqlValue.Text("✓")))),
+                new BatchEntry("SELECT :x", new CallArgs.Named(Map.of("x", new SqlValue.Real(0.5)))));
+        FrameOut out = new FrameOut();
+        Frames.batch(out, 78, WALKIN, Frames.DISK_NEARLY_FULL, entries);
+        FrameIn in = FrameIn.of(out.payload());
+        assertThat(in.u8()).isEqualTo(Frames.BATCH);
+        Frames.Call call = Frames.readBatch(in);
+        assertThat(call.callId()).isEqualTo(78);
+        assertThat(call.walkin()).isEqualTo(WALKIN);
+        assertThat(call.diskFlags()).isEqualTo(Frames.DISK_NEARLY_FULL);
+        assertThat(call.sql()).isNull();
+        assertThat(call.firstSql()).isEqualTo("CREATE TABLE t(x)");
+        assertThat(call.batch()).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            assertThat(call.batch().get(i).sql()).isEqualTo(entries.get(i).sql());
+            assertThat(describe(call.batch().get(i).args())).isEqualTo(describe(entries.get(i).args()));
+        }
+    }
+
+    @Test
+    void aBatchFrameThatLiesAboutItsSizeFails() {
+        FrameOut out = new FrameOut();
+        out.reset().u8(Frames.BATCH).i64(1).i64(WALKIN.getMostSignificantBits()).i64(WALKIN.getLeastSignificantBits())
+                .u8(0).i32(0);
+        FrameIn empty = FrameIn.of(out.payload());
+        assertThatThrownBy(() -> {
+            empty.u8();
+            Frames.readBatch(empty);
+        }).isInstanceOf(IOException.class).hasMessageContaining("bad batch size");
+        out.reset().u8(Frames.BATCH).i64(1).i64(WALKIN.getMostSignificantBits()).i64(WALKIN.getLeastSignificantBits())
+                .u8(0).i32(3).text("SELECT 1").u8(0);
+        FrameIn cut = FrameIn.of(out.payload());
+        assertThatThrownBy(() -> {
+            cut.u8();
+            Frames.readBatch(cut);
+        }).isInstanceOf(IOException.class).hasMessageContaining("ends early");
+    }
+
+    @Test
+    void anEntryOutcomeComesThroughAndCannotNest() throws IOException {
+        CallOutcome sent = new CallOutcome.InEntry(7, new CallOutcome.InvalidSql("no such table: t", "h", 2));
+        FrameOut out = new FrameOut();
+        Frames.result(out, 5, sent);
+        FrameIn in = FrameIn.of(out.payload());
+        in.u8();
+        in.i64();
+        assertThat(Frames.readOutcome(in, b -> {})).isEqualTo(sent);
+
+        Frames.result(out, 5, new CallOutcome.InEntry(1, new CallOutcome.InEntry(2, new CallOutcome.RowTooLarge(1))));
+        FrameIn nested = FrameIn.of(out.payload());
+        nested.u8();
+        nested.i64();
+        assertThatThrownBy(() -> Frames.readOutcome(nested, b -> {})).isInstanceOf(IOException.class);
+        Frames.result(out, 5, new CallOutcome.InEntry(1, new CallOutcome.Timeout()));
+        FrameIn notAnEntryError = FrameIn.of(out.payload());
+        notAnEntryError.u8();
+        notAnEntryError.i64();
+        assertThatThrownBy(() -> Frames.readOutcome(notAnEntryError, b -> {})).isInstanceOf(IOException.class);
     }
 
     @Test

@@ -109,6 +109,29 @@ class WorkerIsolationTest {
     }
 
     @Test
+    void aBatchStuckInItsWorkerIsAnswered408AndNothingOfItIsKept() throws Exception {
+        String stuck = walkinWithOneRow();
+        long restarts = pool().restarts();
+        long stuckPid = pool().pidFor(walkinOf(stuck));
+        // The batch travels as one frame; its first entry sets off the stall in the worker.
+        Future<Reply> call = Parallel.background(() -> http().batch(List.of(Http.entry(STALL + NINE_MB, null),
+                Http.entry("INSERT INTO t VALUES (x'03')", null)), stuck));
+        server.testServer().awaitCallsInSql(1);
+        Reply timedOut = call.get();
+        assertThat(timedOut.status()).as(timedOut.toString()).isEqualTo(408);
+        assertThat(timedOut.millis()).as("answered at the deadline plus the grace").isLessThan(STUCK_CALL_BOUND_MS);
+        assertThat(pool().restarts()).isEqualTo(restarts + 1);
+        awaitGone(stuckPid);
+        awaitHealed();
+        assertThat(rows(stuck)).as("only the committed row").isEqualTo(1);
+        assertIntact(stuck);
+
+        Reply ok = http().batch(List.of(Http.entry("INSERT INTO t VALUES (x'04')", null),
+                Http.entry("SELECT count(*) AS n FROM t", null)), stuck);
+        assertThat(ok.json().at("/results/1/rows/0/0").asLong()).as("the next worker runs batches too").isEqualTo(2);
+    }
+
+    @Test
     void eightStuckCallsAtOnceDoNotHoldUpACallerOnAnotherWalkin() throws Exception {
         String other = walkinWithOneRow();
         List<String> stuck = new ArrayList<>();
