@@ -53,23 +53,22 @@ final class Refusals {
         }
     }
 
-    void count(ApiError error) {
-        String code = error.code();
+    /** One error answer: its {@code code} and {@code message} as {@link ApiError} has them. */
+    void count(String code, String message) {
         CounterDataPoint point = codes.get(code);
         if (point == null) {
             point = codes.computeIfAbsent(code, byCode::labelValues);
         }
         point.inc();
         switch (code) {
-            case "forbidden_sql_keyword" -> sql.labelValues("keyword_filter", keywordCategory(detail(error))).inc();
-            case "forbidden_sql" -> sql.labelValues("authorizer", authorizerCategory(detail(error))).inc();
+            case "forbidden_sql_keyword" -> sql.labelValues("keyword_filter", keywordCategory(detail(message))).inc();
+            case "forbidden_sql" -> sql.labelValues("authorizer", authorizerCategory(detail(message))).inc();
             default -> { }
         }
     }
 
     /** What follows "forbidden sql: " or "forbidden sql keyword: " in the message. */
-    private static String detail(ApiError error) {
-        String m = error.message();
+    private static String detail(String m) {
         int colon = m.indexOf(": ");
         return colon < 0 ? "" : m.substring(colon + 2);
     }

@@ -73,7 +73,7 @@ final class RequestMetrics extends Handler.Wrapper {
         }
         point.inc();
         if (error instanceof ApiError e) {
-            refusals.count(e);
+            refusals.count(e.code(), e.message());
         }
     }
 }
