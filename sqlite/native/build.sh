@@ -66,7 +66,7 @@ if [[ ! -f $BUILT ]]; then
   mkdir -p "$CACHE/src"
   TARBALL="$CACHE/src/better-sqlite3-$PKG_VERSION.tgz"
   if [[ ! -f $TARBALL ]]; then
-    echo "fetching better-sqlite3@$PKG_VERSION from the npm registry" >&2
+    echo "walkindb: fetching the SQLite source (better-sqlite3@$PKG_VERSION, ~10 MB) from the npm registry" >&2
     (cd "$CACHE/src" && npm pack --silent "better-sqlite3@$PKG_VERSION" >/dev/null)
   fi
   ACTUAL="sha512-$(node -e 'const c=require("crypto");process.stdout.write(c.createHash("sha512").update(require("fs").readFileSync(process.argv[1])).digest("base64"))' "$TARBALL")"
@@ -78,8 +78,11 @@ if [[ ! -f $BUILT ]]; then
   WORK=$(mktemp -d "$CACHE/work.XXXXXX")
   trap 'rm -rf "$WORK"' EXIT
   tar -xzf "$TARBALL" -C "$WORK" package/deps/sqlite3/sqlite3.c package/deps/sqlite3/sqlite3.h
-  echo "compiling SQLite ($(grep -m1 '#define SQLITE_VERSION ' "$WORK/package/deps/sqlite3/sqlite3.h" | awk '{print $3}')) with walkindb's hardening flags" >&2
-  gcc "${CC_FLAGS[@]}" "${SQLITE_FLAGS[@]}" -I"$WORK/package/deps/sqlite3" -o "$WORK/$LIB_NAME" \
+  VERSION=$(grep -m1 '#define SQLITE_VERSION ' "$WORK/package/deps/sqlite3/sqlite3.h" | awk '{print $3}' | tr -d '"')
+  echo "walkindb: compiling SQLite $VERSION with walkindb's hardening flags: one C file of 9 MB, 1-3 min," \
+       "once (then cached in sqlite/.native-cache/)" >&2
+  "$HERE/../../scripts/with-progress" "compiling SQLite $VERSION" "1-3 min on an idle core" \
+    gcc "${CC_FLAGS[@]}" "${SQLITE_FLAGS[@]}" -I"$WORK/package/deps/sqlite3" -o "$WORK/$LIB_NAME" \
     "$HERE/walkindb_guards.c" -lm -lpthread
   mkdir -p "$CACHE/$STAMP"
   mv "$WORK/$LIB_NAME" "$BUILT"

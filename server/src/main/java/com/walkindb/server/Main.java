@@ -2,11 +2,16 @@ package com.walkindb.server;
 
 import com.walkindb.server.config.Config;
 import com.walkindb.server.config.ConfigException;
+import com.walkindb.server.config.DevProfile;
 import com.walkindb.server.config.EnvConfigReader;
 import com.walkindb.server.config.Limits;
 import com.walkindb.server.sandbox.Sandbox;
 import com.walkindb.server.sandbox.SandboxException;
 import com.walkindb.server.sandbox.SandboxStatus;
+import com.walkindb.server.startup.CannotListen;
+import com.walkindb.server.startup.DataDirectory;
+import com.walkindb.server.startup.ExitStatus;
+import com.walkindb.server.startup.OsReason;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -14,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts walkindb from the environment (docs/CONFIGURATION.md). Prints {@code walkindb listening on <url>} on
- * stdout once it accepts requests; SIGTERM / Ctrl-C stop it within {@link Limits#stopLimit()}: no new
+ * Starts walkindb from the environment (docs/CONFIGURATION.md). Prints {@code walkindb listening on <url> (version
+ * ...; data in ...)} on stdout once it accepts requests; a start-up failure prints one line on stderr and exits
+ * with the status of its class ({@link ExitStatus}); SIGTERM / Ctrl-C stop it within {@link Limits#stopLimit()}: no new
  * calls, calls in flight finish (or, stuck past their deadline, are left uncommitted), then exit 0.
  *
  * <p>Before anything else the process confines itself ({@link Sandbox}, WALKINDB_SANDBOX); below
@@ -35,41 +41,74 @@ public final class Main {
             System.exit(exit);
             return;
         }
-        Prepared prepared = prepare("walkindb");
+        Prepared prepared = prepare("walkindb", CommandLine.dev(args));
         Config config = prepared.config();
         WalkinServer server;
         try {
             server = new WalkinServer(config, Clock.systemUTC(), prepared.sandbox());
         } catch (Exception | Error e) {
-            String why = startFailure(e);
-            if (why == null) {
-                throw e; // a bug: its stack trace is wanted
+            if (!aboutFiles(e)) {
+                unexpected(e); // a bug: its stack trace is wanted
+                return;
             }
-            System.err.println("walkindb: cannot start: " + why);
-            System.exit(1);
+            fail(ExitStatus.DATA_DIR, "walkindb: cannot use the data directory WALKINDB_DATA_DIR=" + config.dataDir()
+                    + ": " + OsReason.of(e));
             return;
         }
         try {
             server.start();
-        } catch (java.io.UncheckedIOException e) {
-            System.err.println("walkindb: " + e.getMessage()); // the admin listener's address
+        } catch (CannotListen e) {
             server.close();
-            System.exit(1);
+            fail(ExitStatus.CANNOT_LISTEN, "walkindb: " + e.getMessage());
             return;
-        } catch (java.io.IOException e) {
-            String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            System.err.println("walkindb: cannot listen on " + config.listen() + ": " + why);
+        } catch (Exception e) {
             server.close();
-            System.exit(1);
+            unexpected(e);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, config.limits()), "walkindb-shutdown"));
-        System.out.println("walkindb listening on " + server.baseUrl() + " (data in " + config.dataDir() + ")");
+        System.out.println("walkindb listening on " + server.baseUrl() + " (" + versionWord()
+                + (config.dev() ? ", dev mode" : "") + "; data in " + config.dataDir() + ")");
         if (server.adminUrl() != null) {
             System.out.println("walkindb admin listening on " + server.adminUrl() + " (GET /status; keep it private)");
         }
         System.out.flush();
         new CountDownLatch(1).await(); // until a signal runs the hook, which ends the process
+    }
+
+    /**
+     * Whether a failure of the server's construction is one of its files: the data directory
+     * (unreadable, or full and missing a file it needs) or the SQLite library (cannot be extracted).
+     */
+    static boolean aboutFiles(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.io.IOException || t instanceof UnsatisfiedLinkError) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** "version 0.2.0", or "development build" when run from classes rather than the jar. */
+    static String versionWord() {
+        String own = Main.class.getPackage().getImplementationVersion();
+        return own == null ? "development build" : "version " + own;
+    }
+
+    /**
+     * A failure nobody foresaw: its stack trace, then the line and status 1. Exits rather than
+     * throws: threads already started (Jetty's, the SQL workers' readers) would keep the JVM up.
+     */
+    private static void unexpected(Throwable e) {
+        e.printStackTrace();
+        fail(ExitStatus.UNEXPECTED, "walkindb: cannot start, unexpectedly: " + e);
+    }
+
+    /** One line on stderr, then the exit status of its class (docs/CONFIGURATION.md, "Exit statuses"). */
+    private static void fail(ExitStatus status, String line) {
+        System.err.println(line);
+        System.err.flush();
+        System.exit(status.code());
     }
 
     /**
@@ -103,27 +142,18 @@ public final class Main {
         Runtime.getRuntime().halt(0);
     }
 
-    /**
-     * The one line for a start-up failure of the data directory (unreadable, or full and missing a
-     * file it needs) or of the SQLite library (cannot be extracted): it names the path and the
-     * system's reason. Null for anything else.
-     */
-    static String startFailure(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.io.IOException || t instanceof UnsatisfiedLinkError) {
-                return t.getMessage();
-            }
-        }
-        return null;
+    /** {@link #prepare(String, boolean)} without --dev (the test suites' jailed server). */
+    public static Prepared prepare(String name) {
+        return prepare(name, false);
     }
 
     /**
      * The start of a walkindb process, before any server exists (also of the test suites' jailed
-     * server): the JVM properties below, the configuration from the environment, then the
-     * sandbox. Exits with status 2 on a bad configuration and 3 when the sandbox is required but
-     * cannot be applied; {@code name} begins those messages.
+     * server): the JVM properties below, the configuration from the environment ({@code dev}:
+     * the --dev argument, as WALKINDB_PROFILE=dev), the data directory, then the sandbox. Each
+     * failure prints one line beginning with {@code name} and exits with its {@link ExitStatus}.
      */
-    public static Prepared prepare(String name) {
+    public static Prepared prepare(String name, boolean dev) {
         // Native SQLite calls pin virtual threads' carriers; keep enough of them whatever the
         // command line (the launcher sets this too). Read once, when the first virtual thread starts.
         if (System.getProperty("jdk.virtualThreadScheduler.parallelism") == null) {
@@ -136,19 +166,27 @@ public final class Main {
         }
         Config config;
         try {
-            config = EnvConfigReader.read(System.getenv());
+            config = EnvConfigReader.read(dev ? DevProfile.withDevFlag(System.getenv()) : System.getenv());
         } catch (ConfigException e) {
-            System.err.println(name + ": bad configuration: " + e.getMessage());
-            System.exit(2);
+            fail(ExitStatus.CONFIG, name + ": bad configuration: " + e.getMessage());
             throw new AssertionError("unreachable");
         }
         try {
-            return new Prepared(config, Sandbox.enter(config,
-                    config.isolation().processes() ? Sandbox.Role.SUPERVISOR : Sandbox.Role.SERVER));
+            DataDirectory.check(config.dataDir());
+        } catch (java.io.IOException e) {
+            fail(ExitStatus.DATA_DIR, name + ": cannot use the data directory WALKINDB_DATA_DIR=" + config.dataDir()
+                    + ": " + OsReason.of(e));
+        }
+        SandboxStatus sandbox;
+        try {
+            sandbox = Sandbox.enter(config, config.isolation().processes() ? Sandbox.Role.SUPERVISOR : Sandbox.Role.SERVER);
         } catch (SandboxException e) {
-            System.err.println(name + ": refusing to start: " + e.getMessage());
-            System.exit(3);
+            fail(ExitStatus.SANDBOX, name + ": refusing to start: " + e.getMessage());
             throw new AssertionError("unreachable");
         }
+        if (config.dev()) { // after the sandbox: below Landlock ABI 8 only the re-executed JVM gets here
+            LoggerFactory.getLogger(Main.class).warn("{}", DevProfile.banner(config));
+        }
+        return new Prepared(config, sandbox);
     }
 }

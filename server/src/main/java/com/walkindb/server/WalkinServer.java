@@ -12,6 +12,7 @@ import com.walkindb.server.config.Limits;
 import com.walkindb.server.http.JsonErrorHandler;
 import com.walkindb.server.http.PerIpConnectionLimit;
 import com.walkindb.server.http.RequestHeadDeadline;
+import com.walkindb.server.http.RequestIds;
 import com.walkindb.server.http.WalkinHandler;
 import com.walkindb.server.instance.ConnectionCache;
 import com.walkindb.server.instance.DiskGuard;
@@ -35,6 +36,8 @@ import com.walkindb.server.sandbox.SandboxStatus;
 import com.walkindb.server.session.SecretStore;
 import com.walkindb.server.session.SessionTokens;
 import com.walkindb.server.session.UuidV7;
+import com.walkindb.server.startup.CannotListen;
+import com.walkindb.server.startup.OsReason;
 import com.walkindb.server.sql.AnswerMemory;
 import com.walkindb.server.sql.DatabaseTemplate;
 import com.walkindb.server.time.Ticker;
@@ -197,11 +200,11 @@ public final class WalkinServer implements AutoCloseable {
             adminConnector.setPort(config.admin().address().getPort());
             adminConnector.setIdleTimeout(limits.connectionIdleTimeout().toMillis());
             jetty.addConnector(adminConnector);
-            jetty.setHandler(new AdminHandler(graceful, adminConnector, new StatusReport(config, sandbox, this.pool, clock),
-                    metrics));
+            jetty.setHandler(new RequestIds(new AdminHandler(graceful, adminConnector,
+                    new StatusReport(config, sandbox, this.pool, clock), metrics)));
         } else {
             this.adminConnector = null;
-            jetty.setHandler(graceful);
+            jetty.setHandler(new RequestIds(graceful));
         }
         jetty.setErrorHandler(new JsonErrorHandler(limits));
         jetty.setStopTimeout(limits.stopWait().toMillis());
@@ -254,8 +257,17 @@ public final class WalkinServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens both listeners, then serves. An address that cannot be had throws {@link CannotListen}
+     * naming its variable (Jetty's own message says neither which setting nor, often, why).
+     */
     public void start() throws Exception {
         openAdmin();
+        try {
+            connector.open(); // jetty.start() finds it open
+        } catch (IOException e) {
+            throw new CannotListen("WALKINDB_ADDR", hostPort(config.listen()), e);
+        }
         jetty.start();
         if (sandbox != null) {
             LOG.info("{}", sandbox.logLine()); // the operator's copy of what /healthz no longer publishes
@@ -271,23 +283,26 @@ public final class WalkinServer implements AutoCloseable {
      * Binds the admin listener before the rest: an address that was set and cannot be had stops
      * start-up; the default one, taken (say by a second server on the machine), costs a warning.
      */
-    private void openAdmin() {
+    private void openAdmin() throws CannotListen {
         if (adminConnector == null) {
             return;
         }
         try {
             adminConnector.open();
         } catch (IOException e) {
-            String why = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            String where = "WALKINDB_ADMIN_ADDR=" + config.admin().address().getHostString() + ":"
-                    + config.admin().address().getPort();
             if (!config.admin().isDefault()) {
-                throw new java.io.UncheckedIOException("cannot listen on " + where + ": " + why, e);
+                throw new CannotListen("WALKINDB_ADMIN_ADDR", hostPort(config.admin().address()), e);
             }
-            LOG.warn("admin listener off: cannot listen on the default {} ({}); set WALKINDB_ADMIN_ADDR to another "
-                    + "address, or to off", where, why);
+            LOG.warn("admin listener off: cannot listen on the default WALKINDB_ADMIN_ADDR={} ({}); set "
+                    + "WALKINDB_ADMIN_ADDR to another address, or to off", hostPort(config.admin().address()),
+                    OsReason.of(e));
             jetty.removeConnector(adminConnector);
         }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getHostString();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** Where GET /status answers, or null (off, or the default address was taken). */

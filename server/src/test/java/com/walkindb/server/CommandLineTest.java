@@ -25,10 +25,29 @@ class CommandLineTest {
     }
 
     @Test
+    void devStartsTheServerToo() {
+        assertThat(run("--dev")).isEqualTo(CommandLine.START);
+        assertThat(CommandLine.dev(new String[] {"--dev"})).isTrue();
+        assertThat(CommandLine.dev(new String[] {})).isFalse();
+        assertThat(out.size() + err.size()).isZero();
+    }
+
+    @Test
     void helpPrintsTheVariablesTable() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(Variables.help()).contains("WALKINDB_TTL");
         assertThat(run("-h")).isZero();
+    }
+
+    @Test
+    void helpListsExactlyTheVariablesOfTheTableInItsOrderAndTheExitStatuses() {
+        run("--help");
+        String help = out.toString(StandardCharsets.UTF_8);
+        assertThat(help.lines().filter(l -> l.startsWith("  WALKINDB_")).map(l -> l.trim().split("\\s+")[0]).toList())
+                .isEqualTo(Variables.SERVER.stream().map(Variables.Variable::name).toList());
+        assertThat(help).startsWith("usage: walkindb [--dev | --help | --version]\n")
+                .contains("Exit statuses: 0 stopped, 1 unexpected, 2 configuration, 3 sandbox, 4 cannot listen, "
+                        + "5 data directory.");
     }
 
     @Test
@@ -42,8 +61,9 @@ class CommandLineTest {
     void anythingElseIsRefusedWithStatusTwo() {
         assertThat(run("--port", "9000")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8))
-                .isEqualTo("walkindb: unknown argument --port 9000 (walkindb --help says what there is)\n");
+                .isEqualTo("walkindb: unknown argument --port 9000; usage: walkindb [--dev | --help | --version]\n");
         assertThat(out.size()).isZero();
         assertThat(run("--help", "--version")).isEqualTo(2);
+        assertThat(run("--dev", "--dev")).isEqualTo(2);
     }
 }

@@ -42,6 +42,8 @@ public final class StatusReport {
             g.writeStartObject();
             String version = StatusReport.class.getPackage().getImplementationVersion();
             g.writeStringField("version", version == null ? "development build" : version);
+            // dev mode (--dev) lifts the per-client limits: an operator must see it at a glance
+            g.writeStringField("profile", config.dev() ? "dev" : "production");
             g.writeNumberField("uptime_seconds", clock.instant().getEpochSecond() - started.getEpochSecond());
             g.writeObjectFieldStart("sandbox");
             g.writeStringField("landlock", sandbox == null ? "off: not applied to this process" : sandbox.landlock());

@@ -39,6 +39,8 @@ import java.util.List;
  * @param sandbox             WALKINDB_SANDBOX and its test-only companions (see {@link SandboxSettings})
  * @param isolation           WALKINDB_ISOLATION, WALKINDB_WORKERS, WALKINDB_WORKER_MEMORY_MB (see {@link Isolation})
  * @param admin               WALKINDB_ADMIN_ADDR, the operator's listener (see {@link AdminListen})
+ * @param dev                 WALKINDB_PROFILE=dev or --dev: the per-client and per-walk-in limits above
+ *                            default to {@link DevProfile#LIFTED} (see {@link DevProfile})
  * @param limits              the fixed limits of the contract: no environment variable, always
  *                            {@link Limits#DEFAULTS} outside tests (see {@link #withLimits})
  */
@@ -69,6 +71,7 @@ public record Config(
         SandboxSettings sandbox,
         Isolation isolation,
         AdminListen admin,
+        boolean dev,
         Limits limits) {
 
     /** The same configuration with other fixed limits: tests shrink e.g. the query deadline. */
@@ -77,7 +80,7 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, other);
+                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, dev, other);
     }
 
     /** The same configuration with SQL run elsewhere (tests run both modes). */
@@ -86,7 +89,7 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, other, admin, limits);
+                accessLogEdgeLinesPerMinute, sandbox, other, admin, dev, limits);
     }
 
     /** WALKINDB_WORKER_MEMORY_MB in bytes (0: no cap). */

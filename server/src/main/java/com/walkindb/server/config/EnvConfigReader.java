@@ -1,6 +1,8 @@
 package com.walkindb.server.config;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,14 +44,15 @@ public final class EnvConfigReader {
     }
 
     private Config config() {
+        boolean dev = dev();
         return new Config(
                 address("WALKINDB_ADDR", "127.0.0.1:8080"),
                 Path.of(string("WALKINDB_DATA_DIR", "./data")).toAbsolutePath().normalize(),
                 Duration.ofSeconds(integer("WALKINDB_TTL", 600, 1, 7 * 24 * 3600)),
-                integer("WALKINDB_RATE_LIMIT_REQS", 60, 1, Integer.MAX_VALUE),
-                integer("WALKINDB_RATE_LIMIT_NEW_INSTANCES", 10, 1, Integer.MAX_VALUE),
-                integer("WALKINDB_MAX_INSTANCES_PER_IP", 50, 1, Integer.MAX_VALUE),
-                integer("WALKINDB_RATE_LIMIT_INSTANCE_REQS", 300, 1, Integer.MAX_VALUE),
+                integer("WALKINDB_RATE_LIMIT_REQS", dev ? DevProfile.LIFTED : 60, 1, Integer.MAX_VALUE),
+                integer("WALKINDB_RATE_LIMIT_NEW_INSTANCES", dev ? DevProfile.LIFTED : 10, 1, Integer.MAX_VALUE),
+                integer("WALKINDB_MAX_INSTANCES_PER_IP", dev ? DevProfile.LIFTED : 50, 1, Integer.MAX_VALUE),
+                integer("WALKINDB_RATE_LIMIT_INSTANCE_REQS", dev ? DevProfile.LIFTED : 300, 1, Integer.MAX_VALUE),
                 integer("WALKINDB_MAX_INFLIGHT", 256, 1, 1_000_000),
                 cidrs("WALKINDB_TRUSTED_PROXIES"),
                 integer("WALKINDB_CONNECTION_CACHE", 64, 0, 10_000),
@@ -59,7 +62,7 @@ public final class EnvConfigReader {
                 Duration.ofSeconds(integer("WALKINDB_SWEEP_SECONDS", 30, 1, 3600)),
                 bool("WALKINDB_ACCESS_LOG", true),
                 integer("WALKINDB_MAX_CONNECTIONS", 4096, 1, 1_000_000),
-                integer("WALKINDB_MAX_CONNECTIONS_PER_IP", 512, 1, 1_000_000),
+                integer("WALKINDB_MAX_CONNECTIONS_PER_IP", dev ? DevProfile.LIFTED : 512, 1, 1_000_000),
                 integer("WALKINDB_SQL_WORKERS", 6, 1, 1024),
                 integer("WALKINDB_IPV6_PREFIX", 64, 1, 128),
                 integer("WALKINDB_DISK_MIN_FREE_MB", 1024, 0, Integer.MAX_VALUE) * 1024L * 1024L,
@@ -69,7 +72,18 @@ public final class EnvConfigReader {
                 sandbox(),
                 isolation(),
                 admin(),
+                dev,
                 Limits.DEFAULTS); // the contract: never read from the environment
+    }
+
+    /** WALKINDB_PROFILE: production (the default) or dev. */
+    private boolean dev() {
+        String v = string("WALKINDB_PROFILE", DevProfile.PRODUCTION).trim();
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+            case DevProfile.PRODUCTION -> false;
+            case DevProfile.DEV -> true;
+            default -> throw new ConfigException("WALKINDB_PROFILE=" + quoted(v) + " is not production or dev");
+        };
     }
 
     private AdminListen admin() {
@@ -156,8 +170,8 @@ public final class EnvConfigReader {
     private InetSocketAddress address(String name, String fallback) {
         String v = string(name, fallback).trim();
         int colon = v.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new ConfigException(name + "=" + quoted(v) + " must be host:port");
+        if (colon < 0) {
+            throw new ConfigException(name + "=" + quoted(v) + " must be host:port, e.g. 127.0.0.1:8080");
         }
         String host = v.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -172,7 +186,18 @@ public final class EnvConfigReader {
         if (port < 0 || port > 65535) {
             throw new ConfigException(name + "=" + quoted(v) + " has a port out of range");
         }
-        return new InetSocketAddress(host, port);
+        if (host.isEmpty()) {
+            // Some programs read ":8080" as every interface, others as this machine only: make it a choice.
+            throw new ConfigException(name + "=" + quoted(v) + " has no host: write 127.0.0.1:" + port
+                    + " for this machine only, or 0.0.0.0:" + port + " for every interface ([::]:" + port
+                    + " for IPv6 too)");
+        }
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            String why = e.getMessage() == null ? "unknown host" : e.getMessage().replace(host + ": ", "");
+            throw new ConfigException(name + "=" + quoted(v) + ": cannot resolve " + host + " (" + why + ")");
+        }
     }
 
     private List<Cidr> cidrs(String name) {

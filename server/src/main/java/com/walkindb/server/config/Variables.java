@@ -14,7 +14,11 @@ public final class Variables {
     /** One variable; {@code defaultText} is empty when unset means "none" (e.g. no trusted proxies). */
     public record Variable(String name, String defaultText, String help) {}
 
+    /** The command line, as --help and a refused argument say it. */
+    public static final String USAGE = "usage: walkindb [--dev | --help | --version]";
+
     public static final List<Variable> SERVER = List.of(
+            new Variable("WALKINDB_PROFILE", "production", "dev (as --dev): per-client and per-walk-in limits lifted"),
             new Variable("WALKINDB_ADDR", "127.0.0.1:8080", "listen address host:port (port 0: any free port)"),
             new Variable("WALKINDB_DATA_DIR", "./data", "walk-ins, secrets and access logs"),
             new Variable("WALKINDB_TTL", "600", "seconds a walk-in lives after creation"),
@@ -55,6 +59,8 @@ public final class Variables {
     public static final Set<String> ELSEWHERE = Set.of(
             "WALKINDB_BASE_URL", "WALKINDB_TIMEOUT_MS", // Python and TypeScript SDKs, MCP server
             "WALKINDB_JAVA", "WALKINDB_SERVER_JAR",      // scripts: which JDK, which server jar
+            "WALKINDB_PROGRESS_SECONDS",                 // scripts/with-progress: how often the build reports
+            "WALKINDB_DOCKERFILE_LINT",                  // scripts/container-check: a Dockerfile linter at hand
             SandboxSettings.JAILED_VARIABLE);            // set by the server when it re-executes itself
 
     /** Names people reach for that mean one of ours under another name. */
@@ -122,10 +128,11 @@ public final class Variables {
     /** The text of {@code walkindb --help}. */
     public static String help() {
         StringBuilder out = new StringBuilder();
-        out.append("usage: walkindb [--help | --version]\n\n")
-                .append("Runs the walkindb server. Settings come from these environment variables ")
-                .append("(docs/CONFIGURATION.md);\nall are optional, and an unknown WALKINDB_ variable ")
-                .append("stops start-up.\n\n");
+        out.append(USAGE).append("\n\n")
+                .append("Runs the walkindb server. --dev runs it for one user on their own machine: the\n")
+                .append("per-client and per-walk-in limits lifted, the TTL as set (WALKINDB_PROFILE=dev).\n")
+                .append("Settings come from these environment variables (docs/CONFIGURATION.md); all are\n")
+                .append("optional, and an unknown WALKINDB_ variable stops start-up.\n\n");
         int width = SERVER.stream().mapToInt(v -> v.name().length()).max().orElse(0);
         int defaults = SERVER.stream().mapToInt(v -> v.defaultText().length()).max().orElse(0);
         for (Variable v : SERVER) {
@@ -133,6 +140,7 @@ public final class Variables {
                     .append(pad(v.defaultText().isEmpty() ? "-" : v.defaultText(), defaults)).append("  ")
                     .append(v.help()).append('\n');
         }
+        out.append("\nExit statuses: ").append(com.walkindb.server.startup.ExitStatus.summary()).append(".\n");
         return out.toString();
     }
 

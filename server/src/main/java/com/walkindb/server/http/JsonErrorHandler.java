@@ -12,7 +12,7 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Errors Jetty answers itself (headers too large, malformed HTTP, an exception the handler let
- * escape) come out as the same JSON shape, with CORS, as everything else.
+ * escape) come out as the same JSON shape, with CORS and an {@code X-Request-Id}, as everything else.
  */
 public final class JsonErrorHandler extends ErrorHandler {
     private final ApiError payloadTooLarge;
@@ -32,6 +32,7 @@ public final class JsonErrorHandler extends ErrorHandler {
             case 400 -> ApiError.BAD_REQUEST;
             default -> ApiError.fromHttpStatus(code, HttpStatus.getMessage(code).toLowerCase(java.util.Locale.ROOT));
         };
+        response.getHeaders().put(RequestIds.fieldFor(request, response));
         Responses.cors(response);
         response.getHeaders().put(Responses.JSON_TYPE);
         byte[] body = Responses.errorBody(error);

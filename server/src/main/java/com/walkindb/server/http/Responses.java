@@ -22,8 +22,8 @@ final class Responses {
     private static final HttpField[] CORS = {
             new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
             new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, OPTIONS"),
-            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, X-Walkin-Session"),
-            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, "X-Walkin-Session, X-Walkin-Ttl"),
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS, "Content-Type, X-Walkin-Session, X-Request-Id"),
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, "X-Walkin-Session, X-Walkin-Ttl, X-Request-Id"),
             new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_MAX_AGE, "86400"),
     };
 

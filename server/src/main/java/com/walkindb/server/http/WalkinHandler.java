@@ -47,7 +47,7 @@ public final class WalkinHandler extends Handler.Abstract {
         try {
             route(method, path == null ? "" : path, request, response, callback, ex);
         } catch (Throwable t) {
-            LOG.error("internal error on {} {}", method, path, t);
+            LOG.error("internal error on {} {} (request {})", method, path, RequestIds.of(response), t);
             if (!response.isCommitted()) {
                 // Session headers already set stay: the caller must be able to keep the walk-in.
                 Responses.error(response, ApiError.INTERNAL, callback);
@@ -123,7 +123,7 @@ public final class WalkinHandler extends Handler.Abstract {
                     method, response.getStatus(), ex.sqlBytes, request.getHeaders().get(HttpHeader.USER_AGENT),
                     ex.metered);
         } catch (RuntimeException e) {
-            LOG.warn("access log write failed: {}", e.toString());
+            LOG.warn("access log write failed (request {}): {}", RequestIds.of(response), e.toString());
         }
     }
 

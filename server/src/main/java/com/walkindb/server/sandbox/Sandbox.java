@@ -81,13 +81,14 @@ public final class Sandbox {
         try {
             Files.createDirectories(tmp);
         } catch (IOException e) {
-            throw new SandboxException("cannot create the private temp directory " + tmp + ": " + e.getMessage());
+            throw new SandboxException("cannot create the private temp directory " + tmp + ": "
+                    + com.walkindb.server.startup.OsReason.of(e));
         }
         for (Path dir : writable(role, config.dataDir())) {
             try {
                 Files.createDirectories(dir); // a path that does not exist yet gets no rule
             } catch (IOException e) {
-                throw new SandboxException("cannot create " + dir + ": " + e.getMessage());
+                throw new SandboxException("cannot create " + dir + ": " + com.walkindb.server.startup.OsReason.of(e));
             }
         }
         LandlockJail.Outcome jail = LandlockJail.enter(config, tmp, require, role);

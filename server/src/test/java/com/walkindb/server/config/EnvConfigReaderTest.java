@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,10 +67,48 @@ class EnvConfigReaderTest {
             "WALKINDB_ACCESS_LOG|maybe|WALKINDB_ACCESS_LOG=\"maybe\" is not on/off",
             "WALKINDB_WORKER_WARMUP|later|WALKINDB_WORKER_WARMUP=\"later\" is not on/off",
             "WALKINDB_SANDBOX|maybe|WALKINDB_SANDBOX=\"maybe\" is not on, off or require",
+            "WALKINDB_ADDR|:8080|WALKINDB_ADDR=\":8080\" has no host: write 127.0.0.1:8080 for this machine only, or 0.0.0.0:8080 for every interface",
+            "WALKINDB_ADDR|no-such-host.invalid:8080|WALKINDB_ADDR=\"no-such-host.invalid:8080\": cannot resolve no-such-host.invalid (",
+            "WALKINDB_ADMIN_ADDR|:9091|WALKINDB_ADMIN_ADDR=\":9091\" has no host",
+            "WALKINDB_PROFILE|staging|WALKINDB_PROFILE=\"staging\" is not production or dev",
             "WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK|perhaps|WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK=\"perhaps\" is not on/off"})
     void badValueStopsStartUpNamingTheVariable(String name, String value, String message) {
         assertThatThrownBy(() -> EnvConfigReader.read(Map.of(name, value)))
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith(message);
+    }
+
+    @Test
+    void devProfileLiftsThePerClientAndPerWalkinLimitsOnly() {
+        Config prod = EnvConfigReader.read(Map.of());
+        Config dev = EnvConfigReader.read(Map.of("WALKINDB_PROFILE", "dev"));
+        assertThat(prod.dev()).isFalse();
+        assertThat(dev.dev()).isTrue();
+        assertThat(List.of(dev.requestsPerMinute(), dev.creationsPerMinute(), dev.maxInstancesPerIp(),
+                dev.instanceRequestsPerMinute(), dev.maxConnectionsPerIp())).containsOnly(DevProfile.LIFTED);
+        // everything else as in production: the TTL, the server-wide guards, the contract's limits
+        assertThat(dev.ttl()).isEqualTo(prod.ttl());
+        assertThat(dev.maxInflight()).isEqualTo(prod.maxInflight());
+        assertThat(dev.maxConnections()).isEqualTo(prod.maxConnections());
+        assertThat(dev.diskMinFreeBytes()).isEqualTo(prod.diskMinFreeBytes());
+        assertThat(dev.limits()).isEqualTo(prod.limits());
+        // a value set explicitly still wins, and the banner says which were kept
+        Config mixed = EnvConfigReader.read(Map.of("WALKINDB_PROFILE", "Dev", "WALKINDB_RATE_LIMIT_REQS", "5",
+                "WALKINDB_TTL", "60"));
+        assertThat(mixed.requestsPerMinute()).isEqualTo(5);
+        assertThat(mixed.creationsPerMinute()).isEqualTo(DevProfile.LIFTED);
+        assertThat(DevProfile.banner(mixed)).startsWith("DEV MODE").contains("kept as set: WALKINDB_RATE_LIMIT_REQS=5",
+                "TTL 60 s as set").doesNotContain("WARNING");
+        assertThat(DevProfile.banner(EnvConfigReader.read(Map.of("WALKINDB_PROFILE", "dev",
+                "WALKINDB_ADDR", "0.0.0.0:8080")))).contains("WARNING: WALKINDB_ADDR 0.0.0.0:8080 is not a loopback");
+    }
+
+    @Test
+    void theDevArgumentIsTheDevProfileAndContradictingItIsRefused() {
+        assertThat(DevProfile.withDevFlag(Map.of())).containsEntry("WALKINDB_PROFILE", "dev");
+        assertThat(DevProfile.withDevFlag(Map.of("WALKINDB_PROFILE", "dev"))).containsEntry("WALKINDB_PROFILE", "dev");
+        assertThatThrownBy(() -> DevProfile.withDevFlag(Map.of("WALKINDB_PROFILE", "production")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("--dev contradicts WALKINDB_PROFILE=\"production\"; drop one of them");
     }
 
     @Test

@@ -32,6 +32,7 @@ public final class ChildJvm implements AutoCloseable {
             "-XX:-UsePerfData");
     private static final String EOF = "\u0000eof";
     private static final Duration DEFAULT_WAIT = Duration.ofSeconds(20);
+    private static final Duration START_WAIT = Duration.ofSeconds(60);
     private static final int STDERR_TAIL = 64 * 1024;
 
     private final Process process;
@@ -107,9 +108,13 @@ public final class ChildJvm implements AutoCloseable {
         return nextLine(DEFAULT_WAIT);
     }
 
-    /** Reads stdout up to the first line starting with {@code prefix}; null if it never comes. */
+    /**
+     * Reads stdout up to the first line starting with {@code prefix}; null if it never comes
+     * (the child closed stdout, or 60 s passed without a line: a server with worker processes
+     * took over 30 s to start on a 2-core machine at load average 24).
+     */
     public String awaitLine(String prefix) throws InterruptedException {
-        for (String line = nextLine(); line != null; line = nextLine()) {
+        for (String line = nextLine(START_WAIT); line != null; line = nextLine(START_WAIT)) {
             if (line.startsWith(prefix)) {
                 return line;
             }

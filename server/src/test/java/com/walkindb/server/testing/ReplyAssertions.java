@@ -13,8 +13,8 @@ public final class ReplyAssertions {
     public static final Map<String, String> CORS = Map.of(
             "Access-Control-Allow-Origin", "*",
             "Access-Control-Allow-Methods", "GET, POST, OPTIONS",
-            "Access-Control-Allow-Headers", "Content-Type, X-Walkin-Session",
-            "Access-Control-Expose-Headers", "X-Walkin-Session, X-Walkin-Ttl",
+            "Access-Control-Allow-Headers", "Content-Type, X-Walkin-Session, X-Request-Id",
+            "Access-Control-Expose-Headers", "X-Walkin-Session, X-Walkin-Ttl, X-Request-Id",
             "Access-Control-Max-Age", "86400");
 
     private ReplyAssertions() {}
@@ -53,8 +53,10 @@ public final class ReplyAssertions {
         assertCors(r);
     }
 
+    /** The CORS headers, and the request id every answer carries too (docs/API.md, "Request ids"). */
     public static void assertCors(Reply r) {
         CORS.forEach((name, value) -> assertThat(r.header(name)).as(name).isEqualTo(value));
+        assertThat(r.header("X-Request-Id")).as("X-Request-Id").matches("[A-Za-z0-9._-]{1,64}");
     }
 
     public static void assertNoSessionHeaders(Reply r) {
