@@ -27,6 +27,8 @@ import com.walkindb.server.config.Isolation;
 import com.walkindb.server.instance.SqlWorkers;
 import com.walkindb.server.instance.Sweeper;
 import com.walkindb.server.instance.Walkins;
+import com.walkindb.server.metrics.Metrics;
+import com.walkindb.server.metrics.Sources;
 import com.walkindb.server.ratelimit.InFlightLimit;
 import com.walkindb.server.ratelimit.ClientAddress;
 import com.walkindb.server.ratelimit.ClientKey;
@@ -48,6 +50,8 @@ import java.nio.file.Files;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.UUID;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -128,6 +132,7 @@ public final class WalkinServer implements AutoCloseable {
         ClientAddress clients = new ClientAddress(config.trustedProxies(), config.ipv6PrefixBits());
         this.answerMemory = new AnswerMemory(config.answerMemory());
         Isolation isolation = config.isolation();
+        LocalCalls ownCalls = null;
         if (isolation.processes()) {
             // SQL runs in killable worker processes; no native call pins this process's carriers,
             // so the slots only bound the threads each worker runs at once.
@@ -136,9 +141,10 @@ public final class WalkinServer implements AutoCloseable {
             this.workers = new SqlWorkers(config.sqlWorkers() * isolation.workers(), ticker);
         } else {
             this.pool = null;
-            this.calls = new LocalCalls(store::databaseFile,
+            ownCalls = new LocalCalls(store::databaseFile,
                     new ConnectionCache(config.connectionCacheSize(), config.connectionIdle(), ticker),
                     answerMemory, limits, config.dataIo(), ticker);
+            this.calls = ownCalls;
             this.workers = new SqlWorkers(config.sqlWorkers(), ticker);
             warnIfCarriersRunShort(config.sqlWorkers());
         }
@@ -190,8 +196,10 @@ public final class WalkinServer implements AutoCloseable {
         // of all requests ever read by this request's time, so it stopped cutting anything).
         RequestHeadDeadline heads = new RequestHeadDeadline(connector.getScheduler(), limits.headDeadline().toMillis());
         connector.addBean(heads);
-        this.graceful = new GracefulHandler(heads.around(new WalkinHandler(calls, data, clients, limits,
-                config.dataIo(), uploads, spool, accessLog, clock)));
+        Metrics metrics = config.admin().metricsEnabled() ? new Metrics(metricSources(store, ownCalls)) : null;
+        WalkinHandler router = new WalkinHandler(calls, data, clients, limits, config.dataIo(), uploads, spool,
+                accessLog, clock);
+        this.graceful = new GracefulHandler(heads.around(metrics == null ? router : metrics.around(router)));
         if (config.admin().enabled()) {
             HttpConfiguration adminHttp = new HttpConfiguration();
             adminHttp.setSendServerVersion(false);
@@ -200,8 +208,8 @@ public final class WalkinServer implements AutoCloseable {
             adminConnector.setPort(config.admin().address().getPort());
             adminConnector.setIdleTimeout(limits.connectionIdleTimeout().toMillis());
             jetty.addConnector(adminConnector);
-            jetty.setHandler(new RequestIds(
-                    new AdminHandler(graceful, adminConnector, new StatusReport(config, sandbox, this.pool, clock))));
+            jetty.setHandler(new RequestIds(new AdminHandler(graceful, adminConnector,
+                    new StatusReport(config, sandbox, this.pool, clock), metrics)));
         } else {
             this.adminConnector = null;
             jetty.setHandler(new RequestIds(graceful));
@@ -215,6 +223,24 @@ public final class WalkinServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** What GET /metrics reads: in process mode the connection cache and answer memory are the workers'. */
+    private Sources metricSources(InstanceStore store, LocalCalls ownCalls) {
+        Supplier<ConnectionCache.Figures> cache;
+        LongSupplier answersHeld;
+        if (pool != null) {
+            cache = () -> {
+                WorkerPool.Figures f = pool.figures();
+                return new ConnectionCache.Figures(f.cacheHits(), f.cacheMisses(), f.cacheSize());
+            };
+            answersHeld = () -> pool.figures().answerMemoryHeld();
+        } else {
+            cache = ownCalls::cacheFigures;
+            answersHeld = answerMemory::held;
+        }
+        return new Sources(store, sweeper, config.sweepInterval(), disk, workers, inFlight, cache, answersHeld,
+                config.answerMemory(), pool, config.dataDir().resolve("logs"), pool != null ? "process" : "inprocess");
     }
 
     /** Builds the template now; on a full disk the server starts anyway and the first creation retries. */

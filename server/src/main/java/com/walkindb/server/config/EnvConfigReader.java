@@ -90,9 +90,10 @@ public final class EnvConfigReader {
     }
 
     private AdminListen admin() {
+        boolean metrics = bool("WALKINDB_METRICS", true);
         String v = string("WALKINDB_ADMIN_ADDR", AdminListen.DEFAULT).trim();
         if (v.equalsIgnoreCase("off")) {
-            return new AdminListen(null);
+            return new AdminListen(null, false);
         }
         InetSocketAddress admin = address("WALKINDB_ADMIN_ADDR", AdminListen.DEFAULT);
         InetSocketAddress listen = address("WALKINDB_ADDR", "127.0.0.1:8080");
@@ -100,7 +101,7 @@ public final class EnvConfigReader {
             throw new ConfigException("WALKINDB_ADMIN_ADDR=" + quoted(v) + " uses the public port of WALKINDB_ADDR; "
                     + "the admin listener must never be reachable where the public API is");
         }
-        return new AdminListen(admin);
+        return new AdminListen(admin, metrics);
     }
 
     private Isolation isolation() {

@@ -22,6 +22,9 @@ public record ApiError(int status, String code, String message, long retryAfter,
         return new ApiError(status, code, message, retryAfter, hint, statement, allow, batchEntry);
     }
 
+    /** The request attribute that holds the error a request was answered with (read by the metrics). */
+    public static final String ATTRIBUTE = "com.walkindb.server.http.ApiError";
+
     static ApiError of(int status, String code, String message) {
         return new ApiError(status, code, message, 0, null, 0, null);
     }

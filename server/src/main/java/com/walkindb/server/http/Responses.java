@@ -60,6 +60,7 @@ final class Responses {
     }
 
     static void error(Response response, ApiError error, Callback callback) {
+        response.getRequest().setAttribute(ApiError.ATTRIBUTE, error); // the one place errors are counted from
         if (error.retryAfter() > 0) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, error.retryAfter());
         }

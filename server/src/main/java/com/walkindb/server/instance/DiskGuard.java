@@ -104,6 +104,16 @@ public final class DiskGuard implements DiskState {
         return tripped || usable < Math.max(threshold, nearlyFullBytes);
     }
 
+    /** Free bytes on the data volume as of the last reading (no I/O). */
+    public long usableBytes() {
+        return usable;
+    }
+
+    /** Free bytes below which the guard trips, as of the last reading (0: the guard is off). */
+    public long thresholdBytes() {
+        return threshold;
+    }
+
     /** Replaces where the figures come from (tests simulate a full volume; null: the real one again) and reads them now. */
     public void useSpace(Space source) {
         this.space = source == null ? volume : source;

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -35,6 +36,7 @@ public final class InstanceStore {
     private final Duration ttl;
     private final DatabaseTemplate template;
     private final DiskGuard disk;
+    private final LongAdder creations = new LongAdder();
 
     /** {@code template}: what every new walk-in's database starts from; {@code disk}: the volume's guard. */
     public InstanceStore(Path dataDir, Clock clock, Duration ttl, DatabaseTemplate template, DiskGuard disk)
@@ -76,7 +78,18 @@ public final class InstanceStore {
             }
             throw e;
         }
+        creations.increment();
         return instance;
+    }
+
+    /** Walk-ins this store created since start-up (the metrics). */
+    public long created() {
+        return creations.sum();
+    }
+
+    /** The walk-ins' directory, DATA/instances. */
+    public Path root() {
+        return root;
     }
 
     /** The live walk-in with this id, or empty when it expired or does not exist. */

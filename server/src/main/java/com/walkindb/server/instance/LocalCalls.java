@@ -165,4 +165,9 @@ public final class LocalCalls implements WalkinCalls {
     public int cached() {
         return cache.size();
     }
+
+    /** The connection cache's hits, misses and size, for the metrics. */
+    public ConnectionCache.Figures cacheFigures() {
+        return cache.figures();
+    }
 }

@@ -63,6 +63,11 @@ public final class SqlWorkers {
     }
 
     /** Slots taken now: calls past their walk-in's gate, running in SQLite. */
+    /** How many calls may execute SQL at once. */
+    public int capacity() {
+        return capacity;
+    }
+
     public int busy() {
         return capacity - slots.availablePermits();
     }

@@ -28,6 +28,7 @@ import java.util.function.LongConsumer;
  *                  RESULT  call-id, outcome
  *                  FAILED  call-id, why (the worker hit a bug running the call)
  *                  EVICTED request id (the walk-in's files are closed)
+ *                  STATS   connection-cache hits, misses, size; answer memory held (once a second)
  * </pre>
  * Integers are big-endian; text is UTF-8 with a 4-byte length (-1 for null).
  */
@@ -41,6 +42,7 @@ final class Frames {
     static final int RESULT = 11;
     static final int FAILED = 12;
     static final int EVICTED = 13;
+    static final int STATS = 14;
 
     static final int DISK_TRIPPED = 1;
     static final int DISK_NEARLY_FULL = 2;
@@ -167,6 +169,20 @@ final class Frames {
 
     static UUID readWalkin(FrameIn in) throws IOException {
         return new UUID(in.i64(), in.i64());
+    }
+
+    /** A worker's figures for the supervisor's metrics (counters since the worker started). */
+    record Stats(long cacheHits, long cacheMisses, int cacheSize, long answerMemoryHeld) {
+        static final Stats NONE = new Stats(0, 0, 0, 0);
+    }
+
+    static void stats(FrameOut out, Stats stats) {
+        out.reset().u8(STATS).i64(stats.cacheHits()).i64(stats.cacheMisses()).i32(stats.cacheSize())
+                .i64(stats.answerMemoryHeld());
+    }
+
+    static Stats readStats(FrameIn in) throws IOException {
+        return new Stats(in.i64(), in.i64(), in.i32(), in.i64());
     }
 
     static void ready(FrameOut out, long pid, String sandbox) {

@@ -263,6 +263,9 @@ public final class WorkerMain {
             try {
                 calls.closeIdle();
                 ownDisk.refresh();
+                var cache = calls.cacheFigures(); // the supervisor's metrics
+                Frames.Stats stats = new Frames.Stats(cache.hits(), cache.misses(), cache.size(), answerMemory.held());
+                send(f -> Frames.stats(f, stats));
             } catch (Throwable t) {
                 log().error("worker housekeeping failed; retrying in a second", t);
             }

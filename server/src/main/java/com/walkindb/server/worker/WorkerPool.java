@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,6 +58,20 @@ public final class WorkerPool implements WalkinCalls {
     /** One restart: which worker, when (epoch ms), why. */
     public record Restart(String worker, long atMillis, String cause) {}
 
+    /** Why a worker was replaced, as the metrics count it. */
+    public enum RestartCause {
+        /** A call ran past its deadline and the grace: killed. */
+        DEADLINE,
+        /** It died by itself (a crash, the OOM killer, a memory cap). */
+        DIED
+    }
+
+    /**
+     * The workers' own figures, summed over the slots; the hits and misses of replaced workers stay
+     * in the sum (as of their last STATS frame), so the counters only grow.
+     */
+    public record Figures(long cacheHits, long cacheMisses, int cacheSize, long answerMemoryHeld) {}
+
     /** One worker as the status shows it. */
     public record WorkerStatus(String name, long pid, int callsInFlight, boolean ready) {}
 
@@ -69,6 +84,10 @@ public final class WorkerPool implements WalkinCalls {
     private final AtomicLong callIds = new AtomicLong();
     private final AtomicInteger names = new AtomicInteger();
     private final AtomicLong restarts = new AtomicLong();
+    private final AtomicLongArray restartsByCause = new AtomicLongArray(RestartCause.values().length);
+    /** Cache hits and misses of the workers replaced so far. */
+    private final AtomicLong retiredHits = new AtomicLong();
+    private final AtomicLong retiredMisses = new AtomicLong();
     private final List<Restart> recent = new ArrayList<>(); // guarded by itself
     private final ScheduledExecutorService starter;
     private volatile WorkerProcess spare;
@@ -204,8 +223,8 @@ public final class WorkerPool implements WalkinCalls {
                 WorkerProcess.Pending late = w == null ? null : w.takeOverdue(now, hardDeadlineNanos);
                 if (late != null) {
                     // Killed and replaced before the caller hears 408: a retry finds the new worker.
-                    replace(w, "a call on walk-in " + late.walkin() + " ran " + GRACE.toSeconds()
-                            + " s past its deadline");
+                    replace(w, RestartCause.DEADLINE, "a call on walk-in " + late.walkin() + " ran "
+                            + GRACE.toSeconds() + " s past its deadline", null);
                     late.outcome().complete(new CallOutcome.Timeout());
                 }
             }
@@ -258,11 +277,8 @@ public final class WorkerPool implements WalkinCalls {
         String readerCause = w.cause();
         // Its exit status can take a while to arrive (the kernel tears the process down first):
         // the spare takes over before anyone waits for it.
-        replace(w, "it died by itself", () -> w.exitDescription() + (readerCause != null ? ", " + readerCause : ""));
-    }
-
-    private void replace(WorkerProcess w, String why) {
-        replace(w, why, null);
+        replace(w, RestartCause.DIED, "it died by itself",
+                () -> w.exitDescription() + (readerCause != null ? ", " + readerCause : ""));
     }
 
     /**
@@ -270,7 +286,7 @@ public final class WorkerPool implements WalkinCalls {
      * only then fails the calls that were waiting on {@code w}; then records and logs why, with
      * {@code detail} (may be null) read last.
      */
-    private void replace(WorkerProcess w, String why, Supplier<String> detail) {
+    private void replace(WorkerProcess w, RestartCause kind, String why, Supplier<String> detail) {
         if (!w.kill(why)) {
             return;
         }
@@ -284,8 +300,13 @@ public final class WorkerPool implements WalkinCalls {
         } finally {
             w.failPending();
         }
+        if (!wasSpare) {
+            retiredHits.addAndGet(w.stats().cacheHits());
+            retiredMisses.addAndGet(w.stats().cacheMisses());
+        }
         String cause = detail == null ? why : why + ": " + detail.get();
         long n = restarts.incrementAndGet();
+        restartsByCause.incrementAndGet(kind.ordinal());
         synchronized (recent) {
             if (recent.size() == RECENT_RESTARTS) {
                 recent.remove(0);
@@ -433,6 +454,29 @@ public final class WorkerPool implements WalkinCalls {
 
     public long restarts() {
         return restarts.get();
+    }
+
+    public long restarts(RestartCause cause) {
+        return restartsByCause.get(cause.ordinal());
+    }
+
+    /** The connection caches and answer memory of the workers in their slots now (their last STATS). */
+    public Figures figures() {
+        long hits = retiredHits.get();
+        long misses = retiredMisses.get();
+        int size = 0;
+        long held = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            WorkerProcess w = slots.get(i);
+            if (w != null) {
+                Frames.Stats s = w.stats();
+                hits += s.cacheHits();
+                misses += s.cacheMisses();
+                size += s.cacheSize();
+                held += s.answerMemoryHeld();
+            }
+        }
+        return new Figures(hits, misses, size, held);
     }
 
     public List<Restart> recentRestarts() {

@@ -38,6 +38,7 @@ final class WorkerProcess {
     private final AtomicBoolean dead = new AtomicBoolean();
     private final long started = System.nanoTime();
     private volatile String cause;
+    private volatile Frames.Stats stats = Frames.Stats.NONE;
 
     /** {@code onExit}: called once, from the reader, when the worker's output ends (it died or was killed). */
     WorkerProcess(String name, Process process, Consumer<WorkerProcess> onExit) {
@@ -77,6 +78,11 @@ final class WorkerProcess {
 
     long ageNanos() {
         return System.nanoTime() - started;
+    }
+
+    /** The worker's last STATS frame (sent once a second). */
+    Frames.Stats stats() {
+        return stats;
     }
 
     /** Why it was killed or died, once it has been. */
@@ -254,6 +260,7 @@ final class WorkerProcess {
                             p.outcome().completeExceptionally(new IllegalStateException("SQL worker " + name + ": " + why));
                         }
                     }
+                    case Frames.STATS -> stats = Frames.readStats(in);
                     case Frames.EVICTED -> {
                         CompletableFuture<Void> e = evictions.remove(in.i64());
                         if (e != null) {

@@ -21,6 +21,7 @@ import java.time.Duration;
  *   <li>{@code advance <millis>}: moves the clock forward; answers {@code JAILED-TEST-SERVER ok};</li>
  *   <li>{@code sweep}: one sweeper pass now; answers {@code JAILED-TEST-SERVER swept <n>};</li>
  *   <li>{@code inflight}: answers {@code JAILED-TEST-SERVER inflight <n>}, the calls in flight now;</li>
+ *   <li>{@code admin}: answers {@code JAILED-TEST-SERVER admin <url>}, the admin listener's (or null);</li>
  *   <li>{@code insql}: answers {@code JAILED-TEST-SERVER insql <n>}, the calls running in SQLite now;</li>
  *   <li>{@code disk <usable> <total>}: the disk guard sees a volume with these figures (bytes);
  *       {@code disk real}: the data volume again; answers {@code JAILED-TEST-SERVER ok};</li>
@@ -70,6 +71,9 @@ public final class JailedTestServerMain {
             }
             if (command.equals("inflight")) {
                 return "inflight " + server.callsInFlight();
+            }
+            if (command.equals("admin")) {
+                return "admin " + server.adminUrl();
             }
             if (command.equals("insql")) {
                 return "insql " + server.callsInSql();

@@ -173,6 +173,12 @@ public final class TestServer implements AutoCloseable {
         return server.sweeper().sweep();
     }
 
+    /** Where the admin listener answers (GET /status, /metrics), or null when it is off. */
+    public String adminUrl() {
+        String url = child != null ? child.command("admin").substring("admin ".length()) : server.adminUrl();
+        return url == null || url.equals("null") ? null : url;
+    }
+
     /** Calls in flight in the server now (from their walk-in's gate to the end of their execution). */
     public int callsInFlight() {
         return child != null ? Integer.parseInt(child.command("inflight").substring("inflight ".length()))
