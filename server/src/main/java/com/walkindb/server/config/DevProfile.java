@@ -21,7 +21,7 @@ public final class DevProfile {
     /** The variables whose defaults dev mode lifts. */
     public static final List<String> LIFTED_VARIABLES = List.of("WALKINDB_RATE_LIMIT_REQS",
             "WALKINDB_RATE_LIMIT_NEW_INSTANCES", "WALKINDB_MAX_INSTANCES_PER_IP", "WALKINDB_RATE_LIMIT_INSTANCE_REQS",
-            "WALKINDB_MAX_CONNECTIONS_PER_IP");
+            "WALKINDB_MAX_CONNECTIONS_PER_IP", "WALKINDB_IMPORT_BUDGET_MB");
 
     private DevProfile() {}
 
@@ -43,7 +43,8 @@ public final class DevProfile {
                 "WALKINDB_RATE_LIMIT_NEW_INSTANCES", c.creationsPerMinute(),
                 "WALKINDB_MAX_INSTANCES_PER_IP", c.maxInstancesPerIp(),
                 "WALKINDB_RATE_LIMIT_INSTANCE_REQS", c.instanceRequestsPerMinute(),
-                "WALKINDB_MAX_CONNECTIONS_PER_IP", c.maxConnectionsPerIp());
+                "WALKINDB_MAX_CONNECTIONS_PER_IP", c.maxConnectionsPerIp(),
+                "WALKINDB_IMPORT_BUDGET_MB", (int) (c.dataIo().importBudgetBytesPerMinute() >> 20));
         String kept = LIFTED_VARIABLES.stream().filter(v -> values.get(v) != LIFTED)
                 .map(v -> v + "=" + values.get(v)).collect(Collectors.joining(", "));
         String lifted = LIFTED_VARIABLES.stream().filter(v -> values.get(v) == LIFTED)

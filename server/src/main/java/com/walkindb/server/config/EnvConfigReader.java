@@ -73,7 +73,7 @@ public final class EnvConfigReader {
                 isolation(),
                 admin(),
                 new DataIo(integer("WALKINDB_IMPORT_MAX_MB", 4, 1, 1024) * 1024L * 1024L,
-                        integer("WALKINDB_IMPORT_BUDGET_MB", 20, 1, 1024 * 1024) * 1024L * 1024L,
+                        integer("WALKINDB_IMPORT_BUDGET_MB", dev ? DevProfile.LIFTED : 20, 1, 1024 * 1024) * 1024L * 1024L,
                         Duration.ofSeconds(integer("WALKINDB_IMPORT_TIMEOUT_S", 10, 1, 3600))),
                 dev,
                 Limits.DEFAULTS); // the contract: never read from the environment

@@ -85,6 +85,8 @@ class EnvConfigReaderTest {
         assertThat(dev.dev()).isTrue();
         assertThat(List.of(dev.requestsPerMinute(), dev.creationsPerMinute(), dev.maxInstancesPerIp(),
                 dev.instanceRequestsPerMinute(), dev.maxConnectionsPerIp())).containsOnly(DevProfile.LIFTED);
+        assertThat(dev.dataIo().importBudgetBytesPerMinute()).isEqualTo((long) DevProfile.LIFTED << 20);
+        assertThat(prod.dataIo().importBudgetBytesPerMinute()).isEqualTo(20L << 20);
         // everything else as in production: the TTL, the server-wide guards, the contract's limits
         assertThat(dev.ttl()).isEqualTo(prod.ttl());
         assertThat(dev.maxInflight()).isEqualTo(prod.maxInflight());
