@@ -595,6 +595,13 @@ export function createWalkinMcpServer({ client }) {
     );
     return run;
   };
+  // The session fields every result carries (never the whole token: the model does not need it).
+  const sessionNow = () => ({ session_established: tokenPrefix(client.session), expires_at: client.expiresAt ?? null });
+  // ...and, for tools that may create the walk-in, whether this call did (the session before it).
+  const sessionAfter = (before) => ({
+    ...sessionNow(),
+    new_walkin: Boolean(client.session) && client.session !== before,
+  });
 
   server.registerTool(
     "walkindb_execute",
@@ -622,9 +629,7 @@ export function createWalkinMcpServer({ client }) {
         }
         const structured = {
           ...toJsonResult(r),
-          session_established: tokenPrefix(client.session),
-          expires_at: client.expiresAt ?? null,
-          new_walkin: Boolean(client.session) && client.session !== before,
+          ...sessionAfter(before),
         };
         const notes = [];
         if (structured.truncated)
@@ -667,9 +672,7 @@ export function createWalkinMcpServer({ client }) {
         const structured = {
           results: results.map(toJsonResult),
           truncated: results.some((r) => Boolean(r.truncated)),
-          session_established: tokenPrefix(client.session),
-          expires_at: client.expiresAt ?? null,
-          new_walkin: Boolean(client.session) && client.session !== before,
+          ...sessionAfter(before),
         };
         const notes = [];
         if (structured.truncated) {
@@ -713,9 +716,7 @@ export function createWalkinMcpServer({ client }) {
           table: String(r.table),
           columns: [...(r.columns ?? [])].map(String),
           rows_affected: Number(r.rowsAffected ?? 0),
-          session_established: tokenPrefix(client.session),
-          expires_at: client.expiresAt ?? null,
-          new_walkin: Boolean(client.session) && client.session !== before,
+          ...sessionAfter(before),
         };
         const notes = [];
         if (structured.new_walkin) notes.push(newWalkinNote(structured.expires_at));
@@ -755,8 +756,7 @@ export function createWalkinMcpServer({ client }) {
         return okResult({
           sql: text,
           bytes,
-          session_established: tokenPrefix(client.session),
-          expires_at: client.expiresAt ?? null,
+          ...sessionNow(),
         });
       }),
   );
@@ -807,8 +807,7 @@ export function createWalkinMcpServer({ client }) {
         const structured = {
           ...described,
           truncated: Boolean(described.truncated),
-          session_established: tokenPrefix(client.session),
-          expires_at: client.expiresAt ?? null,
+          ...sessionNow(),
         };
         const notes = [];
         if (structured.truncated)

@@ -358,6 +358,8 @@ describe("walkindb-mcp data tools when the walk-in expires (WALKINDB_TTL=2)", ()
     t.after(() => mcp.close());
     const { client } = mcp;
     await ok(client, "walkindb_import_csv", { table: "t", csv: "x\n1\n" });
+    // Not a race: the server decides expiry from the creation time in the walk-in id against its
+    // clock, so once the 2 s TTL has passed on the wall clock every call sees it expired.
     await sleep(3500);
 
     for (const [name, args] of [

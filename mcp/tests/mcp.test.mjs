@@ -359,6 +359,8 @@ describe("walkindb-mcp when the walk-in expires (server with WALKINDB_TTL=2)", (
     const { client } = mcp;
     const created = await ok(client, "walkindb_execute", { sql: "CREATE TABLE t(x); INSERT INTO t VALUES (1)" });
     assert.ok(created.expires_at - Date.now() / 1000 <= 3, `expires_at ${created.expires_at}`);
+    // Not a race: the server decides expiry from the creation time in the walk-in id against its
+    // clock, so once the 2 s TTL has passed on the wall clock every call sees it expired.
     await sleep(3500);
 
     const expired = await call(client, "walkindb_execute", { sql: "SELECT x FROM t" });
