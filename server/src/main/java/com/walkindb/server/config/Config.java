@@ -41,6 +41,7 @@ import java.util.List;
  * @param admin               WALKINDB_ADMIN_ADDR, the operator's listener (see {@link AdminListen})
  * @param dataIo              WALKINDB_IMPORT_MAX_MB, WALKINDB_IMPORT_BUDGET_MB, WALKINDB_IMPORT_TIMEOUT_S
  *                            (see {@link DataIo})
+ * @param node                WALKINDB_NODE_NAME, WALKINDB_RATE_LIMITS (see {@link Node})
  * @param dev                 WALKINDB_PROFILE=dev or --dev: the per-client and per-walk-in limits above
  *                            default to {@link DevProfile#LIFTED} (see {@link DevProfile})
  * @param limits              the fixed limits of the contract: no environment variable, always
@@ -74,6 +75,7 @@ public record Config(
         Isolation isolation,
         AdminListen admin,
         DataIo dataIo,
+        Node node,
         boolean dev,
         Limits limits) {
 
@@ -83,7 +85,7 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, dataIo, dev, other);
+                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, dataIo, node, dev, other);
     }
 
     /** The same configuration with SQL run elsewhere (tests run both modes). */
@@ -92,7 +94,7 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, other, admin, dataIo, dev, limits);
+                accessLogEdgeLinesPerMinute, sandbox, other, admin, dataIo, node, dev, limits);
     }
 
     /** WALKINDB_WORKER_MEMORY_MB in bytes (0: no cap). */
