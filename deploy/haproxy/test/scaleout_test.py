@@ -122,13 +122,14 @@ class Node:
         self.output = []
         self.process = None
 
-    def start(self, java, jar):
+    def start(self, java, jar, extra=None):
         env = {k: v for k, v in os.environ.items() if not k.startswith("WALKINDB_")}
         env.update(WALKINDB_JAVA=java, WALKINDB_ADDR="127.0.0.1:{}".format(self.port),
                    WALKINDB_ADMIN_ADDR="127.0.0.1:{}".format(self.admin), WALKINDB_DATA_DIR=self.data,
                    WALKINDB_NODE_NAME=self.name, WALKINDB_RATE_LIMITS="edge",
                    WALKINDB_TRUSTED_PROXIES="127.0.0.1/32", WALKINDB_ISOLATION="inprocess",
                    WALKINDB_WORKER_WARMUP="off")
+        env.update(extra or {})
         self.process = subprocess.Popen([str(ROOT / "scripts" / "run-jar"), jar], env=env,
                                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=subprocess.STDOUT, universal_newlines=True, errors="replace")
