@@ -85,10 +85,10 @@ class Reply:
 
 
 def call(port, method, path, body=None, session=None, source="127.0.0.1", content_type="application/json",
-         timeout=30):
+         timeout=30, extra=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(source, 0))
     try:
-        headers = {"Connection": "close"}
+        headers = dict(extra or {}, Connection="close")
         if body is not None:
             headers["Content-Type"] = content_type
         if session:
@@ -260,7 +260,16 @@ def expect_refusal(r, status, error, code, retry_after):
     check(r.json() == {"error": error, "code": code}, "body {}".format(r.body))
     check(r.header("Content-Type") == "application/json", "content type {}".format(r.header("Content-Type")))
     check(r.header("Retry-After") == str(retry_after), "Retry-After {}".format(r.header("Retry-After")))
+    proxy_made(r)
+
+
+def proxy_made(r):
+    """What the node's answers carry, the proxy's own carry too (docs/API.md: CORS, X-Request-Id)."""
     check(r.header("access-control-allow-origin") == "*", "CORS missing on the proxy's answer")
+    check(r.header("access-control-expose-headers") == "X-Walkin-Session, X-Walkin-Ttl, X-Request-Id",
+          "CORS expose list on the proxy's answer: {}".format(r.header("access-control-expose-headers")))
+    check(re.fullmatch(r"[0-9a-f]{16}", r.header("X-Request-Id") or ""), "X-Request-Id {}".format(
+        r.header("X-Request-Id")))
 
 
 def per_client_limits(proxies, limits):
@@ -287,6 +296,10 @@ def per_client_limits(proxies, limits):
         check(r.status == 200, "call {} within the request budget: {} {}".format(i, r.status, r.body))
     expect_refusal(sql(a.port, "SELECT 1", sessions[0][0], source="127.2.0.2"), 429, "rate limit exceeded",
                    "rate_limited", 1)
+    own = call(a.port, "POST", "/sql", b'{"sql":"SELECT 1"}', sessions[0][0], "127.2.0.2",
+               extra={"X-Request-Id": "agent-7.call_1"})
+    check(own.status == 429 and own.header("X-Request-Id") == "agent-7.call_1", "the caller's X-Request-Id "
+          "on the proxy's answer: {}".format(own.header("X-Request-Id")))
     check(call(a.port, "GET", "/healthz", source="127.2.0.2").status == 200, "healthz is never budgeted")
 
     # live walk-ins: proxy-b's cap is made small, so that it is reached within the creation budget
@@ -410,6 +423,7 @@ def main():
             check(r.status == 404 and r.json() == NOT_FOUND, "walk-in on the killed node: {} {}".format(r.status,
                                                                                                      r.body))
             check(r.header("X-Walkin-Node") is None, "the proxy answered, no node")
+            proxy_made(r)
         verify_walkins(proxies, kept, rounds=2)
         homes = [sql(proxies[i % 2].port, "SELECT 1", source="127.4.0.{}".format(i + 1)).header("X-Walkin-Node")
                  for i in range(20)]
