@@ -265,7 +265,7 @@ def expect_refusal(r, status, error, code, retry_after):
 
 def proxy_made(r):
     """What the node's answers carry, the proxy's own carry too (docs/API.md: CORS, X-Request-Id)."""
-    check(r.header("access-control-allow-origin") == "*", "CORS missing on the proxy's answer")
+    check(r.header("access-control-allow-origin") == "*", "CORS missing on the proxy's answer: {} {}".format(r.status, r.headers))
     check(r.header("access-control-expose-headers") == "X-Walkin-Session, X-Walkin-Ttl, X-Request-Id",
           "CORS expose list on the proxy's answer: {}".format(r.header("access-control-expose-headers")))
     check(re.fullmatch(r"[0-9a-f]{16}", r.header("X-Request-Id") or ""), "X-Request-Id {}".format(
@@ -327,14 +327,14 @@ def per_client_limits(proxies, limits):
             held.append(s)
         wait_for("the proxy counting {} connections".format(cap), lambda: a.command(
             "show table per_client key ::ffff:127.2.0.4").count("conn_cur={}".format(cap)) == 1, 10)
-        extra = socket.create_connection(("127.0.0.1", a.port), timeout=10, source_address=("127.2.0.4", 0))
-        extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
-        try:
-            got = extra.recv(100)
-        except ConnectionResetError:
+        try:  # the proxy accepts and resets it: the reset may come at the connect, the send or the read
+            with socket.create_connection(("127.0.0.1", a.port), timeout=10,
+                                          source_address=("127.2.0.4", 0)) as extra:
+                extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+                got = extra.recv(100)
+        except (ConnectionResetError, BrokenPipeError):
             got = b""
         check(got == b"", "connection over the cap answered: {!r}".format(got))
-        extra.close()
         other = call(a.port, "GET", "/healthz", source="127.2.0.5")
         check(other.status == 200, "another client is not capped")
     finally:
