@@ -46,7 +46,7 @@ __all__ = [
     "InstanceRateLimitedError",
     "ImportRateLimitedError",
     "HeadersTooLargeError",
-    "InternalErrorError",
+    "InternalError",
     "ServerBusyError",
     "InstanceBusyError",
     "ServerStorageFullError",
@@ -155,8 +155,10 @@ class NetworkError(WalkinDBError):
     (a name the client gives; the server never sends it)."""
 
 
-# One class per server code: PascalCase(code) + "Error" (``timeout`` is
-# QueryTimeoutError, as Python has a built-in TimeoutError).
+# One class per server code: PascalCase(code) + "Error", without doubling the
+# "Error" of a code that ends in "_error" (internal_error -> InternalError, as
+# network_error -> NetworkError); ``timeout`` is QueryTimeoutError, as Python
+# has a built-in TimeoutError.
 
 
 class BadRequestError(WalkinDBError):
@@ -279,7 +281,7 @@ class HeadersTooLargeError(WalkinDBError):
     """431 ``headers_too_large``."""
 
 
-class InternalErrorError(WalkinDBError):
+class InternalError(WalkinDBError):
     """500 ``internal_error``: a server bug."""
 
 
@@ -330,7 +332,7 @@ ERROR_CLASSES: Dict[str, Type[WalkinDBError]] = {
     "instance_rate_limited": InstanceRateLimitedError,
     "import_rate_limited": ImportRateLimitedError,
     "headers_too_large": HeadersTooLargeError,
-    "internal_error": InternalErrorError,
+    "internal_error": InternalError,
     "server_busy": ServerBusyError,
     "instance_busy": InstanceBusyError,
     "server_storage_full": ServerStorageFullError,
