@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import ssl
 import threading
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional
@@ -34,7 +35,7 @@ class Answer:
 
 
 class FakeServer:
-    def __init__(self, respond: Callable[[Request], Optional[Answer]]) -> None:
+    def __init__(self, respond: Callable[[Request], Optional[Answer]], tls: Optional[ssl.SSLContext] = None) -> None:
         self.respond = respond
         self.requests: List[Request] = []
         self.connections = 0
@@ -92,7 +93,10 @@ class FakeServer:
 
         self._server = Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self.base_url = "http://127.0.0.1:{}".format(self._server.server_address[1])
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
+        scheme = "https" if tls is not None else "http"
+        self.base_url = "{}://127.0.0.1:{}".format(scheme, self._server.server_address[1])
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-walkindb", daemon=True)
 
     def __enter__(self) -> "FakeServer":

@@ -6,6 +6,11 @@ the real server are in test_retries.py and test_keepalive.py."""
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import ssl
+import subprocess
+import tempfile
 import threading
 import unittest
 from typing import List, Optional
@@ -85,6 +90,49 @@ class KeepAliveTests(unittest.TestCase):
             with self.assertRaises(NetworkError):
                 db.export()
         self.assertEqual(len(fake.requests), 1)
+
+
+class HttpsKeepAliveTests(unittest.TestCase):
+    """The same pool over TLS, with a throw-away self-signed certificate that
+    the client trusts through SSL_CERT_FILE (read by ssl.create_default_context)."""
+
+    def setUp(self) -> None:
+        if shutil.which("openssl") is None:
+            self.skipTest("openssl is needed to make a test certificate")
+        work = tempfile.mkdtemp(prefix="walkindb-tls-")
+        self.addCleanup(shutil.rmtree, work, True)
+        self.cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", self.cert],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.tls.load_cert_chain(self.cert, key)
+        patcher = mock.patch.dict(os.environ, {"SSL_CERT_FILE": self.cert})
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def test_sequential_https_calls_share_one_connection(self) -> None:
+        with FakeServer(lambda r: Answer(), tls=self.tls) as fake:
+            with Client(fake.base_url) as db:
+                for _ in range(4):
+                    self.assertEqual(db.execute("SELECT 1").rows, [[1]])
+        self.assertEqual((len(fake.requests), fake.connections), (4, 1))
+
+    def test_a_closed_idle_https_connection_is_replaced(self) -> None:
+        with FakeServer(lambda r: Answer(close_after=True), tls=self.tls) as fake:
+            with Client(fake.base_url) as db:
+                db.execute("SELECT 1")
+                self.assertTrue(fake.wait_for_closed(1))
+                db.execute("SELECT 2")
+        self.assertEqual((len(fake.requests), fake.connections), (2, 2))
+
+    def test_an_untrusted_certificate_is_a_network_error(self) -> None:
+        with FakeServer(lambda r: Answer(), tls=self.tls) as fake:
+            with mock.patch.dict(os.environ, {"SSL_CERT_FILE": os.devnull}):
+                db = Client(fake.base_url)
+            with self.assertRaises(NetworkError) as caught:
+                db.execute("SELECT 1")
+        self.assertIn("CERTIFICATE_VERIFY_FAILED", caught.exception.error)
 
 
 class RetryTests(unittest.TestCase):
