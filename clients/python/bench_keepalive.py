@@ -8,8 +8,10 @@ connections), measured in the same run against the same server.
 Each ``--src LABEL=DIR`` names a directory holding a ``walkindb`` package;
 every round runs each copy once, in a fresh interpreter, in turn; the median
 over the rounds is printed. The server must allow that many calls a minute
-from one address: start it with ``WALKINDB_RATE_LIMIT_REQS`` and
-``WALKINDB_RATE_LIMIT_INSTANCE_REQS`` raised (see the README).
+from one address and a new walk-in per round: start it with
+``WALKINDB_RATE_LIMIT_REQS``, ``WALKINDB_RATE_LIMIT_INSTANCE_REQS``,
+``WALKINDB_RATE_LIMIT_NEW_INSTANCES`` and ``WALKINDB_MAX_INSTANCES_PER_IP``
+raised (the README's Keep-alive section has the command).
 """
 
 from __future__ import annotations
