@@ -62,8 +62,10 @@ export class SqlError extends WalkinDBError {}
 /** No room: the walk-in's own cap (507) or the server's data volume (503). */
 export class StorageError extends WalkinDBError {}
 
-// One class per `code` of the server's error table: PascalCase(code) + "Error"
-// (`timeout` is QueryTimeoutError, clear of the built-in TimeoutError).
+// One class per `code` of the server's error table: PascalCase(code) + "Error", without
+// doubling the "Error" of a code that ends in `_error` (`internal_error` is InternalError, as
+// `network_error` is NetworkError); `timeout` is QueryTimeoutError, clear of the built-in
+// TimeoutError. The Python client uses the same names.
 export class RateLimitedError extends RateLimitError {}
 export class NewInstanceRateLimitedError extends RateLimitError {}
 export class TooManyLiveInstancesError extends RateLimitError {}
@@ -98,7 +100,7 @@ export class PayloadTooLargeError extends WalkinDBError {}
 export class ImportTooLargeError extends WalkinDBError {}
 export class UnsupportedMediaTypeError extends WalkinDBError {}
 export class HeadersTooLargeError extends WalkinDBError {}
-export class InternalErrorError extends WalkinDBError {}
+export class InternalError extends WalkinDBError {}
 
 type ErrorClass = new (status: number, error: string, details?: WalkinDBErrorDetails) => WalkinDBError;
 
@@ -137,7 +139,7 @@ const BY_CODE: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>([
   ["import_too_large", ImportTooLargeError],
   ["unsupported_media_type", UnsupportedMediaTypeError],
   ["headers_too_large", HeadersTooLargeError],
-  ["internal_error", InternalErrorError],
+  ["internal_error", InternalError],
 ]);
 
 /**

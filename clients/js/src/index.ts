@@ -54,7 +54,7 @@ export {
   ImportTooLargeError,
   UnsupportedMediaTypeError,
   HeadersTooLargeError,
-  InternalErrorError,
+  InternalError,
 } from "./errors.js";
 export type { CsvImport, Result } from "./result.js";
 export type { Args, BatchEntry } from "./args.js";

@@ -42,8 +42,11 @@ function documentedCodes() {
   return new Map(rows);
 }
 
+// PascalCase(code) + "Error", the "Error" of a code ending in _error not doubled; timeout is QueryTimeoutError.
 const className = (code) =>
-  code === "timeout" ? "QueryTimeoutError" : code.split("_").map((w) => w[0].toUpperCase() + w.slice(1)).join("") + "Error";
+  code === "timeout"
+    ? "QueryTimeoutError"
+    : code.replace(/_error$/, "").split("_").map((w) => w[0].toUpperCase() + w.slice(1)).join("") + "Error";
 
 const GROUPS = {
   RateLimitError: ["rate_limited", "new_instance_rate_limited", "too_many_live_instances", "instance_rate_limited", "import_rate_limited"],
