@@ -198,7 +198,7 @@ public final class WalkinServer implements AutoCloseable {
         connector.addBean(heads);
         Metrics metrics = config.admin().metricsEnabled() ? new Metrics(metricSources(store, ownCalls)) : null;
         WalkinHandler router = new WalkinHandler(calls, data, clients, limits, config.dataIo(), uploads, spool,
-                accessLog, clock);
+                config.mcp(), accessLog, clock);
         this.graceful = new GracefulHandler(heads.around(metrics == null ? router : metrics.around(router)));
         if (config.admin().enabled()) {
             HttpConfiguration adminHttp = new HttpConfiguration();

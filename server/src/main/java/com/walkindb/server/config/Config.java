@@ -41,6 +41,8 @@ import java.util.List;
  * @param admin               WALKINDB_ADMIN_ADDR, the operator's listener (see {@link AdminListen})
  * @param dataIo              WALKINDB_IMPORT_MAX_MB, WALKINDB_IMPORT_BUDGET_MB, WALKINDB_IMPORT_TIMEOUT_S
  *                            (see {@link DataIo})
+ * @param mcp                 WALKINDB_MCP, WALKINDB_MCP_ORIGINS, WALKINDB_MCP_MAX_SESSIONS,
+ *                            WALKINDB_MCP_MAX_SESSIONS_PER_IP (see {@link McpSettings})
  * @param dev                 WALKINDB_PROFILE=dev or --dev: the per-client and per-walk-in limits above
  *                            default to {@link DevProfile#LIFTED} (see {@link DevProfile})
  * @param limits              the fixed limits of the contract: no environment variable, always
@@ -74,6 +76,7 @@ public record Config(
         Isolation isolation,
         AdminListen admin,
         DataIo dataIo,
+        McpSettings mcp,
         boolean dev,
         Limits limits) {
 
@@ -83,7 +86,7 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, dataIo, dev, other);
+                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, dataIo, mcp, dev, other);
     }
 
     /** The same configuration with SQL run elsewhere (tests run both modes). */
@@ -92,7 +95,7 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, other, admin, dataIo, dev, limits);
+                accessLogEdgeLinesPerMinute, sandbox, other, admin, dataIo, mcp, dev, limits);
     }
 
     /** WALKINDB_WORKER_MEMORY_MB in bytes (0: no cap). */
