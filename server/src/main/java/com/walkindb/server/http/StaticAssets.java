@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -15,7 +16,7 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * Files the server ships inside its jar: the OpenAPI document and the playground
+ * Files the server ships inside its jar: the OpenAPI document, {@code /llms.txt} and the playground
  * ({@code /} and {@code /playground/...}). Loaded from the classpath on first use and kept, with an
  * ETag so browsers revalidate cheaply;
  * paths are checked against a strict pattern first, so nothing outside those folders is served.
@@ -30,6 +31,9 @@ final class StaticAssets {
 
     /** A file and its validator (a hash of its bytes), so browsers revalidate instead of guessing. */
     private record Asset(byte[] bytes, String type, String etag) {}
+
+    /** Made from docs/API.md when first asked for ({@link LlmsText}). */
+    static final String LLMS_TXT = "/llms.txt";
 
     private final Map<String, Asset> loaded = new ConcurrentHashMap<>();
 
@@ -72,12 +76,16 @@ final class StaticAssets {
     }
 
     private static Asset load(String resource) {
-        try (InputStream in = StaticAssets.class.getResourceAsStream(resource)) {
+        boolean llms = resource.equals(LLMS_TXT);
+        try (InputStream in = StaticAssets.class.getResourceAsStream(llms ? "/docs/API.md" : resource)) {
             if (in == null) {
                 return null;
             }
             String ext = resource.substring(resource.lastIndexOf('.') + 1);
             byte[] bytes = in.readAllBytes();
+            if (llms) {
+                bytes = LlmsText.from(new String(bytes, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            }
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
             String etag = "\"" + HexFormat.of().formatHex(digest, 0, 12) + "\"";
             return new Asset(bytes, TYPES.getOrDefault(ext, "application/octet-stream"), etag);

@@ -134,6 +134,11 @@ public final class WalkinHandler extends Handler.Abstract {
                     Responses.error(response, ApiError.NOT_FOUND, callback);
                 }
             }
+            case StaticAssets.LLMS_TXT -> {
+                if (allow(method, "GET", response, callback) && !assets.serve(path, false, request, response, callback)) {
+                    Responses.error(response, ApiError.NOT_FOUND, callback);
+                }
+            }
             case "/", "/index.html" -> {
                 if (allow(method, "GET", response, callback)
                         && !assets.serve("/playground/index.html", true, request, response, callback)) {

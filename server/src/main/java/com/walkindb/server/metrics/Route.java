@@ -11,6 +11,7 @@ enum Route {
     EXPORT("db"),
     HEALTHZ("healthz"),
     OPENAPI("openapi"),
+    LLMS("llms"),
     PLAYGROUND("playground"),
     OTHER("other");
 
@@ -31,6 +32,7 @@ enum Route {
             case "/db" -> EXPORT;
             case "/healthz" -> HEALTHZ;
             case "/openapi.json" -> OPENAPI;
+            case "/llms.txt" -> LLMS;
             case "/", "/index.html" -> PLAYGROUND;
             default -> path.startsWith("/playground/") ? PLAYGROUND : OTHER;
         };

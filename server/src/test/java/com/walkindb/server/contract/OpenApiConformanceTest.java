@@ -69,7 +69,7 @@ class OpenApiConformanceTest {
         assertThat(root.at("/info/version").asText()).isEqualTo("0.2.0");
         assertThat(root.at("/info/license/name").asText()).isEqualTo("Apache-2.0");
         assertThat(root.at("/servers/0/url").asText()).isEqualTo("http://127.0.0.1:8080");
-        assertThat(names(root.path("paths"))).containsExactlyInAnyOrder("/sql", "/db", "/import", "/mcp", "/healthz", "/openapi.json", "/");
+        assertThat(names(root.path("paths"))).containsExactlyInAnyOrder("/sql", "/db", "/import", "/mcp", "/healthz", "/openapi.json", "/llms.txt", "/");
         assertThat(doc.operation("/sql", "POST")).isNotNull();
         assertThat(doc.operation("/sql", "OPTIONS")).isNotNull();
         assertThat(doc.operation("/healthz", "GET")).isNotNull();
@@ -165,8 +165,9 @@ class OpenApiConformanceTest {
         exchange(soft, "POST", "/sql", server.http().batch(List.of(Http.entry("SELECT 1 AS fresh", null)), null));
         exchange(soft, "GET", "/healthz", server.http().get("/healthz"));
         exchange(soft, "GET", "/openapi.json", server.http().get("/openapi.json"));
+        exchange(soft, "GET", "/llms.txt", server.http().get("/llms.txt"));
         exchange(soft, "GET", "/", server.http().get("/"));
-        for (String path : List.of("/sql", "/healthz", "/openapi.json", "/")) {
+        for (String path : List.of("/sql", "/healthz", "/openapi.json", "/llms.txt", "/")) {
             exchange(soft, "OPTIONS", path, server.http().call("OPTIONS", path));
         }
         soft.assertAll();
