@@ -1,18 +1,36 @@
-"""Every error status the server can send, mapped by the SDK to WalkinDBError."""
+"""Every error status the server can send, mapped by the SDK to the
+WalkinDBError subclass of its code."""
 
 from __future__ import annotations
 
 import json
+import re
 import socket
 import time
 import unittest
 import urllib.error
 import urllib.request
 
-from walkindb import Client, WalkinDBError
+import walkindb
+from walkindb import (
+    ERROR_CLASSES,
+    Client,
+    ForbiddenSqlKeywordError,
+    InstanceNotFoundError,
+    InvalidSqlError,
+    NetworkError,
+    NotFoundError,
+    QueryTimeoutError,
+    RateLimitError,
+    SqlError,
+    StorageError,
+    StorageQuotaExceededError,
+    UnavailableError,
+    WalkinDBError,
+)
 from walkindb._wire import error_from_response
 
-from .server_process import LIFTED_LIMITS, ServerProcess, closed_port_url
+from .server_process import LIFTED_LIMITS, REPO_ROOT, ServerProcess, closed_port_url
 
 SERVER = ServerProcess(LIFTED_LIMITS)
 ENDLESS = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
@@ -25,6 +43,103 @@ def setUpModule() -> None:
 
 def tearDownModule() -> None:
     SERVER.stop()
+
+
+def api_error_table() -> dict:
+    """code -> HTTP status, from the error table of docs/API.md."""
+    rows = re.findall(r"^\| (\d{3}) \| .*? \| `([a-z_]+)` \|", (REPO_ROOT / "docs" / "API.md").read_text("utf-8"), re.M)
+    return {code: int(status) for status, code in rows}
+
+
+def log_count(status: int) -> int:
+    return sum(1 for line in SERVER.access_log_lines() if line.strip() and json.loads(line).get("http_status") == status)
+
+
+def await_log_count(status: int, at_least: int) -> int:
+    deadline = time.monotonic() + 10
+    while log_count(status) < at_least and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling the log file, not timing
+    return log_count(status)
+
+
+class ErrorClassTests(unittest.TestCase):
+    GROUPS = {
+        RateLimitError: {"rate_limited", "new_instance_rate_limited", "too_many_live_instances", "instance_rate_limited",
+                         "import_rate_limited"},
+        UnavailableError: {"server_busy", "instance_busy"},
+        SqlError: {"forbidden_sql_keyword", "forbidden_sql", "invalid_sql"},
+        StorageError: {"storage_quota_exceeded", "server_storage_full"},
+    }
+
+    def test_every_code_of_the_api_error_table_has_its_class(self) -> None:
+        table = api_error_table()
+        self.assertGreaterEqual(len(table), 30)
+        self.assertEqual(set(table), set(ERROR_CLASSES) - {"network_error"})
+        for code, cls in ERROR_CLASSES.items():
+            # PascalCase(code) + "Error", without doubling a code's own "_error".
+            name = "".join(w.title() for w in code.split("_"))
+            expected = "QueryTimeoutError" if code == "timeout" else name if name.endswith("Error") else name + "Error"
+            self.assertEqual(cls.__name__, expected)
+            self.assertIs(getattr(walkindb, cls.__name__), cls)  # exported from the package
+            self.assertIn(cls.__name__, walkindb.__all__)
+
+    def test_grouping_bases_hold_exactly_their_codes(self) -> None:
+        for base, codes in self.GROUPS.items():
+            self.assertEqual({code for code, cls in ERROR_CLASSES.items() if issubclass(cls, base)}, codes, base.__name__)
+        table = api_error_table()
+        self.assertEqual({c for c, status in table.items() if status == 429}, self.GROUPS[RateLimitError])
+
+    def test_the_class_comes_from_the_code_not_the_message(self) -> None:
+        error = error_from_response(400, None, b'{"error": "rate limit exceeded", "code": "invalid_sql"}')
+        self.assertIs(type(error), InvalidSqlError)
+        error = error_from_response(429, {"Retry-After": "3"}, b'{"error": "invalid sql: x", "code": "rate_limited"}')
+        self.assertIsInstance(error, RateLimitError)
+        self.assertEqual(error.retry_after, 3.0)
+
+    def test_an_unknown_code_is_a_plain_walkindb_error_that_keeps_it(self) -> None:
+        error = error_from_response(418, None, b'{"error": "something new", "code": "brand_new_code"}')
+        self.assertIs(type(error), WalkinDBError)
+        self.assertEqual((error.status, error.code, error.error), (418, "brand_new_code", "something new"))
+        plain = error_from_response(502, None, b"<html>bad gateway</html>")
+        self.assertIs(type(plain), WalkinDBError)
+        self.assertIsNone(plain.code)
+
+    def test_subclasses_pickle_and_repr_with_their_name(self) -> None:
+        import pickle
+
+        error = error_from_response(507, None, b'{"error": "instance storage quota exceeded", "code": "storage_quota_exceeded"}')
+        copy = pickle.loads(pickle.dumps(error))
+        self.assertIs(type(copy), StorageQuotaExceededError)
+        self.assertEqual(repr(copy), repr(error))
+        self.assertTrue(repr(error).startswith("StorageQuotaExceededError(status=507"))
+
+    def test_real_answers_raise_their_classes(self) -> None:
+        db = Client(SERVER.base_url)
+        with self.assertRaises(InvalidSqlError) as caught:
+            db.execute("SELEC 1")
+        self.assertIsInstance(caught.exception, SqlError)
+        with self.assertRaises(ForbiddenSqlKeywordError):
+            db.execute("ATTACH DATABASE 'x' AS y")
+        with self.assertRaises(InstanceNotFoundError):
+            Client(SERVER.base_url, session=BAD_TOKEN).execute("SELECT 1")
+        with self.assertRaises(NotFoundError):
+            Client(SERVER.base_url + "/nope").execute("SELECT 1")
+        with self.assertRaises(NetworkError) as network:
+            Client(closed_port_url()).execute("SELECT 1")
+        self.assertEqual((network.exception.status, network.exception.code), (0, "network_error"))
+
+    def test_a_408_is_raised_as_query_timeout_and_never_retried(self) -> None:
+        db = Client(SERVER.base_url, max_retries=2)
+        db.execute("SELECT 1")
+        before = await_log_count(408, 0)
+        with self.assertRaises(QueryTimeoutError) as caught:
+            db.execute(ENDLESS)
+        self.assertEqual((caught.exception.status, caught.exception.code), (408, "timeout"))
+        self.assertEqual(await_log_count(408, before + 1), before + 1)
+        ok_before = log_count(200)
+        db.execute("SELECT 'after'")  # a later request is logged after the 408 ...
+        await_log_count(200, ok_before + 1)
+        self.assertEqual(log_count(408), before + 1)  # ... and still one 408: no retry
 
 
 class ErrorCase(unittest.TestCase):

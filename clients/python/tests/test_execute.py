@@ -95,13 +95,27 @@ class SessionTests(unittest.TestCase):
         db = Client(SERVER.base_url)
         before = SERVER.instance_count()
         results = []
-        threads = [threading.Thread(target=lambda: results.append(db.execute("SELECT 7").rows)) for _ in range(4)]
+        threads = [threading.Thread(target=lambda: results.append(db.execute("SELECT 7").rows)) for _ in range(8)]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        self.assertEqual(results, [[[7]]] * 4)
+        self.assertEqual(results, [[[7]]] * 8)
         self.assertEqual(SERVER.instance_count(), before + 1)
+        db.close()
+
+    def test_sequential_calls_reuse_one_kept_alive_connection(self) -> None:
+        with Client(SERVER.base_url) as db:
+            db.execute("CREATE TABLE k(x)")
+            pool = db._transport._idle  # internals: the real server kept the connection open
+            self.assertEqual(len(pool), 1)
+            connection, local = pool[0], pool[0].sock.getsockname()
+            for n in range(5):
+                db.execute("INSERT INTO k VALUES (?)", [n])
+            self.assertEqual(db.export_sql().count("INSERT INTO"), 5)
+            self.assertEqual(pool, [connection])
+            self.assertEqual(connection.sock.getsockname(), local)
+        self.assertEqual(pool, [])  # closed on leaving the block
 
 
 class BaseUrlTests(unittest.TestCase):

@@ -80,6 +80,24 @@ class ReadmeTests(unittest.TestCase):
         self.assertIsNone(namespace["scratch"].session)
         self.assertEqual(namespace["run_sql"]("SELECT 1")["rows"], [[1]])
 
+    def test_error_class_example_prints_what_its_comment_says(self) -> None:
+        _, lines = run_block(python_block("except SqlError as exc:"))
+        self.assertEqual(lines, ["InvalidSqlError invalid_sql"])
+
+    def test_error_class_table_matches_the_client_and_the_api_error_table(self) -> None:
+        from walkindb import ERROR_CLASSES
+
+        from .test_errors import api_error_table
+
+        text = README.read_text(encoding="utf-8")
+        table = text[text.index("<!-- error-classes"):]
+        rows = re.findall(r"^\| `([a-z_]+)`(?: \(client-side\))? \| `(\w+)`.*? \| (\d+)", table, re.M)
+        documented = {code: (name, int(status)) for code, name, status in rows}
+        self.assertEqual({code: cls.__name__ for code, cls in ERROR_CLASSES.items()},
+                         {code: name for code, (name, _) in documented.items()})
+        statuses = dict(api_error_table(), network_error=0)
+        self.assertEqual(statuses, {code: status for code, (_, status) in documented.items()})
+
     def test_data_in_and_out_prints_what_its_comments_say(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
             cwd = os.getcwd()

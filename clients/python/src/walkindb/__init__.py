@@ -12,7 +12,8 @@ every later call. The server deletes the walk-in ten minutes after creating it.
 
 from ._version import __version__
 from .client import Client
-from .errors import WalkinDBError
+from .errors import *  # noqa: F401,F403  (every error class, listed in errors.__all__)
+from .errors import __all__ as _error_names
 from .result import CsvImport, Result
 
-__all__ = ["Client", "CsvImport", "Result", "WalkinDBError", "__version__"]
+__all__ = ["Client", "CsvImport", "Result", "__version__"] + list(_error_names)

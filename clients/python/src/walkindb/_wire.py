@@ -11,7 +11,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, Dict, List, Optional, Union
 
-from .errors import WalkinDBError
+from .errors import WalkinDBError, error_class
 from .result import CsvImport, Result
 
 # What a caller may pass as one bound value.
@@ -160,7 +160,8 @@ def _invalid_response(status: int, exc: Exception) -> WalkinDBError:
 
 
 def error_from_response(status: int, headers: Any, body: bytes) -> WalkinDBError:
-    """Map a non-2xx response to a :class:`WalkinDBError`.
+    """Map a non-2xx response to the :class:`WalkinDBError` subclass of its
+    ``code`` (a plain ``WalkinDBError`` for an unknown or absent code).
 
     ``headers`` is anything with a case-insensitive ``get`` (an
     ``http.client.HTTPMessage``), or ``None``.
@@ -190,7 +191,8 @@ def error_from_response(status: int, headers: Any, body: bytes) -> WalkinDBError
         location = _header(headers, "Location")
         if location:
             error += " (redirected to {})".format(location)
-    return WalkinDBError(
+    # The class comes from the body's code only, never from the message text.
+    return error_class(code)(
         status,
         error,
         retry_after=parse_retry_after(_header(headers, "Retry-After")),

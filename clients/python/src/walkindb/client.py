@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import socket
 import threading
-import urllib.error
+import time
 import urllib.parse
-import urllib.request
 from typing import Any, Dict, List, Optional, Tuple
 
 from ._upload import CsvData, csv_body
 from ._version import __version__
-from ._wire import encode_args, encode_batch, error_from_response, parse_csv_import, parse_result, parse_results, parse_ttl
+from ._transport import Transport
+from ._wire import (
+    encode_args,
+    encode_batch,
+    error_from_response,
+    parse_csv_import,
+    parse_result,
+    parse_results,
+    parse_retry_after,
+    parse_ttl,
+)
 from .errors import WalkinDBError
 from .result import CsvImport, Result
 
@@ -23,13 +30,11 @@ DEFAULT_USER_AGENT = "walkindb-python/" + __version__
 SESSION_HEADER = "X-Walkin-Session"
 TTL_HEADER = "X-Walkin-Ttl"
 
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """Surface redirects as errors: urllib would silently turn a redirected
-    POST into a body-less GET, which the server answers with a confusing 405."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
-        return None
+# Retries: only answers given before anything ran (429 budgets, 503 busy).
+RETRIED_STATUSES = frozenset((429, 503))
+DEFAULT_MAX_RETRIES = 2
+MAX_RETRY_WAIT_S = 10.0
+DEFAULT_RETRY_AFTER_S = 1.0  # when a 429/503 comes without Retry-After
 
 
 class Client:
@@ -41,8 +46,18 @@ class Client:
     calls of one ``Client`` reach the same database until it expires (ten
     minutes after creation) or :meth:`reset_session` is called.
 
-    Calls made from several threads on one ``Client`` run one at a time, as
-    the server would run them anyway.
+    A ``Client`` may be shared between threads. While the call that creates
+    the walk-in is in flight, other calls wait for it and then use its
+    session (if it fails, the next waiting call creates the walk-in instead),
+    so exactly one walk-in is created; after that, calls run concurrently.
+
+    Connections are kept alive: a small pool of persistent HTTP/1.1
+    connections (one per thread calling at the same time, up to four kept
+    idle), reopened transparently when the server closed an idle one.
+
+    A ``429`` or ``503`` answer (the server refused before running anything)
+    is retried after its ``Retry-After`` (1 s when absent), at most
+    ``max_retries`` times and 10 s of waiting in all; nothing else is retried.
 
     Args:
         base_url: the server's address. Defaults to the ``WALKINDB_BASE_URL``
@@ -50,9 +65,11 @@ class Client:
         session: an existing ``wkn_...`` token to reuse a walk-in created
             elsewhere. ``None`` (or ``""``) creates a new one on first use.
         timeout: seconds to wait for the connection and for each read of the
-            response; a timeout raises :class:`WalkinDBError` with status 0.
+            response; a timeout raises :class:`NetworkError` (status 0).
         user_agent: the ``User-Agent`` header; defaults to
             ``walkindb-python/<version>``.
+        max_retries: how many times a 429/503 answer is retried (default 2);
+            ``0`` turns retries off.
     """
 
     def __init__(
@@ -61,6 +78,7 @@ class Client:
         session: Optional[str] = None,
         timeout: float = 10.0,
         user_agent: Optional[str] = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
     ) -> None:
         if base_url is None:
             base_url = os.environ.get("WALKINDB_BASE_URL") or DEFAULT_BASE_URL
@@ -73,8 +91,13 @@ class Client:
         self._expires_at: Optional[int] = None
         self._timeout = float(timeout)
         self._user_agent = user_agent or DEFAULT_USER_AGENT
-        self._opener = urllib.request.build_opener(_NoRedirect)
-        self._lock = threading.Lock()
+        if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+            raise ValueError("max_retries must be an int >= 0, got {!r}".format(max_retries))
+        self._max_retries = max_retries
+        self._transport = Transport(self._base_url, self._timeout)
+        # Guards the session; callers wait on it while the creating call runs.
+        self._created = threading.Condition()
+        self._creating = False
 
     @property
     def base_url(self) -> str:
@@ -98,8 +121,9 @@ class Client:
 
     def reset_session(self) -> None:
         """Forget the walk-in; the next call provisions a new one."""
-        self._session = None
-        self._expires_at = None
+        with self._created:
+            self._session = None
+            self._expires_at = None
 
     def execute(self, sql: str, args: Any = None) -> Result:
         """Run ``sql`` (one or more ``;``-separated statements) in the walk-in.
@@ -119,9 +143,12 @@ class Client:
             The :class:`Result` of the call.
 
         Raises:
-            WalkinDBError: the server answered with a non-2xx status, or the
-                request failed on the network or timed out (status 0). A 404
-                ``instance not found`` keeps the session: call
+            WalkinDBError: the server answered with a non-2xx status (after
+                the retries of 429/503); the subclass follows the answer's
+                ``code`` (e.g. :class:`InvalidSqlError`,
+                :class:`RateLimitedError`). :class:`NetworkError` (status 0)
+                when the request failed on the network or timed out. A 404
+                :class:`InstanceNotFoundError` keeps the session: call
                 :meth:`reset_session` to start a new, empty walk-in.
             TypeError: ``sql`` is not a str, or ``args`` holds a value of an
                 unsupported type.
@@ -279,51 +306,78 @@ class Client:
         length: Optional[int] = None,
     ) -> Tuple[int, bytes]:
         """One call on the walk-in: send the session (if any), take a new one
-        from the answer, raise WalkinDBError unless the status is 2xx."""
+        from the answer, retry 429/503 as allowed, raise unless 2xx.
+
+        While a call without a session is in flight (it creates the walk-in),
+        other calls wait for it and then carry its token; if it fails, the
+        next waiting call becomes the creating one.
+        """
         headers = {"Accept": accept, "User-Agent": self._user_agent}
         if content_type is not None:
             headers["Content-Type"] = content_type
         if length is not None:
             headers["Content-Length"] = str(length)
-        with self._lock:
-            if self._session:
-                headers[SESSION_HEADER] = self._session
-            status, response_headers, response_body = self._send(method, path, body, headers)
-            # Any response may be the one that created the walk-in, errors included.
-            token = response_headers.get(SESSION_HEADER) if response_headers is not None else None
-            if token:
-                self._session = token.strip()
-                self._expires_at = parse_ttl(response_headers.get(TTL_HEADER))
+        with self._created:
+            while self._session is None and self._creating:
+                self._created.wait()
+            creating = self._session is None
+            if creating:
+                self._creating = True
+        try:
+            status, response_headers, response_body = self._send_with_retries(method, path, body, headers)
+        finally:
+            if creating:
+                with self._created:
+                    self._creating = False
+                    self._created.notify_all()
         if not 200 <= status < 300:
             raise error_from_response(status, response_headers, response_body)
         return status, response_body
 
+    def _send_with_retries(self, method: str, path: str, body: Any, headers: Dict[str, str]) -> Tuple[int, Any, bytes]:
+        """Send, and again after ``Retry-After`` for a 429 or 503 answer (the
+        server refused before running anything), at most ``max_retries``
+        times and ``MAX_RETRY_WAIT_S`` seconds of waiting in all."""
+        start = body.tell() if body is not None and not isinstance(body, bytes) else None
+        retries = 0
+        waited = 0.0
+        while True:
+            session = self._session
+            if session:
+                headers[SESSION_HEADER] = session
+            status, response_headers, response_body = self._transport.send(method, path, body, headers)
+            # Any response may be the one that created the walk-in, errors included.
+            token = response_headers.get(SESSION_HEADER) if response_headers is not None else None
+            if token:
+                with self._created:
+                    self._session = token.strip()
+                    self._expires_at = parse_ttl(response_headers.get(TTL_HEADER))
+            if status not in RETRIED_STATUSES or retries >= self._max_retries:
+                return status, response_headers, response_body
+            delay = parse_retry_after(response_headers.get("Retry-After"))
+            delay = DEFAULT_RETRY_AFTER_S if delay is None else delay
+            if waited + delay > MAX_RETRY_WAIT_S or not _rewind(body, start):
+                return status, response_headers, response_body
+            time.sleep(delay)
+            waited += delay
+            retries += 1
+
     def _send(self, method: str, path: str, body: Any, headers: Dict[str, str]) -> Tuple[int, Any, bytes]:
         """Send one request; return (status, headers, body) for every HTTP
-        answer and raise WalkinDBError(0, ...) when none arrives."""
-        request = urllib.request.Request(self._base_url + path, data=body, headers=headers, method=method)
-        try:
-            with self._opener.open(request, timeout=self._timeout) as response:
-                return response.status, response.headers, response.read()
-        except urllib.error.HTTPError as exc:
-            try:
-                data = exc.read()
-            except (OSError, http.client.HTTPException):
-                data = b""
-            finally:
-                exc.close()
-            return exc.code, exc.headers, data
-        except socket.timeout:
-            raise self._timed_out() from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, socket.timeout):
-                raise self._timed_out() from None
-            raise WalkinDBError(0, "cannot reach {}: {}".format(self._base_url, exc.reason)) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise WalkinDBError(0, "connection to {} failed: {}".format(self._base_url, exc or type(exc).__name__)) from None
+        answer and raise NetworkError (status 0) when none arrives."""
+        return self._transport.send(method, path, body, headers)
 
-    def _timed_out(self) -> WalkinDBError:
-        return WalkinDBError(0, "request to {} timed out after {:g}s".format(self._base_url, self._timeout))
+    def close(self) -> None:
+        """Close the client's idle keep-alive connections. The client stays
+        usable: a later call opens a new connection. Also called on leaving a
+        ``with Client(...) as db:`` block."""
+        self._transport.close()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
 
     def __repr__(self) -> str:
         # Show only the token's prefix: the full token grants access to the walk-in.
@@ -333,3 +387,14 @@ class Client:
 
 def _json_body(payload: Dict[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def _rewind(body: Any, start: Optional[int]) -> bool:
+    """Put a streamed body back where it started, for a retry."""
+    if start is None:
+        return True
+    try:
+        body.seek(start)
+        return True
+    except (AttributeError, OSError, ValueError):
+        return False
