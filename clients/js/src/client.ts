@@ -1,5 +1,5 @@
 import { batchBody, requestBody, type Args, type BatchEntry } from "./args.js";
-import { WalkinDBError } from "./errors.js";
+import { NetworkError, WalkinDBError } from "./errors.js";
 import { httpError, parseUnixSeconds } from "./response.js";
 import { toCsvImport, toResult, toResults, type CsvImport, type Result } from "./result.js";
 import { defaultBaseUrl, isBrowser } from "./runtime.js";
@@ -17,9 +17,18 @@ export interface ClientOptions {
   userAgent?: string | undefined;
   /** The fetch to use (tests, proxies, instrumentation). Default: the global `fetch`. */
   fetch?: typeof fetch | undefined;
+  /**
+   * How many times a call answered 429 or 503 is sent again, after the `Retry-After` the
+   * server gave (1 s if none), as long as the waits add up to at most 10 s. Default 2; 0 turns
+   * retries off. Nothing else is retried: every other answer, and a request that got no answer
+   * (the server may have committed it), rejects at once.
+   */
+  maxRetries?: number | undefined;
 }
 
 const MAX_TIMER_MS = 2_147_483_647; // setTimeout fires at once for anything longer
+const DEFAULT_MAX_RETRIES = 2;
+const MAX_RETRY_WAIT_MS = 10_000; // in all, over the retries of one call
 
 /**
  * A handle on one walk-in database. The first call creates the walk-in; the client keeps
@@ -28,6 +37,7 @@ const MAX_TIMER_MS = 2_147_483_647; // setTimeout fires at once for anything lon
 export class Client {
   readonly baseUrl: string;
   readonly timeoutMs: number;
+  readonly maxRetries: number;
   readonly #fetch: typeof fetch;
   readonly #userAgent: string | null;
   #session: string | null;
@@ -44,6 +54,11 @@ export class Client {
       throw new RangeError(`walkindb: timeoutMs must be between 1 and ${MAX_TIMER_MS}`);
     }
     this.timeoutMs = timeoutMs;
+    const maxRetries = options.maxRetries ?? DEFAULT_MAX_RETRIES;
+    if (!(Number.isInteger(maxRetries) && maxRetries >= 0)) {
+      throw new RangeError("walkindb: maxRetries must be a whole number, 0 or more");
+    }
+    this.maxRetries = maxRetries;
     if (options.fetch) {
       this.#fetch = options.fetch;
     } else if (typeof globalThis.fetch === "function") {
@@ -197,7 +212,12 @@ export class Client {
     }
   }
 
-  /** One call on the walk-in: takes up a session from the answer, rejects unless 2xx. */
+  /**
+   * One call on the walk-in: takes up a session from the answer, rejects unless 2xx.
+   * A 429 or 503 is sent again after its Retry-After (see `maxRetries`): the server gives
+   * those before anything is committed. The whole loop is one call to #sessionCall, so a
+   * retried first call stays the one that creates the walk-in.
+   */
   async #call(
     path: string,
     method: "GET" | "POST",
@@ -207,13 +227,30 @@ export class Client {
     binary = false,
   ): Promise<Answer> {
     const generation = this.#generation;
-    const headers = this.#headers();
-    if (contentType !== null) headers["Content-Type"] = contentType;
-    if (session !== null) headers["X-Walkin-Session"] = session;
-    const answer = await this.#request(path, { method, headers, body }, binary);
-    if (generation === this.#generation) this.#adoptSession(answer.response.headers);
-    if (!answer.response.ok) throw httpError(answer.response, parseJson(answer.text), answer.text);
-    return answer;
+    let waitedMs = 0;
+    for (let retries = 0; ; retries++) {
+      const headers = this.#headers();
+      if (contentType !== null) headers["Content-Type"] = contentType;
+      if (session !== null) headers["X-Walkin-Session"] = session;
+      const answer = await this.#request(path, { method, headers, body }, binary);
+      if (generation === this.#generation) this.#adoptSession(answer.response.headers);
+      if (answer.response.ok) return answer;
+      const error = httpError(answer.response, parseJson(answer.text), answer.text);
+      const waitMs = this.#retryWaitMs(error, retries, waitedMs);
+      if (waitMs === null) throw error;
+      await new Promise((done) => setTimeout(done, waitMs));
+      waitedMs += waitMs;
+      // A 503 after the walk-in was created carries its session: the retry goes there.
+      if (session === null && generation === this.#generation) session = this.#session;
+    }
+  }
+
+  /** How long to wait before sending again after `error`, or null to reject with it. */
+  #retryWaitMs(error: WalkinDBError, retries: number, waitedMs: number): number | null {
+    if (error.status !== 429 && error.status !== 503) return null;
+    if (retries >= this.maxRetries) return null;
+    const waitMs = (error.retryAfter ?? 1) * 1000;
+    return waitedMs + waitMs <= MAX_RETRY_WAIT_MS ? waitMs : null;
   }
 
   #headers(): Record<string, string> {
@@ -246,9 +283,9 @@ export class Client {
       return { response, text, bytes: EMPTY };
     } catch (cause) {
       if (controller.signal.aborted) {
-        throw new WalkinDBError(0, `request timed out after ${this.timeoutMs} ms`, { cause });
+        throw new NetworkError(0, `request timed out after ${this.timeoutMs} ms`, { code: NETWORK_ERROR, cause });
       }
-      throw new WalkinDBError(0, `network error: ${describe(cause)}`, { cause });
+      throw new NetworkError(0, `network error: ${describe(cause)}`, { code: NETWORK_ERROR, cause });
     } finally {
       clearTimeout(timer);
     }
@@ -263,6 +300,7 @@ interface Answer {
 }
 
 const EMPTY = new Uint8Array(0);
+const NETWORK_ERROR = "network_error"; // the client's own code: no server answer has it
 
 function parseJson(text: string): unknown {
   try {

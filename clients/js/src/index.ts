@@ -12,7 +12,50 @@
  * const file = await db.export(); // the SQLite database file, as a Uint8Array
  */
 export { Client, type ClientOptions } from "./client.js";
-export { WalkinDBError, type WalkinDBErrorDetails } from "./errors.js";
+export {
+  WalkinDBError,
+  type WalkinDBErrorDetails,
+  NetworkError,
+  RateLimitError,
+  UnavailableError,
+  SqlError,
+  StorageError,
+  RateLimitedError,
+  NewInstanceRateLimitedError,
+  TooManyLiveInstancesError,
+  InstanceRateLimitedError,
+  ImportRateLimitedError,
+  ServerBusyError,
+  InstanceBusyError,
+  ForbiddenSqlKeywordError,
+  ForbiddenSqlError,
+  InvalidSqlError,
+  StorageQuotaExceededError,
+  ServerStorageFullError,
+  InvalidJsonError,
+  MissingSqlError,
+  InvalidBatchError,
+  InvalidArgsError,
+  DuplicateHeaderError,
+  ResultRowTooLargeError,
+  MissingSessionError,
+  InvalidFormatError,
+  InvalidTableNameError,
+  InvalidCsvError,
+  BadRequestError,
+  NotFoundError,
+  InstanceNotFoundError,
+  MethodNotAllowedError,
+  QueryTimeoutError,
+  ImportTimeoutError,
+  ExportTimeoutError,
+  RequestBodyTimeoutError,
+  PayloadTooLargeError,
+  ImportTooLargeError,
+  UnsupportedMediaTypeError,
+  HeadersTooLargeError,
+  InternalError,
+} from "./errors.js";
 export type { CsvImport, Result } from "./result.js";
 export type { Args, BatchEntry } from "./args.js";
 export type { CsvData, CsvImportOptions } from "./upload.js";

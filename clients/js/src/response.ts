@@ -1,13 +1,16 @@
-import { WalkinDBError } from "./errors.js";
+import { errorFor, type WalkinDBError } from "./errors.js";
 
-/** The WalkinDBError for a non-2xx response; `parsed` is its JSON body, if it had one. */
+/**
+ * The WalkinDBError for a non-2xx response, of the class its body's `code` names;
+ * `parsed` is its JSON body, if it had one.
+ */
 export function httpError(response: Response, parsed: unknown, text: string): WalkinDBError {
   const body =
     parsed !== null && typeof parsed === "object" ? (parsed as Record<string, unknown>) : {};
   // Application errors are JSON; a bare 400 from the HTTP stack may not be.
   const error =
     typeof body.error === "string" ? body.error : text.trim().slice(0, 200) || `HTTP ${response.status}`;
-  return new WalkinDBError(response.status, error, {
+  return errorFor(response.status, error, {
     retryAfter: parseRetryAfter(response.headers.get("Retry-After")),
     hint: typeof body.hint === "string" ? body.hint : undefined,
     statement: typeof body.statement === "number" ? body.statement : undefined,

@@ -4,7 +4,21 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 
-import { Client, WalkinDBError } from "../dist/index.js";
+import {
+  Client,
+  ForbiddenSqlKeywordError,
+  InstanceNotFoundError,
+  InvalidSqlError,
+  NetworkError,
+  NotFoundError,
+  PayloadTooLargeError,
+  QueryTimeoutError,
+  SqlError,
+  StorageError,
+  StorageQuotaExceededError,
+  UnsupportedMediaTypeError,
+  WalkinDBError,
+} from "../dist/index.js";
 import { deadBaseUrl, startServer } from "./server.mjs";
 
 // Runs until the server's 2 s deadline stops it.
@@ -49,6 +63,8 @@ describe("400", () => {
     assert.equal(typeof error.hint, "string");
     assert.match(error.hint, /notes/);
     assert.equal(error.message, "walkindb error 400: invalid sql: no such table: note");
+    assert.ok(error instanceof InvalidSqlError && error instanceof SqlError);
+    assert.equal(error.code, "invalid_sql");
   });
 
   test("a double-quoted word: the hint says to use single quotes", async () => {
@@ -80,6 +96,7 @@ describe("400", () => {
     const error = await failure(db.execute("ATTACH DATABASE 'x.db' AS x"));
     assert.equal(error.status, 400);
     assert.equal(error.error, "forbidden sql keyword: ATTACH");
+    assert.ok(error instanceof ForbiddenSqlKeywordError && error instanceof SqlError);
     assert.equal(db.session, null);
   });
 
@@ -108,6 +125,7 @@ describe("404", () => {
       const error = await failure(db.execute("SELECT 1"));
       assert.equal(error.status, 404);
       assert.equal(error.error, "instance not found");
+      assert.ok(error instanceof InstanceNotFoundError);
       assert.equal(db.session, unknown, "no silent switch to a fresh, empty walk-in");
     }
     db.resetSession();
@@ -120,14 +138,25 @@ describe("404", () => {
     const error = await failure(client({ baseUrl: `${server.baseUrl}/nope` }).execute("SELECT 1"));
     assert.equal(error.status, 404);
     assert.equal(error.error, "not found");
+    assert.ok(error instanceof NotFoundError);
   });
 });
 
 describe("408", () => {
-  test("a query past the 2 s deadline", async () => {
-    const error = await failure(client().execute(ENDLESS));
+  test("a query past the 2 s deadline, sent once: a 408 is never retried", async () => {
+    const error = await failure(client({ userAgent: "deadline" }).execute(ENDLESS));
     assert.equal(error.status, 408);
     assert.equal(error.error, "query exceeded 2s timeout");
+    assert.ok(error instanceof QueryTimeoutError);
+    assert.equal(error.code, "timeout");
+    // A call sent after it marks where the access log has caught up (it may trail the answers).
+    await client({ userAgent: "deadline/marker" }).execute("SELECT 1");
+    let agents = [];
+    for (let i = 0; i < 100 && !agents.includes("deadline/marker"); i++) {
+      if (i > 0) await new Promise((done) => setTimeout(done, 100));
+      agents = server.accessLog().map((record) => record.user_agent);
+    }
+    assert.deepEqual(agents.filter((agent) => agent === "deadline"), ["deadline"]);
   });
 });
 
@@ -136,6 +165,7 @@ describe("413", () => {
     const error = await failure(client().execute(`SELECT '${"x".repeat(9000)}'`));
     assert.equal(error.status, 413);
     assert.equal(error.error, "sql payload exceeds 8 KB");
+    assert.ok(error instanceof PayloadTooLargeError);
   });
 });
 
@@ -146,6 +176,7 @@ describe("415", () => {
     const error = await failure(client({ fetch: textPlain }).execute("SELECT 1"));
     assert.equal(error.status, 415);
     assert.equal(error.error, "content-type must be application/json");
+    assert.ok(error instanceof UnsupportedMediaTypeError);
   });
 });
 
@@ -167,6 +198,7 @@ describe("507", () => {
     assert.ok(error instanceof WalkinDBError, "the cap was never hit");
     assert.equal(error.status, 507);
     assert.equal(error.error, "instance storage quota exceeded");
+    assert.ok(error instanceof StorageQuotaExceededError && error instanceof StorageError);
   });
 });
 
@@ -177,6 +209,8 @@ describe("status 0", () => {
     const elapsed = Date.now() - started;
     assert.equal(error.status, 0);
     assert.equal(error.error, "request timed out after 50 ms");
+    assert.ok(error instanceof NetworkError);
+    assert.equal(error.code, "network_error");
     assert.ok(elapsed < 1_500, `gave up after ${elapsed} ms`);
   });
 
@@ -185,6 +219,8 @@ describe("status 0", () => {
     const error = await failure(db.execute("SELECT 1"));
     assert.equal(error.status, 0);
     assert.match(error.error, /^network error: /);
+    assert.ok(error instanceof NetworkError);
+    assert.equal(error.code, "network_error");
     assert.ok(error.cause, "the underlying error is kept as cause");
     assert.equal(db.session, null);
   });

@@ -102,6 +102,29 @@ describe("execute", () => {
     const result = await db.execute("SELECT x FROM t ORDER BY x");
     assert.deepEqual(result.rows, [[1], [2], [3]]);
   });
+
+  test("concurrent first calls create one walk-in; a first call that fails hands creation on", async () => {
+    const db = client({ userAgent: "first-calls" });
+    const outcomes = await Promise.allSettled([
+      db.execute("ATTACH DATABASE 'x.db' AS x"), // refused before any walk-in is created
+      db.execute("CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (1)"),
+      db.execute("CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (2)"),
+      db.execute("CREATE TABLE IF NOT EXISTS t(x); INSERT INTO t VALUES (3)"),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.status), ["rejected", "fulfilled", "fulfilled", "fulfilled"]);
+    assert.equal(outcomes[0].reason.code, "forbidden_sql_keyword");
+    // The server's side: one walk-in holds the three calls (a marker call shows the log has caught up).
+    await client({ userAgent: "first-calls/marker" }).execute("SELECT 1");
+    let records = [];
+    for (let i = 0; i < 100 && !records.some((r) => r.user_agent === "first-calls/marker"); i++) {
+      if (i > 0) await new Promise((done) => setTimeout(done, 100));
+      records = server.accessLog();
+    }
+    const calls = records.filter((r) => r.user_agent === "first-calls");
+    assert.deepEqual(calls.map((r) => r.http_status).sort(), [200, 200, 200, 400]);
+    assert.equal(new Set(calls.filter((r) => r.http_status === 200).map((r) => r.instance_id)).size, 1);
+    assert.equal(calls.find((r) => r.http_status === 400).instance_id, undefined);
+  });
 });
 
 describe("args", () => {

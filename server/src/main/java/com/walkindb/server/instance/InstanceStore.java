@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  *
  * <p>Whether a walk-in is alive is decided without I/O: its creation time is the UUIDv7's
  * timestamp and its lifetime the configured TTL, so a request after expiry gets 404 even
- * before the sweeper ran. The directory's existence is checked only after the token's MAC
- * held, and SQLite itself refuses to open a file that is gone.
+ * before the sweeper ran. The directory's existence is never checked per call: SQLite itself
+ * refuses to open a file that is gone (the open never creates one), which answers 404.
  */
 public final class InstanceStore {
     public static final String DB_FILE = "db.sqlite";
@@ -92,11 +92,16 @@ public final class InstanceStore {
         return root;
     }
 
-    /** The live walk-in with this id, or empty when it expired or does not exist. */
+    /**
+     * The walk-in with this id while its TTL runs, else empty. No file is looked at: only this
+     * server issues ids (the token's MAC held), and a walk-in whose files are gone all the same
+     * is found out where its database is opened (without create: SQLITE_CANTOPEN, a 404), or,
+     * for a data job, under its gate ({@link Walkins#runJob}): no stat system call per call.
+     */
     public Optional<Instance> findLive(UUID id) {
         Instant created = Instant.ofEpochMilli(Instance.createdMillis(id));
         Instant expires = created.plus(ttl);
-        if (!clock.instant().isBefore(expires) || !Files.isDirectory(directory(id))) {
+        if (!clock.instant().isBefore(expires)) {
             return Optional.empty();
         }
         return Optional.of(new Instance(id, created, expires, null));

@@ -6,6 +6,7 @@ import com.walkindb.server.sql.BatchEntry;
 import com.walkindb.server.sql.CallArgs;
 import com.walkindb.server.sql.CallOutcome;
 import com.walkindb.server.time.Ticker;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -80,8 +81,12 @@ public final class Walkins {
     /** {@link #run}'s waits and checks, then {@code around} with the walk-in's directory and its jobs. */
     public Attempt runJob(UUID id, boolean created, JobAround around) throws InterruptedException {
         return run(id, created, disk -> {
+            Path dir = store.directory(id);
+            if (!Files.isDirectory(dir)) {
+                return new CallOutcome.InstanceGone(); // an upload would be moved into nothing
+            }
             try {
-                return around.run(store.directory(id), job -> calls.job(id, job, disk));
+                return around.run(dir, job -> calls.job(id, job, disk));
             } catch (InterruptedException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {

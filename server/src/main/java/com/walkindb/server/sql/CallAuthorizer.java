@@ -28,6 +28,8 @@ final class CallAuthorizer implements Authorizer {
     enum TxCommand { NONE, BEGIN, COMMIT, ROLLBACK }
 
     private final BooleanSupplier pastDeadline;
+    /** A PRAGMA was compiled since {@link #takePragmaSeen()} last asked, allowed or not. */
+    private boolean pragmaSeen;
     private String denial;
     private boolean timedOut;
     private TxCommand txCommand = TxCommand.NONE;
@@ -85,6 +87,20 @@ final class CallAuthorizer implements Authorizer {
         return DENY;
     }
 
+    /**
+     * Whether any PRAGMA was compiled since the last time this was asked (then clears it). No SQL
+     * can change the connection's limits or switches: {@code sqlite3_limit} and
+     * {@code sqlite3_db_config} are C calls, and the pragmas that mirror switches
+     * ({@code foreign_keys}, {@code trusted_schema}, {@code writable_schema}) are refused above.
+     * The connection re-applies them after a call that compiled a PRAGMA all the same, so a hole
+     * in that list could not outlast the call.
+     */
+    boolean takePragmaSeen() {
+        boolean seen = pragmaSeen;
+        pragmaSeen = false;
+        return seen;
+    }
+
     /** Null when allowed, else what the error message calls the refused thing. */
     private String decide(int action, String arg1, String arg2, String database, String trigger) {
         boolean temp = "temp".equalsIgnoreCase(database);
@@ -139,6 +155,7 @@ final class CallAuthorizer implements Authorizer {
                         ? null : "function " + name;
             }
             case PRAGMA: {
+                pragmaSeen = true;
                 String name = arg1 == null ? "" : arg1.toLowerCase(Locale.ROOT);
                 return PRAGMAS.contains(name) ? null : "PRAGMA " + name;
             }

@@ -14,7 +14,8 @@ import java.util.function.BooleanSupplier;
  * strings, untrusted schema, the deadline check and, installed last, the authorizer.
  *
  * <p>Between calls the connection may sit in a cache; {@link #resetAfterCall()} closes any
- * transaction and re-applies the limits and switches, so every call starts from the same state.
+ * transaction (and re-applies the limits and switches after a call that compiled a PRAGMA), so
+ * every call starts from the same state.
  */
 public final class WalkinConnection implements AutoCloseable {
 
@@ -127,7 +128,8 @@ public final class WalkinConnection implements AutoCloseable {
 
     /**
      * Makes the connection ready for the next call: no transaction open, limits and switches
-     * as on open. Returns false when that cannot be guaranteed (the caller must close it).
+     * as on open (re-applied only after a PRAGMA: {@link CallAuthorizer#takePragmaSeen()}).
+     * Returns false when that cannot be guaranteed (the caller must close it).
      */
     public boolean resetAfterCall() {
         try {
@@ -135,7 +137,9 @@ public final class WalkinConnection implements AutoCloseable {
                 sqlite.exec("ROLLBACK");
             }
             sqlite.clearDeadline();
-            applyLimitsAndSwitches();
+            if (authorizer.takePragmaSeen()) {
+                applyLimitsAndSwitches(); // see CallAuthorizer.takePragmaSeen: else nothing changed them
+            }
             if (sizeFrozen) {
                 serverPragma("PRAGMA max_page_count=" + limits.maxPageCount());
                 sizeFrozen = false;

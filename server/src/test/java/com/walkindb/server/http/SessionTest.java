@@ -7,11 +7,14 @@ import static com.walkindb.server.testing.SqlText.ENDLESS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import com.walkindb.server.testing.Await;
 import com.walkindb.server.testing.Parallel;
 import com.walkindb.server.testing.Reply;
 import com.walkindb.server.testing.ServerExtension;
 import com.walkindb.server.testing.SqlText;
 import com.walkindb.server.testing.TestServer;
+import com.walkindb.server.testing.Uploads;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -258,5 +263,38 @@ class SessionTest {
             assertError(third, 429, "too many live instances");
             assertThat(Long.parseLong(third.header("Retry-After"))).isBetween(590L, 600L);
         }
+    }
+
+    /**
+     * No file is looked at to find a walk-in; one whose files are gone (removed while the server
+     * was down) is still a 404 on every route, from the open that never creates, and nothing
+     * comes back on disk. Both isolation modes: the open happens in a worker in one of them.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"inprocess", "process"})
+    void aWalkinWhoseFilesAreGoneIs404AndStaysGone(String isolation) throws Exception {
+        assumeFalse(TestServer.jailed(), "a restart keeps the in-process server's clock; a jailed one has none here");
+        Map<String, String> env = Map.of("WALKINDB_ISOLATION", isolation);
+        TestServer first = TestServer.start(env);
+        String gone = settled(() -> first.http().sql("CREATE TABLE t(x)")).session();
+        String kept = settled(() -> first.http().sql("CREATE TABLE t(x); INSERT INTO t VALUES (1)")).session();
+        try (TestServer again = first.restart(env)) {
+            Path dir = again.dataDir().resolve("instances").resolve(Uploads.walkinId(gone).toString());
+            TestServer.deleteTree(dir);
+            assertThat(settled(() -> again.http().sql("SELECT 1", null, gone)).body()).isEqualTo(NOT_FOUND);
+            assertThat(Uploads.export(again.http(), gone, "sqlite").status()).isEqualTo(404);
+            assertThat(settled(() -> Uploads.csv(again.http(), gone, "table=t", "x\n1\n")).body()).isEqualTo(NOT_FOUND);
+            assertThat(settled(() -> Uploads.sql(again.http(), gone, "INSERT INTO t VALUES (2)")).body()).isEqualTo(NOT_FOUND);
+            assertThat(dir).doesNotExist();
+            assertThat(rows(settled(() -> again.http().sql("SELECT x FROM t", null, kept)))).isEqualTo("[[1]]");
+        }
+    }
+
+    /**
+     * The call's answer once it is not 408 or 503: a fresh worker JVM on a machine under heavy
+     * load can pass the 2 s deadline on its first calls, which roll back and may be sent again.
+     */
+    private static Reply settled(java.util.function.Supplier<Reply> call) {
+        return Await.settle(Duration.ofSeconds(60), call, r -> r.status() != 408 && r.status() != 503);
     }
 }

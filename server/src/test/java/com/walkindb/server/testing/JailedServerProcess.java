@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * (the server log) is echoed to this JVM's stderr, prefixed, and its tail kept for failure messages.
  */
 final class JailedServerProcess {
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final ChildJvm child;

@@ -309,7 +309,7 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    public static void deleteTree(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
