@@ -187,6 +187,13 @@ public final class Main {
         if (config.dev()) { // after the sandbox: below Landlock ABI 8 only the re-executed JVM gets here
             LoggerFactory.getLogger(Main.class).warn("{}", DevProfile.banner(config));
         }
+        if (config.node().edgeLimits()) {
+            LoggerFactory.getLogger(Main.class).info("WALKINDB_RATE_LIMITS=edge: the per-client budgets are the "
+                    + "proxy's (docs/DEPLOY.md, \"Scale-out\"); here {} requests/min, {} new walk-ins/min, {} live "
+                    + "walk-ins, {} connections, {} MB/min of imports per client", config.requestsPerMinute(),
+                    config.creationsPerMinute(), config.maxInstancesPerIp(), config.maxConnectionsPerIp(),
+                    config.dataIo().importBudgetBytesPerMinute() >> 20);
+        }
         return new Prepared(config, sandbox);
     }
 }

@@ -11,6 +11,7 @@ import com.walkindb.server.call.WalkinResolver;
 import com.walkindb.server.config.Config;
 import com.walkindb.server.config.Limits;
 import com.walkindb.server.dataio.Spool;
+import com.walkindb.server.drain.Drain;
 import com.walkindb.server.http.JsonErrorHandler;
 import com.walkindb.server.http.PerIpConnectionLimit;
 import com.walkindb.server.http.RequestHeadDeadline;
@@ -151,6 +152,7 @@ public final class WalkinServer implements AutoCloseable {
         Walkins walkins = new Walkins(store, new InstanceGates(), calls, workers, limits, ticker);
         this.sweeper = new Sweeper(store, walkins, live, limits.sweepBatch());
         this.inFlight = new InFlightLimit(config.maxInflight());
+        Drain drain = new Drain(clock);
         WalkinResolver resolver = new WalkinResolver(
                 new SessionTokens(SecretStore.open(config.dataDir(), clock), random),
                 store,
@@ -158,7 +160,8 @@ public final class WalkinServer implements AutoCloseable {
                 new KeyedBudgets<ClientKey>(config.creationsPerMinute(), limits.maxTrackedIps(), clock),
                 live,
                 new UuidV7(clock, random),
-                config.ttl());
+                config.ttl(),
+                drain);
         CallCore calls = new CallCore(
                 new Admission(inFlight, new KeyedBudgets<ClientKey>(config.requestsPerMinute(), limits.maxTrackedIps(), clock)),
                 resolver,
@@ -196,9 +199,9 @@ public final class WalkinServer implements AutoCloseable {
         // of all requests ever read by this request's time, so it stopped cutting anything).
         RequestHeadDeadline heads = new RequestHeadDeadline(connector.getScheduler(), limits.headDeadline().toMillis());
         connector.addBean(heads);
-        Metrics metrics = config.admin().metricsEnabled() ? new Metrics(metricSources(store, ownCalls)) : null;
+        Metrics metrics = config.admin().metricsEnabled() ? new Metrics(metricSources(store, ownCalls, drain)) : null;
         WalkinHandler router = new WalkinHandler(calls, data, clients, limits, config.dataIo(), uploads, spool,
-                config.mcp(), accessLog, clock);
+                config.mcp(), accessLog, clock, drain);
         this.graceful = new GracefulHandler(heads.around(metrics == null ? router : metrics.around(router)));
         if (config.admin().enabled()) {
             HttpConfiguration adminHttp = new HttpConfiguration();
@@ -209,7 +212,7 @@ public final class WalkinServer implements AutoCloseable {
             adminConnector.setIdleTimeout(limits.connectionIdleTimeout().toMillis());
             jetty.addConnector(adminConnector);
             jetty.setHandler(new RequestIds(new AdminHandler(graceful, adminConnector,
-                    new StatusReport(config, sandbox, this.pool, clock), metrics)));
+                    new StatusReport(config, sandbox, this.pool, clock, drain), metrics, drain)));
         } else {
             this.adminConnector = null;
             jetty.setHandler(new RequestIds(graceful));
@@ -226,7 +229,7 @@ public final class WalkinServer implements AutoCloseable {
     }
 
     /** What GET /metrics reads: in process mode the connection cache and answer memory are the workers'. */
-    private Sources metricSources(InstanceStore store, LocalCalls ownCalls) {
+    private Sources metricSources(InstanceStore store, LocalCalls ownCalls, Drain drain) {
         Supplier<ConnectionCache.Figures> cache;
         LongSupplier answersHeld;
         if (pool != null) {
@@ -240,7 +243,8 @@ public final class WalkinServer implements AutoCloseable {
             answersHeld = answerMemory::held;
         }
         return new Sources(store, sweeper, config.sweepInterval(), disk, workers, inFlight, cache, answersHeld,
-                config.answerMemory(), pool, config.dataDir().resolve("logs"), pool != null ? "process" : "inprocess");
+                config.answerMemory(), pool, config.dataDir().resolve("logs"), pool != null ? "process" : "inprocess",
+                config.node().name(), drain);
     }
 
     /** Builds the template now; on a full disk the server starts anyway and the first creation retries. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.walkindb.server.config.Config;
+import com.walkindb.server.drain.Drain;
 import com.walkindb.server.json.JsonFactories;
 import com.walkindb.server.sandbox.SandboxStatus;
 import com.walkindb.server.worker.WorkerPool;
@@ -26,9 +27,11 @@ public final class StatusReport {
     private final WorkerPool pool;
     private final Clock clock;
     private final Instant started;
+    private final Drain drain;
 
     /** {@code sandbox}: null for a server nobody confined; {@code pool}: null when SQL runs in process. */
-    public StatusReport(Config config, SandboxStatus sandbox, WorkerPool pool, Clock clock) {
+    public StatusReport(Config config, SandboxStatus sandbox, WorkerPool pool, Clock clock, Drain drain) {
+        this.drain = drain;
         this.config = config;
         this.sandbox = sandbox;
         this.pool = pool;
@@ -42,6 +45,12 @@ public final class StatusReport {
             g.writeStartObject();
             String version = StatusReport.class.getPackage().getImplementationVersion();
             g.writeStringField("version", version == null ? "development build" : version);
+            g.writeStringField("node", config.node().name());
+            Instant drainSince = drain.since();
+            g.writeBooleanField("draining", drainSince != null);
+            if (drainSince != null) {
+                g.writeStringField("draining_since", drainSince.toString());
+            }
             // dev mode (--dev) lifts the per-client limits: an operator must see it at a glance
             g.writeStringField("profile", config.dev() ? "dev" : "production");
             g.writeNumberField("uptime_seconds", clock.instant().getEpochSecond() - started.getEpochSecond());
@@ -96,6 +105,7 @@ public final class StatusReport {
         g.writeStringField("addr", config.listen().getHostString() + ":" + config.listen().getPort());
         g.writeStringField("data_dir", config.dataDir().toString());
         g.writeNumberField("ttl_seconds", config.ttl().toSeconds());
+        g.writeStringField("rate_limits", config.node().rateLimits());
         g.writeNumberField("rate_limit_reqs", config.requestsPerMinute());
         g.writeNumberField("rate_limit_new_instances", config.creationsPerMinute());
         g.writeNumberField("max_instances_per_ip", config.maxInstancesPerIp());

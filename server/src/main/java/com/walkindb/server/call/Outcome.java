@@ -20,6 +20,9 @@ public sealed interface Outcome {
     /** The data volume is (nearly) full: no new walk-in, no write that grows one (503). */
     record ServerStorageFull() implements Outcome {}
 
+    /** The node is draining: it serves the walk-ins it holds and creates none (503). */
+    record ServerDraining() implements Outcome {}
+
     /** The token names no live walk-in, or its files are gone (404). */
     record WalkinNotFound() implements Outcome {}
 

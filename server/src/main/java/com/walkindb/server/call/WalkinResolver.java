@@ -1,5 +1,6 @@
 package com.walkindb.server.call;
 
+import com.walkindb.server.drain.Drain;
 import com.walkindb.server.instance.Instance;
 import com.walkindb.server.instance.InstanceStore;
 import com.walkindb.server.ratelimit.ClientKey;
@@ -33,9 +34,10 @@ public final class WalkinResolver {
     private final LiveInstances live;
     private final UuidV7 uuids;
     private final Duration ttl;
+    private final Drain drain;
 
     public WalkinResolver(SessionTokens tokens, InstanceStore store, KeyedBudgets<UUID> walkinRequests,
-                   KeyedBudgets<ClientKey> creations, LiveInstances live, UuidV7 uuids, Duration ttl) {
+                   KeyedBudgets<ClientKey> creations, LiveInstances live, UuidV7 uuids, Duration ttl, Drain drain) {
         this.tokens = tokens;
         this.store = store;
         this.walkinRequests = walkinRequests;
@@ -43,6 +45,7 @@ public final class WalkinResolver {
         this.live = live;
         this.uuids = uuids;
         this.ttl = ttl;
+        this.drain = drain;
     }
 
     /** {@code token} null or empty: the call provisions a walk-in. */
@@ -65,6 +68,9 @@ public final class WalkinResolver {
     }
 
     private Resolution provision(Caller caller) {
+        if (drain.draining()) {
+            return stop(new Outcome.ServerDraining(), null); // before any budget is charged
+        }
         if (store.disk().tripped()) {
             return stop(new Outcome.ServerStorageFull(), null); // before any budget is charged
         }

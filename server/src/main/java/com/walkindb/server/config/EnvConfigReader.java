@@ -44,14 +44,16 @@ public final class EnvConfigReader {
     }
 
     private Config config() {
-        boolean dev = dev();
+        Node node = node();
+        // dev mode and edge mode both lift the per-client budgets' defaults; a value set still wins
+        boolean dev = dev(), lift = dev || node.edgeLimits();
         return new Config(
                 address("WALKINDB_ADDR", "127.0.0.1:8080"),
                 Path.of(string("WALKINDB_DATA_DIR", "./data")).toAbsolutePath().normalize(),
                 Duration.ofSeconds(integer("WALKINDB_TTL", 600, 1, 7 * 24 * 3600)),
-                integer("WALKINDB_RATE_LIMIT_REQS", dev ? DevProfile.LIFTED : 60, 1, Integer.MAX_VALUE),
-                integer("WALKINDB_RATE_LIMIT_NEW_INSTANCES", dev ? DevProfile.LIFTED : 10, 1, Integer.MAX_VALUE),
-                integer("WALKINDB_MAX_INSTANCES_PER_IP", dev ? DevProfile.LIFTED : 50, 1, Integer.MAX_VALUE),
+                integer("WALKINDB_RATE_LIMIT_REQS", lift ? DevProfile.LIFTED : 60, 1, Integer.MAX_VALUE),
+                integer("WALKINDB_RATE_LIMIT_NEW_INSTANCES", lift ? DevProfile.LIFTED : 10, 1, Integer.MAX_VALUE),
+                integer("WALKINDB_MAX_INSTANCES_PER_IP", lift ? DevProfile.LIFTED : 50, 1, Integer.MAX_VALUE),
                 integer("WALKINDB_RATE_LIMIT_INSTANCE_REQS", dev ? DevProfile.LIFTED : 300, 1, Integer.MAX_VALUE),
                 integer("WALKINDB_MAX_INFLIGHT", 256, 1, 1_000_000),
                 cidrs("WALKINDB_TRUSTED_PROXIES"),
@@ -62,7 +64,7 @@ public final class EnvConfigReader {
                 Duration.ofSeconds(integer("WALKINDB_SWEEP_SECONDS", 30, 1, 3600)),
                 bool("WALKINDB_ACCESS_LOG", true),
                 integer("WALKINDB_MAX_CONNECTIONS", 4096, 1, 1_000_000),
-                integer("WALKINDB_MAX_CONNECTIONS_PER_IP", dev ? DevProfile.LIFTED : 512, 1, 1_000_000),
+                integer("WALKINDB_MAX_CONNECTIONS_PER_IP", lift ? DevProfile.LIFTED : 512, 1, 1_000_000),
                 integer("WALKINDB_SQL_WORKERS", 6, 1, 1024),
                 integer("WALKINDB_IPV6_PREFIX", 64, 1, 128),
                 integer("WALKINDB_DISK_MIN_FREE_MB", 1024, 0, Integer.MAX_VALUE) * 1024L * 1024L,
@@ -73,9 +75,10 @@ public final class EnvConfigReader {
                 isolation(),
                 admin(),
                 new DataIo(integer("WALKINDB_IMPORT_MAX_MB", 4, 1, 1024) * 1024L * 1024L,
-                        integer("WALKINDB_IMPORT_BUDGET_MB", dev ? DevProfile.LIFTED : 20, 1, 1024 * 1024) * 1024L * 1024L,
+                        integer("WALKINDB_IMPORT_BUDGET_MB", lift ? DevProfile.LIFTED : 20, 1, 1024 * 1024) * 1024L * 1024L,
                         Duration.ofSeconds(integer("WALKINDB_IMPORT_TIMEOUT_S", 10, 1, 3600))),
                 mcp(),
+                node,
                 dev,
                 Limits.DEFAULTS); // the contract: never read from the environment
     }
@@ -88,6 +91,25 @@ public final class EnvConfigReader {
             case DevProfile.DEV -> true;
             default -> throw new ConfigException("WALKINDB_PROFILE=" + quoted(v) + " is not production or dev");
         };
+    }
+
+    /** WALKINDB_NODE_NAME and WALKINDB_RATE_LIMITS. */
+    private Node node() {
+        String name = string("WALKINDB_NODE_NAME", "").trim();
+        if (name.isEmpty()) {
+            name = Node.defaultName();
+        } else if (!Node.NAME.matcher(name).matches()) {
+            throw new ConfigException("WALKINDB_NODE_NAME=" + quoted(name)
+                    + " must be 1 to 64 of letters, digits, '.', '-', '_'");
+        }
+        String limits = string("WALKINDB_RATE_LIMITS", "local").trim().toLowerCase(java.util.Locale.ROOT);
+        boolean edge = switch (limits) {
+            case "local" -> false;
+            case "edge" -> true;
+            default -> throw new ConfigException("WALKINDB_RATE_LIMITS=" + quoted(env.get("WALKINDB_RATE_LIMITS"))
+                    + " is not local or edge");
+        };
+        return new Node(name, edge);
     }
 
     private AdminListen admin() {

@@ -22,6 +22,8 @@ public final class Variables {
             new Variable("WALKINDB_ADDR", "127.0.0.1:8080", "listen address host:port (port 0: any free port)"),
             new Variable("WALKINDB_DATA_DIR", "./data", "walk-ins, secrets and access logs"),
             new Variable("WALKINDB_TTL", "600", "seconds a walk-in lives after creation"),
+            new Variable("WALKINDB_NODE_NAME", "", "this node's name in logs, GET /status, metrics (- : host name)"),
+            new Variable("WALKINDB_RATE_LIMITS", "local", "edge: per-client budgets are the proxy's (several nodes)"),
             new Variable("WALKINDB_RATE_LIMIT_REQS", "60", "requests per minute per client"),
             new Variable("WALKINDB_RATE_LIMIT_NEW_INSTANCES", "10", "walk-ins created per minute per client"),
             new Variable("WALKINDB_MAX_INSTANCES_PER_IP", "50", "live walk-ins one client may hold"),

@@ -163,6 +163,11 @@ public record ApiError(int status, String code, String message, long retryAfter,
         return retryAfter(503, "server_storage_full", "server storage full", 30);
     }
 
+    /** The node is draining (docs/DEPLOY.md): no new walk-in here; another node (behind the proxy) takes it. */
+    static ApiError serverDraining() {
+        return retryAfter(503, "server_draining", "server draining", 1);
+    }
+
     static ApiError instanceBusy() {
         return retryAfter(503, "instance_busy", "instance busy", 1);
     }

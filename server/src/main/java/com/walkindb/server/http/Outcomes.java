@@ -27,6 +27,7 @@ final class Outcomes {
             case Outcome.ServerBusy b -> ApiError.serverBusy();
             case Outcome.WalkinBusy b -> ApiError.instanceBusy();
             case Outcome.ServerStorageFull f -> ApiError.serverStorageFull();
+            case Outcome.ServerDraining d -> ApiError.serverDraining();
             case Outcome.WalkinNotFound n -> ApiError.INSTANCE_NOT_FOUND;
             case Outcome.MissingSql m -> ApiError.MISSING_SQL;
             case Outcome.InvalidArgs a -> ApiError.invalidArgs(a.why());

@@ -5,6 +5,7 @@ import com.walkindb.server.call.CallCore;
 import com.walkindb.server.call.DataCalls;
 import com.walkindb.server.config.DataIo;
 import com.walkindb.server.dataio.Spool;
+import com.walkindb.server.drain.Drain;
 import com.walkindb.server.ratelimit.ClientKey;
 import com.walkindb.server.ratelimit.KeyedBudgets;
 import com.walkindb.server.config.Limits;
@@ -32,6 +33,8 @@ public final class WalkinHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(WalkinHandler.class);
     /** The whole public /healthz body: nothing about the process or its jail (docs/SECURITY.md). */
     private static final byte[] HEALTHY = "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII);
+    /** While the node drains: the proxy's health check takes it out of the choice for new walk-ins. */
+    private static final byte[] DRAINING = "{\"status\":\"draining\"}".getBytes(StandardCharsets.US_ASCII);
 
     private final SqlEndpoint sql;
     private final ImportEndpoint imports;
@@ -41,10 +44,11 @@ public final class WalkinHandler extends Handler.Abstract {
     private final StaticAssets assets = new StaticAssets();
     private final AccessLog accessLog;
     private final Clock clock;
+    private final Drain drain;
 
     public WalkinHandler(CallCore calls, DataCalls data, ClientAddress clientAddress, Limits limits, DataIo dataIo,
                          KeyedBudgets<ClientKey> uploads, Spool spool, McpSettings mcpSettings, AccessLog accessLog,
-                         Clock clock) {
+                         Clock clock, Drain drain) {
         this.sql = new SqlEndpoint(calls, clientAddress, limits);
         DataAnswers answers = new DataAnswers(clientAddress, dataIo);
         Outcomes outcomes = new Outcomes(limits);
@@ -62,6 +66,7 @@ public final class WalkinHandler extends Handler.Abstract {
         this.clientAddress = clientAddress;
         this.accessLog = accessLog;
         this.clock = clock;
+        this.drain = drain;
     }
 
     @Override
@@ -126,7 +131,8 @@ public final class WalkinHandler extends Handler.Abstract {
             }
             case "/healthz" -> {
                 if (allow(method, "GET", response, callback)) {
-                    Responses.json(response, 200, HEALTHY, callback);
+                    boolean out = drain.draining();
+                    Responses.json(response, out ? 503 : 200, out ? DRAINING : HEALTHY, callback);
                 }
             }
             case "/openapi.json" -> {

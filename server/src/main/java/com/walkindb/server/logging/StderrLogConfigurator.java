@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import com.walkindb.server.config.Node;
 import org.slf4j.Logger;
 
 /**
@@ -16,13 +17,18 @@ import org.slf4j.Logger;
  * With {@code -Dlogback.configurationFile=...} set, Logback's own XML configuration runs instead.
  */
 public final class StderrLogConfigurator extends ContextAwareBase implements Configurator {
-    static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level %logger{20} - %msg%n";
+    /** The context property that holds the node's name (WALKINDB_NODE_NAME), shown on every line. */
+    static final String NODE_PROPERTY = "walkindb.node";
+    static final String PATTERN =
+            "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %property{" + NODE_PROPERTY + "} %-5level %logger{20} - %msg%n";
 
     @Override
     public ExecutionStatus configure(LoggerContext context) {
         if (System.getProperty("logback.configurationFile") != null) {
             return ExecutionStatus.INVOKE_NEXT_IF_ANY;
         }
+        // Several nodes' logs usually end up in one place: each line says which node wrote it.
+        context.putProperty(NODE_PROPERTY, Node.nameForLogs(System.getenv("WALKINDB_NODE_NAME")));
         PatternLayoutEncoder encoder = new PatternLayoutEncoder();
         encoder.setContext(context);
         encoder.setPattern(PATTERN);

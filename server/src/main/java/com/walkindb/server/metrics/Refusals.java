@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Refusals {
     /** Shown as 0 from the start, so that rates and alerts have a series before the first refusal. */
     static final List<String> PRESET = List.of("rate_limited", "new_instance_rate_limited", "too_many_live_instances",
-            "instance_rate_limited", "server_busy", "instance_busy", "server_storage_full", "storage_quota_exceeded",
-            "timeout", "request_body_timeout", "instance_not_found", "not_found", "forbidden_sql",
-            "forbidden_sql_keyword", "internal_error");
+            "instance_rate_limited", "server_busy", "instance_busy", "server_storage_full", "server_draining",
+            "storage_quota_exceeded", "timeout", "request_body_timeout", "instance_not_found", "not_found",
+            "forbidden_sql", "forbidden_sql_keyword", "internal_error");
     /** What the keyword filter reports, by name (see sql.filter.KeywordFilter). */
     private static final Set<String> KEYWORDS = Set.of("attach", "detach", "load_extension", "readfile", "writefile",
             "edit", "sqlite_dbpage", "zipfile", "unzip");

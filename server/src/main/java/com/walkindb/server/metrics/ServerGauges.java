@@ -64,9 +64,12 @@ final class ServerGauges {
         g.gauge("walkindb_connection_cache_size", "Idle connections kept open now" + workersSummed(s),
                 () -> s.cache().get().size());
 
-        GaugeWithCallback.builder().name("walkindb_info").help("The server's version and where SQL runs (always 1)")
-                .labelNames("version", "isolation")
-                .callback(cb -> cb.call(1, version(), s.isolation())).register(registry);
+        GaugeWithCallback.builder().name("walkindb_info")
+                .help("The server's version, where SQL runs and its node name (always 1)")
+                .labelNames("version", "isolation", "node")
+                .callback(cb -> cb.call(1, version(), s.isolation(), s.node())).register(registry);
+        g.gauge("walkindb_draining", "1 while the node drains (POST /drain): no new walk-ins, /healthz 503",
+                () -> s.drain().draining() ? 1 : 0);
         if (s.pool() != null) {
             g.workers(s.pool());
         }

@@ -1,5 +1,6 @@
 package com.walkindb.server.metrics;
 
+import com.walkindb.server.drain.Drain;
 import com.walkindb.server.instance.ConnectionCache;
 import com.walkindb.server.instance.DiskGuard;
 import com.walkindb.server.instance.InstanceStore;
@@ -22,7 +23,10 @@ import java.util.function.Supplier;
  * @param pool             the SQL worker processes, or null when SQL runs in this process
  * @param logs             the access log's directory
  * @param isolation        "process" or "inprocess"
+ * @param node             WALKINDB_NODE_NAME, a label of walkindb_info
+ * @param drain            whether the node drains (walkindb_draining)
  */
 public record Sources(InstanceStore store, Sweeper sweeper, Duration sweepInterval, DiskGuard disk, SqlWorkers slots,
                       InFlightLimit inFlight, Supplier<ConnectionCache.Figures> cache, LongSupplier answerMemoryHeld,
-                      long answerMemoryLimit, WorkerPool pool, Path logs, String isolation) {}
+                      long answerMemoryLimit, WorkerPool pool, Path logs, String isolation,
+                      String node, Drain drain) {}

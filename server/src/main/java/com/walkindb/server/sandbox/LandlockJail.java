@@ -87,7 +87,9 @@ final class LandlockJail {
         // From here on this thread is confined and the others are not: only the re-exec may follow.
         String marker = "abi=" + abi + ";rules=" + ruleCount(plan, abi) + ";t=" + System.currentTimeMillis();
         List<byte[]> childEnv = Reexec.withVariables(env, List.of(
-                SandboxSettings.JAILED_VARIABLE + "=" + marker, "SQLITE_TMPDIR=" + tmpDir));
+                SandboxSettings.JAILED_VARIABLE + "=" + marker, "SQLITE_TMPDIR=" + tmpDir,
+                // the host name is read from /proc, which the jail closes: the name goes with the JVM
+                "WALKINDB_NODE_NAME=" + config.node().name()));
         try {
             Reexec.exec(Path.of("/proc/self/exe").toRealPath(), argv, childEnv);
         } catch (ErrnoException | IOException e) {

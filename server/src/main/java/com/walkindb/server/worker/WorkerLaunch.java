@@ -71,6 +71,7 @@ final class WorkerLaunch {
         env.put("WALKINDB_DATA_DIR", config.dataDir().toString());
         env.put("WALKINDB_ADDR", "127.0.0.1:0"); // binds nothing; the jail then allows no fixed port
         env.put("WALKINDB_ADMIN_ADDR", "off");
+        env.put("WALKINDB_NODE_NAME", config.node().name()); // its log lines name the node as the server's do
         env.put("WALKINDB_SANDBOX", config.sandbox().mode().name().toLowerCase(java.util.Locale.ROOT));
         env.put("WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK", Boolean.toString(config.sandbox().simulateNoLandlock()));
         env.put("MALLOC_ARENA_MAX", env.getOrDefault("MALLOC_ARENA_MAX", "2"));

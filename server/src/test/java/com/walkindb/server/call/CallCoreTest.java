@@ -81,7 +81,8 @@ class CallCoreTest {
                 new WalkinResolver(new SessionTokens(SecretStore.open(dataDir, clock), random), store,
                         new KeyedBudgets<UUID>(b.walkinRequests(), 100, clock),
                         new KeyedBudgets<ClientKey>(b.creations(), 100, clock),
-                        new LiveInstances(b.live(), clock), new UuidV7(clock, random), Duration.ofMinutes(10)),
+                        new LiveInstances(b.live(), clock), new UuidV7(clock, random), Duration.ofMinutes(10),
+                        new com.walkindb.server.drain.Drain(clock)),
                 new Execution(inFlight, walkins),
                 Limits.DEFAULTS);
     }

@@ -122,4 +122,31 @@ class EnvConfigReaderTest {
         assertThat(Cidr.parse("10.1.2.3/31").contains(InetAddress.getByName("10.1.2.2"))).isTrue();
         assertThat(Cidr.parse("10.1.2.3/31").contains(InetAddress.getByName("10.1.2.4"))).isFalse();
     }
+
+    @Test
+    void edgeRateLimitsLiftThePerClientBudgetsOnlyAndASetValueStillWins() {
+        Config edge = EnvConfigReader.read(Map.of("WALKINDB_RATE_LIMITS", "edge"));
+        assertThat(edge.node().edgeLimits()).isTrue();
+        assertThat(List.of(edge.requestsPerMinute(), edge.creationsPerMinute(), edge.maxInstancesPerIp(),
+                edge.maxConnectionsPerIp())).containsOnly(DevProfile.LIFTED);
+        assertThat(edge.dataIo().importBudgetBytesPerMinute()).isEqualTo((long) DevProfile.LIFTED << 20);
+        assertThat(edge.instanceRequestsPerMinute()).isEqualTo(300);
+        assertThat(edge.maxInflight()).isEqualTo(256);
+        assertThat(edge.dev()).isFalse();
+        Config set = EnvConfigReader.read(Map.of("WALKINDB_RATE_LIMITS", " EDGE ", "WALKINDB_RATE_LIMIT_REQS", "7"));
+        assertThat(set.requestsPerMinute()).isEqualTo(7);
+        assertThat(EnvConfigReader.read(Map.of()).node().edgeLimits()).isFalse();
+        assertThatThrownBy(() -> EnvConfigReader.read(Map.of("WALKINDB_RATE_LIMITS", "proxy")))
+                .isInstanceOf(ConfigException.class).hasMessage("WALKINDB_RATE_LIMITS=\"proxy\" is not local or edge");
+    }
+
+    @Test
+    void theNodeNameIsCheckedAndDefaultsToTheHostName() {
+        assertThat(EnvConfigReader.read(Map.of("WALKINDB_NODE_NAME", "node-1")).node().name()).isEqualTo("node-1");
+        assertThat(EnvConfigReader.read(Map.of()).node().name()).isEqualTo(Node.defaultName()).isNotEmpty();
+        assertThatThrownBy(() -> EnvConfigReader.read(Map.of("WALKINDB_NODE_NAME", "node 1")))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("WALKINDB_NODE_NAME=\"node 1\" must be");
+        assertThatThrownBy(() -> EnvConfigReader.read(Map.of("WALKINDB_NODE_NAME", "n".repeat(65))))
+                .isInstanceOf(ConfigException.class);
+    }
 }

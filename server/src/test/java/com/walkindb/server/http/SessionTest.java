@@ -261,7 +261,7 @@ class SessionTest {
             assertThat(rows(again.http().sql("SELECT 2", null, two))).isEqualTo("[[2]]");
             Reply third = again.http().sql("SELECT 3");
             assertError(third, 429, "too many live instances");
-            assertThat(Long.parseLong(third.header("Retry-After"))).isBetween(590L, 600L);
+            assertThat(Long.parseLong(third.header("Retry-After"))).isBetween(560L, 600L);
         }
     }
 
