@@ -24,6 +24,7 @@ COPY scripts scripts
 COPY sqlite sqlite
 COPY clients/js clients/js
 COPY playground playground
+COPY mcp/tools.json mcp/tools.json
 COPY server server
 RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -DskipTests package \
     && install -D -m 0644 server/target/walkindb-server.jar /out/walkindb-server.jar

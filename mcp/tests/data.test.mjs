@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { LIFTED_LIMITS, connectMcp, sleep, startServer, textOf } from "./helpers.mjs";
+import { LIFTED_LIMITS, connectMcp, startServer, textOf, untilPast } from "./helpers.mjs";
 
 const TOKEN_PREFIX = /^wkn_[A-Za-z0-9_-]{8}…$/;
 
@@ -353,25 +353,24 @@ describe("walkindb-mcp data tools when the walk-in expires (WALKINDB_TTL=2)", ()
     await server?.stop();
   });
 
-  test("batch, import and dump on an expired walk-in say to call walkindb_reset", async (t) => {
+  test("batch, import and dump on an expired walk-in say it expired; the next call starts afresh", async (t) => {
     const mcp = await connectMcp({ baseUrl: server.baseUrl });
     t.after(() => mcp.close());
     const { client } = mcp;
-    await ok(client, "walkindb_import_csv", { table: "t", csv: "x\n1\n" });
-    // Not a race: the server decides expiry from the creation time in the walk-in id against its
-    // clock, so once the 2 s TTL has passed on the wall clock every call sees it expired.
-    await sleep(3500);
-
     for (const [name, args] of [
       ["walkindb_dump", {}],
       ["walkindb_batch", { entries: [{ sql: "SELECT x FROM t" }] }],
       ["walkindb_import_csv", { table: "t", csv: "x\n2\n" }],
     ]) {
+      const made = await ok(client, "walkindb_import_csv", { table: "t", csv: "x\n1\n" });
+      assert.equal(made.new_walkin, true, name);
+      // Not a race: the server decides expiry from the creation time in the walk-in id against
+      // its clock, so once the wall clock is past expires_at every call sees it expired.
+      await untilPast(made.expires_at);
       const text = await failed(client, name, args);
       assert.match(text, /^walkindb error 404: instance not found\n/, name);
-      assert.match(text, /expired[^]*call walkindb_reset/i, name);
+      assert.match(text, /^next: your walk-in has expired[^\n]*next call starts a fresh, empty walk-in/m, name);
     }
-    await ok(client, "walkindb_reset");
     const fresh = await ok(client, "walkindb_batch", { entries: [{ sql: "SELECT count(*) FROM sqlite_schema" }] });
     assert.equal(fresh.new_walkin, true);
     assert.deepEqual(fresh.results[0].rows, [[0]]);

@@ -142,3 +142,12 @@ export function textOf(result) {
 }
 
 export const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
+
+/**
+ * Resolves once the wall clock is past `unixSeconds` (a walk-in's expires_at) by a margin:
+ * the server decides expiry from that time against its own clock, the same clock.
+ */
+export async function untilPast(unixSeconds, marginMs = 1000) {
+  const deadline = unixSeconds * 1000 + marginMs;
+  while (Date.now() < deadline) await sleep(Math.min(250, deadline - Date.now()));
+}

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { after, before, describe, test } from "node:test";
 import { LATEST_PROTOCOL_VERSION } from "@modelcontextprotocol/sdk/types.js";
-import { BIN, LIFTED_LIMITS, childEnv, connectMcp, sleep, startServer, textOf } from "./helpers.mjs";
+import { BIN, LIFTED_LIMITS, childEnv, connectMcp, startServer, textOf, untilPast } from "./helpers.mjs";
 
 const TOKEN_PREFIX = /^wkn_[A-Za-z0-9_-]{8}…$/;
 
@@ -353,28 +353,26 @@ describe("walkindb-mcp when the walk-in expires (server with WALKINDB_TTL=2)", (
     await server?.stop();
   });
 
-  test("execute on an expired walk-in says to call walkindb_reset; reset recovers", async (t) => {
+  test("execute on an expired walk-in says it expired; the next call starts a fresh one", async (t) => {
     const mcp = await connectMcp({ baseUrl: server.baseUrl });
     t.after(() => mcp.close());
     const { client } = mcp;
     const created = await ok(client, "walkindb_execute", { sql: "CREATE TABLE t(x); INSERT INTO t VALUES (1)" });
     assert.ok(created.expires_at - Date.now() / 1000 <= 3, `expires_at ${created.expires_at}`);
     // Not a race: the server decides expiry from the creation time in the walk-in id against its
-    // clock, so once the 2 s TTL has passed on the wall clock every call sees it expired.
-    await sleep(3500);
+    // clock, so once the wall clock is past expires_at every call sees it expired.
+    await untilPast(created.expires_at);
 
     const expired = await call(client, "walkindb_execute", { sql: "SELECT x FROM t" });
     assert.equal(expired.isError, true);
     const text = textOf(expired);
     assert.match(text, /^walkindb error 404: instance not found\n/);
-    assert.match(text, /expired/);
-    assert.match(text, /call walkindb_reset/i);
+    assert.match(text, /^next: your walk-in has expired[^\n]*next call starts a fresh, empty walk-in/m);
 
-    const schema = await call(client, "walkindb_schema");
-    assert.equal(schema.isError, true);
-    assert.match(textOf(schema), /^walkindb error 404: [^]*walkindb_reset/);
+    // The expired walk-in was dropped with that answer: the schema is empty, no error.
+    const schema = await ok(client, "walkindb_schema");
+    assert.equal(schema.session_established, null);
 
-    await ok(client, "walkindb_reset");
     const fresh = await ok(client, "walkindb_execute", { sql: "SELECT 42 AS answer" });
     assert.equal(fresh.new_walkin, true);
     assert.notEqual(fresh.session_established, created.session_established);

@@ -34,14 +34,14 @@ describe("npm pack → install → walkindb-mcp", () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  test("the tarball holds dist (with the bundled SDK), README and LICENSE, and nothing else", () => {
+  test("the tarball holds dist (with the bundled SDK), tools.json, README and LICENSE, and nothing else", () => {
     assert.equal(packed.name, "walkindb-mcp");
     assert.equal(packed.version, "0.2.0");
     const files = packed.files.map((f) => f.path).sort();
-    for (const needed of ["package.json", "README.md", "LICENSE", "dist/cli.js", "dist/server.js", "dist/sdk-entry.js", "dist/sdk/index.js"]) {
+    for (const needed of ["package.json", "tools.json", "README.md", "LICENSE", "dist/cli.js", "dist/server.js", "dist/sdk-entry.js", "dist/sdk/index.js"]) {
       assert.ok(files.includes(needed), `${needed} missing from the tarball`);
     }
-    const stray = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/.+)$/.test(f));
+    const stray = files.filter((f) => !/^(package\.json|tools\.json|README\.md|LICENSE|dist\/.+)$/.test(f));
     assert.deepEqual(stray, []);
     assert.ok(!files.some((f) => f.startsWith("dist/") && f.endsWith(".ts") && !f.endsWith(".d.ts")));
   });

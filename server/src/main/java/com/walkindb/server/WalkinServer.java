@@ -201,7 +201,7 @@ public final class WalkinServer implements AutoCloseable {
         connector.addBean(heads);
         Metrics metrics = config.admin().metricsEnabled() ? new Metrics(metricSources(store, ownCalls, drain)) : null;
         WalkinHandler router = new WalkinHandler(calls, data, clients, limits, config.dataIo(), uploads, spool,
-                accessLog, clock, drain);
+                config.mcp(), accessLog, clock, drain);
         this.graceful = new GracefulHandler(heads.around(metrics == null ? router : metrics.around(router)));
         if (config.admin().enabled()) {
             HttpConfiguration adminHttp = new HttpConfiguration();

@@ -41,6 +41,8 @@ import java.util.List;
  * @param admin               WALKINDB_ADMIN_ADDR, the operator's listener (see {@link AdminListen})
  * @param dataIo              WALKINDB_IMPORT_MAX_MB, WALKINDB_IMPORT_BUDGET_MB, WALKINDB_IMPORT_TIMEOUT_S
  *                            (see {@link DataIo})
+ * @param mcp                 WALKINDB_MCP, WALKINDB_MCP_ORIGINS, WALKINDB_MCP_MAX_SESSIONS,
+ *                            WALKINDB_MCP_MAX_SESSIONS_PER_IP, WALKINDB_MCP_SESSION_IDLE_S (see {@link McpSettings})
  * @param node                WALKINDB_NODE_NAME, WALKINDB_RATE_LIMITS (see {@link Node})
  * @param dev                 WALKINDB_PROFILE=dev or --dev: the per-client and per-walk-in limits above
  *                            default to {@link DevProfile#LIFTED} (see {@link DevProfile})
@@ -75,6 +77,7 @@ public record Config(
         Isolation isolation,
         AdminListen admin,
         DataIo dataIo,
+        McpSettings mcp,
         Node node,
         boolean dev,
         Limits limits) {
@@ -85,7 +88,7 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, dataIo, node, dev, other);
+                accessLogEdgeLinesPerMinute, sandbox, isolation, admin, dataIo, mcp, node, dev, other);
     }
 
     /** The same configuration with SQL run elsewhere (tests run both modes). */
@@ -94,7 +97,7 @@ public record Config(
                 instanceRequestsPerMinute, maxInflight, trustedProxies, connectionCacheSize, connectionIdle,
                 sqliteHeapLimit, answerMemory, sweepInterval, accessLog, maxConnections, maxConnectionsPerIp,
                 sqlWorkers, ipv6PrefixBits, diskMinFreeBytes, diskMinFreePercent, accessLogMaxBytes,
-                accessLogEdgeLinesPerMinute, sandbox, other, admin, dataIo, node, dev, limits);
+                accessLogEdgeLinesPerMinute, sandbox, other, admin, dataIo, mcp, node, dev, limits);
     }
 
     /** WALKINDB_WORKER_MEMORY_MB in bytes (0: no cap). */

@@ -77,6 +77,7 @@ public final class EnvConfigReader {
                 new DataIo(integer("WALKINDB_IMPORT_MAX_MB", 4, 1, 1024) * 1024L * 1024L,
                         integer("WALKINDB_IMPORT_BUDGET_MB", lift ? DevProfile.LIFTED : 20, 1, 1024 * 1024) * 1024L * 1024L,
                         Duration.ofSeconds(integer("WALKINDB_IMPORT_TIMEOUT_S", 10, 1, 3600))),
+                mcp(),
                 node,
                 dev,
                 Limits.DEFAULTS); // the contract: never read from the environment
@@ -124,6 +125,29 @@ public final class EnvConfigReader {
                     + "the admin listener must never be reachable where the public API is");
         }
         return new AdminListen(admin, metrics);
+    }
+
+    private McpSettings mcp() {
+        McpSettings d = McpSettings.DEFAULTS;
+        List<String> origins = new ArrayList<>();
+        String v = get("WALKINDB_MCP_ORIGINS");
+        if (v != null) {
+            for (String part : v.split(",")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                String origin = McpSettings.normalise(part);
+                if (origin == null) {
+                    throw new ConfigException("WALKINDB_MCP_ORIGINS=" + quoted(v) + ": " + quoted(part.trim())
+                            + " is not an origin (scheme://host or scheme://host:port, no path)");
+                }
+                origins.add(origin);
+            }
+        }
+        return new McpSettings(bool("WALKINDB_MCP", d.enabled()), origins,
+                integer("WALKINDB_MCP_MAX_SESSIONS", d.maxSessions(), 1, 10_000_000),
+                integer("WALKINDB_MCP_MAX_SESSIONS_PER_IP", d.maxSessionsPerIp(), 1, 10_000_000),
+                Duration.ofSeconds(integer("WALKINDB_MCP_SESSION_IDLE_S", (int) d.idle().toSeconds(), 1, 7 * 24 * 3600)));
     }
 
     private Isolation isolation() {

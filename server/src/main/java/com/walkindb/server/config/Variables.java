@@ -52,6 +52,11 @@ public final class Variables {
             new Variable("WALKINDB_IMPORT_MAX_MB", "4", "largest POST /import body"),
             new Variable("WALKINDB_IMPORT_BUDGET_MB", "20", "POST /import bytes per minute per client"),
             new Variable("WALKINDB_IMPORT_TIMEOUT_S", "10", "deadline of one import or export"),
+            new Variable("WALKINDB_MCP", "on", "serve remote MCP at POST /mcp on the public listener (on/off)"),
+            new Variable("WALKINDB_MCP_ORIGINS", "", "browser origins allowed to call /mcp, comma-separated"),
+            new Variable("WALKINDB_MCP_MAX_SESSIONS", "10000", "live MCP sessions in all"),
+            new Variable("WALKINDB_MCP_MAX_SESSIONS_PER_IP", "100", "live MCP sessions per client"),
+            new Variable("WALKINDB_MCP_SESSION_IDLE_S", "1800", "an MCP session with no request for this long ends"),
             new Variable("WALKINDB_ACCESS_LOG", "on", "write the access log (on/off)"),
             new Variable("WALKINDB_SANDBOX", "on", "process confinement: on, off or require"),
             new Variable("WALKINDB_SANDBOX_SIMULATE_NO_LANDLOCK", "off", "test only: act as on a kernel without Landlock"));

@@ -46,6 +46,24 @@ public record ApiError(int status, String code, String message, long retryAfter,
     static final ApiError INTERNAL = of(500, "internal_error", "internal error");
 
     static final ApiError MISSING_SESSION = of(400, "missing_session", "missing session");
+    // POST /mcp (docs/API.md, "POST /mcp")
+    static final ApiError FORBIDDEN_ORIGIN = of(403, "forbidden_origin", "origin not allowed");
+    static final ApiError MISSING_MCP_SESSION = of(400, "missing_mcp_session", "missing Mcp-Session-Id");
+    static final ApiError MCP_SESSION_NOT_FOUND = of(404, "mcp_session_not_found", "mcp session not found");
+    static final ApiError MCP_CHUNKED_TOO_LARGE =
+            of(411, "length_required", "a /mcp body over 64 KiB must declare its Content-Length");
+
+    static ApiError unsupportedProtocolVersion(String version) {
+        return of(400, "unsupported_protocol_version", "unsupported MCP-Protocol-Version: " + version);
+    }
+
+    static ApiError tooManyMcpSessions(long seconds) {
+        return retryAfter(429, "too_many_mcp_sessions", "too many mcp sessions", seconds);
+    }
+
+    static ApiError mcpPayloadTooLarge(int maxBytes) {
+        return of(413, "payload_too_large", "mcp payload exceeds " + maxBytes + " bytes");
+    }
     static final ApiError INVALID_FORMAT = of(400, "invalid_format", "invalid format: must be sqlite or sql");
     static final ApiError INVALID_TABLE_NAME = of(400, "invalid_table_name", "invalid table name");
     static final ApiError IMPORT_MEDIA_TYPE =

@@ -36,12 +36,20 @@ final class RequestBody {
      * server has read for others before.
      */
     static byte[] read(Request request, Limits limits) throws IOException {
-        int maxBytes = limits.maxBodyBytes();
+        return read(request, limits.maxBodyBytes(), limits);
+    }
+
+    /**
+     * {@link #read(Request, Limits)} under a cap of {@code maxBytes} (POST /mcp's): the buffer
+     * starts at the declared length (or 16 KiB) and grows as the body arrives, never past the cap
+     * plus one byte.
+     */
+    static byte[] read(Request request, int maxBytes, Limits limits) throws IOException {
         long declared = request.getLength();
         if (declared > maxBytes) {
             return null;
         }
-        byte[] buf = new byte[maxBytes + 1];
+        byte[] buf = new byte[(int) Math.min(maxBytes + 1L, declared >= 0 ? declared + 1 : 16 * 1024)];
         int n = 0;
         long start = System.nanoTime();
         Semaphore arrived = new Semaphore(0);
@@ -56,9 +64,17 @@ final class RequestBody {
                     throw failure(chunk.getFailure());
                 }
                 ByteBuffer bytes = chunk.getByteBuffer();
-                int take = Math.min(bytes.remaining(), buf.length - n);
-                bytes.get(buf, n, take);
-                n += take;
+                while (bytes.hasRemaining()) {
+                    if (n == buf.length) {
+                        if (n > maxBytes) {
+                            return null; // the rest stays unread
+                        }
+                        buf = Arrays.copyOf(buf, (int) Math.min(maxBytes + 1L, 2L * buf.length));
+                    }
+                    int take = Math.min(bytes.remaining(), buf.length - n);
+                    bytes.get(buf, n, take);
+                    n += take;
+                }
                 if (n > maxBytes) {
                     return null; // the rest stays unread
                 }

@@ -27,7 +27,22 @@ final class Responses {
             new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_MAX_AGE, "86400"),
     };
 
+    /** /mcp's own CORS headers: its methods, and the session and revision headers a page may send and read. */
+    private static final HttpField[] MCP_CORS = {
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_METHODS, "POST, DELETE, OPTIONS"),
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_ALLOW_HEADERS,
+                    "Content-Type, Accept, Mcp-Session-Id, MCP-Protocol-Version, Last-Event-ID, X-Request-Id"),
+            new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, "Mcp-Session-Id, X-Request-Id"),
+    };
+
     private Responses() {}
+
+    static void mcpCors(Response response) {
+        var headers = response.getHeaders();
+        for (HttpField f : MCP_CORS) {
+            headers.put(f);
+        }
+    }
 
     static void cors(Response response) {
         var headers = response.getHeaders();

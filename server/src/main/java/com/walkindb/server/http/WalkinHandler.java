@@ -9,6 +9,9 @@ import com.walkindb.server.drain.Drain;
 import com.walkindb.server.ratelimit.ClientKey;
 import com.walkindb.server.ratelimit.KeyedBudgets;
 import com.walkindb.server.config.Limits;
+import com.walkindb.server.config.McpSettings;
+import com.walkindb.server.mcp.McpSessions;
+import com.walkindb.server.mcp.McpTools;
 import com.walkindb.server.ratelimit.ClientAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +39,7 @@ public final class WalkinHandler extends Handler.Abstract {
     private final SqlEndpoint sql;
     private final ImportEndpoint imports;
     private final ExportEndpoint exports;
+    private final McpEndpoint mcp; // null when WALKINDB_MCP=off
     private final ClientAddress clientAddress;
     private final StaticAssets assets = new StaticAssets();
     private final AccessLog accessLog;
@@ -43,12 +47,22 @@ public final class WalkinHandler extends Handler.Abstract {
     private final Drain drain;
 
     public WalkinHandler(CallCore calls, DataCalls data, ClientAddress clientAddress, Limits limits, DataIo dataIo,
-                         KeyedBudgets<ClientKey> uploads, Spool spool, AccessLog accessLog, Clock clock, Drain drain) {
+                         KeyedBudgets<ClientKey> uploads, Spool spool, McpSettings mcpSettings, AccessLog accessLog,
+                         Clock clock, Drain drain) {
         this.sql = new SqlEndpoint(calls, clientAddress, limits);
         DataAnswers answers = new DataAnswers(clientAddress, dataIo);
         Outcomes outcomes = new Outcomes(limits);
         this.imports = new ImportEndpoint(calls, data, answers, outcomes, limits, dataIo, uploads, spool);
         this.exports = new ExportEndpoint(calls, data, answers, outcomes);
+        if (mcpSettings.enabled()) {
+            McpTools tools = McpTools.load();
+            this.mcp = new McpEndpoint(calls, answers, outcomes, limits, mcpSettings,
+                    new McpSessions(mcpSettings.maxSessions(), mcpSettings.maxSessionsPerIp(), mcpSettings.idle(), clock),
+                    tools, new McpToolCalls(calls, data, answers, outcomes, dataIo, uploads, spool, tools),
+                    dataIo.maxImportBytes());
+        } else {
+            this.mcp = null;
+        }
         this.clientAddress = clientAddress;
         this.accessLog = accessLog;
         this.clock = clock;
@@ -79,9 +93,13 @@ public final class WalkinHandler extends Handler.Abstract {
 
     private void route(String method, String path, Request request, Response response, Callback callback,
                        Exchange ex) throws Exception {
-        boolean readsBody = method.equals("POST") && (path.equals("/sql") || path.equals("/import"));
+        boolean readsBody = method.equals("POST")
+                && (path.equals("/sql") || path.equals("/import") || path.equals("/mcp") && mcp != null);
         if (!readsBody && Responses.hasBody(request)) {
-            Responses.closeConnection(response); // no other route reads a body (POST /sql and /import decide)
+            Responses.closeConnection(response); // no other route reads a body (POST /sql, /import, /mcp decide)
+        }
+        if (path.equals("/mcp") && mcp != null) {
+            Responses.mcpCors(response);
         }
         if (method.equals("OPTIONS")) {
             response.setStatus(204);
@@ -97,6 +115,13 @@ public final class WalkinHandler extends Handler.Abstract {
             case "/import" -> {
                 if (allow(method, "POST", response, callback)) {
                     imports.handle(request, response, callback, ex);
+                }
+            }
+            case "/mcp" -> {
+                if (mcp != null) {
+                    mcp.handle(method, request, response, callback, ex);
+                } else {
+                    Responses.error(response, ApiError.NOT_FOUND, callback);
                 }
             }
             case "/db" -> {

@@ -6,6 +6,7 @@ package com.walkindb.server.metrics;
  */
 enum Route {
     SQL("sql"),
+    MCP("mcp"),
     IMPORT("import"),
     EXPORT("db"),
     HEALTHZ("healthz"),
@@ -26,6 +27,7 @@ enum Route {
         }
         return switch (path) {
             case "/sql" -> SQL;
+            case "/mcp" -> MCP;
             case "/import" -> IMPORT;
             case "/db" -> EXPORT;
             case "/healthz" -> HEALTHZ;

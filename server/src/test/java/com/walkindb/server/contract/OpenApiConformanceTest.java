@@ -69,7 +69,7 @@ class OpenApiConformanceTest {
         assertThat(root.at("/info/version").asText()).isEqualTo("0.2.0");
         assertThat(root.at("/info/license/name").asText()).isEqualTo("Apache-2.0");
         assertThat(root.at("/servers/0/url").asText()).isEqualTo("http://127.0.0.1:8080");
-        assertThat(names(root.path("paths"))).containsExactlyInAnyOrder("/sql", "/db", "/import", "/healthz", "/openapi.json", "/llms.txt", "/");
+        assertThat(names(root.path("paths"))).containsExactlyInAnyOrder("/sql", "/db", "/import", "/mcp", "/healthz", "/openapi.json", "/llms.txt", "/");
         assertThat(doc.operation("/sql", "POST")).isNotNull();
         assertThat(doc.operation("/sql", "OPTIONS")).isNotNull();
         assertThat(doc.operation("/healthz", "GET")).isNotNull();
