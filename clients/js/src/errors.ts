@@ -101,6 +101,14 @@ export class ImportTooLargeError extends WalkinDBError {}
 export class UnsupportedMediaTypeError extends WalkinDBError {}
 export class HeadersTooLargeError extends WalkinDBError {}
 export class InternalError extends WalkinDBError {}
+// Codes of the server's MCP route (POST /mcp) and of a draining node.
+export class MissingMcpSessionError extends WalkinDBError {}
+export class UnsupportedProtocolVersionError extends WalkinDBError {}
+export class ForbiddenOriginError extends WalkinDBError {}
+export class McpSessionNotFoundError extends WalkinDBError {}
+export class LengthRequiredError extends WalkinDBError {}
+export class TooManyMcpSessionsError extends RateLimitError {}
+export class ServerDrainingError extends UnavailableError {}
 
 type ErrorClass = new (status: number, error: string, details?: WalkinDBErrorDetails) => WalkinDBError;
 
@@ -116,6 +124,13 @@ const BY_CODE: ReadonlyMap<string, ErrorClass> = new Map<string, ErrorClass>([
   ["forbidden_sql", ForbiddenSqlError],
   ["invalid_sql", InvalidSqlError],
   ["storage_quota_exceeded", StorageQuotaExceededError],
+  ["missing_mcp_session", MissingMcpSessionError],
+  ["unsupported_protocol_version", UnsupportedProtocolVersionError],
+  ["forbidden_origin", ForbiddenOriginError],
+  ["mcp_session_not_found", McpSessionNotFoundError],
+  ["length_required", LengthRequiredError],
+  ["too_many_mcp_sessions", TooManyMcpSessionsError],
+  ["server_draining", ServerDrainingError],
   ["server_storage_full", ServerStorageFullError],
   ["invalid_json", InvalidJsonError],
   ["missing_sql", MissingSqlError],

@@ -49,8 +49,8 @@ const className = (code) =>
     : code.replace(/_error$/, "").split("_").map((w) => w[0].toUpperCase() + w.slice(1)).join("") + "Error";
 
 const GROUPS = {
-  RateLimitError: ["rate_limited", "new_instance_rate_limited", "too_many_live_instances", "instance_rate_limited", "import_rate_limited"],
-  UnavailableError: ["server_busy", "instance_busy"],
+  RateLimitError: ["rate_limited", "new_instance_rate_limited", "too_many_live_instances", "instance_rate_limited", "import_rate_limited", "too_many_mcp_sessions"],
+  UnavailableError: ["server_busy", "instance_busy", "server_draining"],
   SqlError: ["forbidden_sql_keyword", "forbidden_sql", "invalid_sql"],
   StorageError: ["storage_quota_exceeded", "server_storage_full"],
 };

@@ -65,8 +65,8 @@ def await_log_count(status: int, at_least: int) -> int:
 class ErrorClassTests(unittest.TestCase):
     GROUPS = {
         RateLimitError: {"rate_limited", "new_instance_rate_limited", "too_many_live_instances", "instance_rate_limited",
-                         "import_rate_limited"},
-        UnavailableError: {"server_busy", "instance_busy"},
+                         "import_rate_limited", "too_many_mcp_sessions"},
+        UnavailableError: {"server_busy", "instance_busy", "server_draining"},
         SqlError: {"forbidden_sql_keyword", "forbidden_sql", "invalid_sql"},
         StorageError: {"storage_quota_exceeded", "server_storage_full"},
     }

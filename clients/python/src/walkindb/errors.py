@@ -51,6 +51,13 @@ __all__ = [
     "InstanceBusyError",
     "ServerStorageFullError",
     "StorageQuotaExceededError",
+    "MissingMcpSessionError",
+    "UnsupportedProtocolVersionError",
+    "ForbiddenOriginError",
+    "McpSessionNotFoundError",
+    "LengthRequiredError",
+    "TooManyMcpSessionsError",
+    "ServerDrainingError",
     "ERROR_CLASSES",
     "error_class",
 ]
@@ -301,6 +308,34 @@ class StorageQuotaExceededError(StorageError):
     """507 ``storage_quota_exceeded``: the walk-in hit its 10 MB cap."""
 
 
+class MissingMcpSessionError(WalkinDBError):
+    """400 ``missing_mcp_session``: a ``/mcp`` request without ``Mcp-Session-Id``."""
+
+
+class UnsupportedProtocolVersionError(WalkinDBError):
+    """400 ``unsupported_protocol_version``: ``/mcp`` with an unknown ``MCP-Protocol-Version``."""
+
+
+class ForbiddenOriginError(WalkinDBError):
+    """403 ``forbidden_origin``: ``/mcp`` from a browser origin the server does not allow."""
+
+
+class McpSessionNotFoundError(WalkinDBError):
+    """404 ``mcp_session_not_found``: the MCP session ended; initialize again."""
+
+
+class LengthRequiredError(WalkinDBError):
+    """411 ``length_required``: a large ``/mcp`` body sent without ``Content-Length``."""
+
+
+class TooManyMcpSessionsError(RateLimitError):
+    """429 ``too_many_mcp_sessions``: this address holds the most MCP sessions allowed."""
+
+
+class ServerDrainingError(UnavailableError):
+    """503 ``server_draining``: the node makes no new walk-in; calls with a session still work."""
+
+
 ERROR_CLASSES: Dict[str, Type[WalkinDBError]] = {
     "bad_request": BadRequestError,
     "duplicate_header": DuplicateHeaderError,
@@ -337,6 +372,13 @@ ERROR_CLASSES: Dict[str, Type[WalkinDBError]] = {
     "instance_busy": InstanceBusyError,
     "server_storage_full": ServerStorageFullError,
     "storage_quota_exceeded": StorageQuotaExceededError,
+    "missing_mcp_session": MissingMcpSessionError,
+    "unsupported_protocol_version": UnsupportedProtocolVersionError,
+    "forbidden_origin": ForbiddenOriginError,
+    "mcp_session_not_found": McpSessionNotFoundError,
+    "length_required": LengthRequiredError,
+    "too_many_mcp_sessions": TooManyMcpSessionsError,
+    "server_draining": ServerDrainingError,
     "network_error": NetworkError,
 }
 """The class raised for each ``code``; any other code raises a plain
