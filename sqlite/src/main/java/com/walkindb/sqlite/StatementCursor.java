@@ -1,6 +1,7 @@
 package com.walkindb.sqlite;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -57,6 +58,21 @@ public final class StatementCursor implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether nothing but whitespace and semicolons follows the statement returned last: then it
+     * was the text's last statement. A comment after its semicolon answers false (the cursor
+     * has not looked into it); one before the semicolon or the end is part of the statement.
+     */
+    public boolean atEnd() {
+        for (long i = offset; i < end; i++) {
+            byte b = sql.get(JAVA_BYTE, i);
+            if (b != ' ' && b != ';' && b != '\n' && b != '\r' && b != '\t' && b != '\f') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Byte offset just past the statement returned last (useful for error positions). */

@@ -44,6 +44,28 @@ class ConnectionTest {
     }
 
     @Test
+    void cursorSaysWhetherOnlyBlanksAndSemicolonsFollowTheStatement() throws SqliteException {
+        try (StatementCursor c = db.compile("SELECT 1; SELECT 2 ;; \n\t")) {
+            assertThat(c.next()).isNotNull();
+            assertThat(c.atEnd()).as("a second statement follows").isFalse();
+            assertThat(c.next()).isNotNull();
+            assertThat(c.atEnd()).isTrue();
+        }
+        try (StatementCursor c = db.compile("SELECT 1 -- SQLite takes a comment before the semicolon with the statement")) {
+            assertThat(c.next()).isNotNull();
+            assertThat(c.atEnd()).isTrue();
+        }
+        try (StatementCursor c = db.compile("SELECT 1; -- after it")) {
+            assertThat(c.next()).isNotNull();
+            assertThat(c.atEnd()).as("a comment after the semicolon is not looked into").isFalse();
+        }
+        try (StatementCursor c = db.compile("SELECT 1")) {
+            assertThat(c.next()).isNotNull();
+            assertThat(c.atEnd()).isTrue();
+        }
+    }
+
+    @Test
     void valuesRoundTripWithTheirTypes() throws SqliteException {
         byte[] blob = {0, 1, (byte) 0xff};
         try (StatementCursor c = db.compile("SELECT ?, ?, ?, ?, ?")) {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * full queue behind.
  *
  * <p>Whole lines only. Lines are gathered in a buffer and written when the queue runs dry or the
- * buffer is full; a write that fails (a full disk) is cut back to the last whole line and its
+ * buffer is full, then the writer rests {@value #REST_MILLIS} ms so that lines arriving meanwhile
+ * go out in one write; a write that fails (a full disk) is cut back to the last whole line and its
  * lines are dropped, and a file opened again is first cut back to its last newline (a crash
  * mid-write), so a line is never half there or glued to the next.
  *
@@ -45,6 +46,13 @@ final class DailyFileWriter implements AutoCloseable {
     private static final int BATCH = 1024;
     private static final int BUFFER = 64 * 1024;
     private static final long WARN_EVERY_MILLIS = 60_000;
+    /**
+     * After a batch, the writer rests this long before it looks at the queue again, so that
+     * under load it wakes about 50 times a second rather than once per request (a wake-up per
+     * line cost about 3.6 µs of CPU per call at c32). A line that finds the writer waiting is
+     * written at once; one that arrives while it rests waits at most this long.
+     */
+    static final long REST_MILLIS = 20;
 
     private record Entry(long epochDay, String line) {}
 
@@ -122,6 +130,7 @@ final class DailyFileWriter implements AutoCloseable {
                     closeFile();
                     return;
                 }
+                Thread.sleep(REST_MILLIS); // lines gather in the queue meanwhile (see REST_MILLIS)
             } catch (InterruptedException e) {
                 flush();
                 closeFile();

@@ -17,6 +17,11 @@ import java.util.List;
  * starts for the statements after it. After a call that wrote, the WAL is checkpointed and
  * truncated so the walk-in's files stay within the cap at rest.
  *
+ * <p>The transaction begins just before the first statement steps. A call whose whole text is
+ * one read-only statement with columns (a SELECT, a read-only PRAGMA) runs without BEGIN and
+ * COMMIT: SQLite reads it in a transaction of its own, which is all the atomicity one read needs,
+ * and the two saved statements are a fifth of the SQL layer's time for a small SELECT.
+ *
  * <p>A batch ({@link #executeBatch}) is one such transaction over all its entries: each entry
  * binds its own args and yields its own result ({@link ResultBuilder#forBatch}), and a failure
  * names the entry ({@link CallOutcome.InEntry}) and rolls back every entry.
@@ -64,6 +69,8 @@ public final class CallExecutor {
         private int statement;
         private boolean compiling;
         private boolean heapStayedFull;
+        /** BEGIN ran (the call's transaction is open, or was until a ROLLBACK opened the next). */
+        private boolean begun;
 
         Run(WalkinConnection connection, String sql, CallArgs args, List<BatchEntry> batch, Iterator<String> script,
             AnswerMemory memory) {
@@ -82,13 +89,14 @@ public final class CallExecutor {
         CallOutcome run() {
             connection.startDeadline();
             try {
-                db.exec("BEGIN");
                 CallOutcome failure = batch == null ? runEntry() : runEntries();
                 if (failure != null) {
                     return failure;
                 }
                 statement = 0;
-                db.exec("COMMIT");
+                if (begun) {
+                    db.exec("COMMIT");
+                }
                 byte[] body = batch == null ? result.body(rowsAffected) : result.batchBody();
                 return new CallOutcome.Success(body, result.handOver(), memory);
             } catch (SqliteException e) {
@@ -162,7 +170,7 @@ public final class CallExecutor {
                         statement--;
                         return null;
                     }
-                    CallOutcome failure = runStatement(st);
+                    CallOutcome failure = runStatement(st, cursor);
                     if (failure != null) {
                         return failure;
                     }
@@ -214,7 +222,24 @@ public final class CallExecutor {
             return true;
         }
 
-        private CallOutcome runStatement(SqliteStatement st) throws SqliteException {
+        /**
+         * Opens the call's transaction unless it is open. Compiling BEGIN goes through the
+         * authorizer too, so what it recorded of the caller's statement is read before this.
+         */
+        private void begin() throws SqliteException {
+            if (!begun) {
+                db.exec("BEGIN");
+                begun = true;
+            }
+        }
+
+        /** The whole call is this one statement, it reads only, and it has columns (not SAVEPOINT or RELEASE). */
+        private boolean soleRead(SqliteStatement st, StatementCursor cursor) {
+            return batch == null && script == null && statement == 1 && st.columnCount() > 0 && st.isReadOnly()
+                    && cursor.atEnd();
+        }
+
+        private CallOutcome runStatement(SqliteStatement st, StatementCursor cursor) throws SqliteException {
             if (st.explainMode() == 1) {
                 // EXPLAIN lists the compiled program, whose operands hold native heap addresses
                 // (a virtual table's "vtab:55BC6D3A3C28"). EXPLAIN QUERY PLAN (mode 2) holds none.
@@ -228,6 +253,7 @@ public final class CallExecutor {
                     return null; // the call is already one transaction; it commits when the call ends
                 }
                 case ROLLBACK -> {
+                    begin(); // a ROLLBACK with nothing begun would fail in SQLite
                     st.step();
                     rowsAffected = 0;
                     if (batch != null) {
@@ -237,6 +263,9 @@ public final class CallExecutor {
                     return null;
                 }
                 case NONE -> { }
+            }
+            if (!soleRead(st, cursor)) {
+                begin();
             }
             String argProblem = binder.bind(st, statement);
             if (argProblem != null) {

@@ -81,6 +81,35 @@ class TransactionTest {
         assertErrorMessage(server.http().sql("ROLLBACK TO nosuch", null, s), 400, "invalid sql: no such savepoint: nosuch");
     }
 
+    /**
+     * A call that is one read-only statement with columns runs without the call's BEGIN/COMMIT;
+     * every other shape of a lone statement still gets them, and each answers as before.
+     */
+    @Test
+    void aLoneStatementAnswersAsInsideTheCallsTransaction() {
+        String s = walkIn();
+        assertThat(server.http().sql("INSERT INTO t VALUES (1, 'a'), (2, 'b')", null, s).status()).isEqualTo(200);
+        assertThat(rows(server.http().sql("SELECT x FROM t ORDER BY x;;  \n", null, s))).isEqualTo("[[1],[2]]");
+        assertThat(rows(server.http().sql("SELECT x FROM t ORDER BY x -- a comment", null, s))).isEqualTo("[[1],[2]]");
+        assertThat(rows(server.http().sql("SELECT x FROM t ORDER BY x; -- a comment after it", null, s))).isEqualTo("[[1],[2]]");
+        assertThat(rows(server.http().sql("SELECT name FROM pragma_table_info('t') ORDER BY cid", null, s)))
+                .isEqualTo("[[\"x\"],[\"v\"]]");
+        assertThat(server.http().sql("PRAGMA table_info(t)", null, s).json().path("rows").size()).isEqualTo(2);
+        assertThat(server.http().sql("EXPLAIN QUERY PLAN SELECT x FROM t WHERE x = 1", null, s).status()).isEqualTo(200);
+        for (String alone : List.of("BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT a")) {
+            assertThat(server.http().sql(alone, null, s).status()).as(alone).isEqualTo(200);
+        }
+        assertErrorMessage(server.http().sql("RELEASE nosuch", null, s), 400, "invalid sql: no such savepoint: nosuch");
+        assertThat(rows(server.http().sql("INSERT INTO t VALUES (3, 'c') RETURNING x", null, s)))
+                .as("RETURNING has columns but writes: the call's transaction").isEqualTo("[[3]]");
+        assertThat(xs(s)).isEqualTo("[[1],[2],[3]]");
+        assertErrorMessage(server.http().sql("SELECT nope FROM t", null, s), 400, "invalid sql: no such column: nope");
+        assertThat(server.http().sql("SELECT x FROM t", null, s).status())
+                .as("no transaction is left open by the failed read").isEqualTo(200);
+        assertThat(server.http().sql("INSERT INTO t VALUES (4, 'd')", null, s).status()).isEqualTo(200);
+        assertThat(xs(s)).isEqualTo("[[1],[2],[3],[4]]");
+    }
+
     @Test
     void plainRollbackDiscardsTheCallSoFarAndLaterStatementsStillRun() {
         String s = walkIn();
