@@ -12,5 +12,7 @@ JAVA=$(scripts/find-java)
 export JAVA_HOME=$(dirname "$(dirname "$JAVA")")
 ./mvnw -q -B -pl server -am -DskipTests -DskipPlayground=true test-compile
 ./mvnw -q -B -pl server dependency:build-classpath -Dmdep.outputFile=target/jmh-classpath.txt -Dmdep.includeScope=test >/dev/null
-CP="server/target/test-classes:server/target/classes:$(cat server/target/jmh-classpath.txt)"
+# The sqlite module's own classes before the class path Maven lists: that one names the jar in
+# ~/.m2, which is whatever was installed last, not this tree's binding.
+CP="server/target/test-classes:server/target/classes:sqlite/target/classes:$(cat server/target/jmh-classpath.txt)"
 exec "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" org.openjdk.jmh.Main "$@"

@@ -22,7 +22,9 @@ esac
 
 DURATION=${BENCH_DURATION:-10}            # seconds per measured wrk phase
 WARMUP=${BENCH_WARMUP:-2}                 # seconds of unmeasured wrk before each phase
-JIT_WARMUP=${BENCH_JIT_WARMUP:-30}        # seconds of unmeasured load once, before the first phase
+JIT_WARMUP=${BENCH_JIT_WARMUP:-20}        # at least this many seconds of unmeasured load before the first phase,
+JIT_MAX=${BENCH_JIT_MAX:-180}             # then more, in rounds, until the JIT compilers are idle, or this many
+JIT_IDLE_PCT=${BENCH_JIT_IDLE_PCT:-2}     # idle: the compiler threads used under this % of one core in a round
 WALKINS=${BENCH_WALKINS:-100000}          # walk-ins of the long run
 CREATORS=${BENCH_CREATORS:-8}             # creator threads of the long run
 WALKINS_MAX_SECONDS=${BENCH_WALKINS_MAX_SECONDS:-240}  # the long run stops here, finished or not
@@ -198,6 +200,18 @@ ticks_of() { # utime+stime summed over the given PIDs
   echo "$sum"
 }
 proc_ticks() { ticks_of $(tree_pids "$@"); } # the given PIDs and everything under them
+# CPU ticks of the JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre") of the given
+# PIDs and everything under them.
+compiler_ticks() {
+  local pid task sum=0
+  for pid in $(tree_pids "$@"); do
+    for task in /proc/"$pid"/task/*; do
+      [[ $(cat "$task/comm" 2>/dev/null) == C[12]\ Compiler* ]] || continue
+      sum=$((sum + $(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}')))
+    done
+  done
+  echo "$sum"
+}
 own_ticks() { ticks_of "$1"; }                # the process alone (the server without its workers)
 now() { date +%s.%N; }
 
@@ -379,7 +393,7 @@ phase() {
 # ---------------------------------------------------------------- part 1: HTTP load, per mode
 POST=(BENCH_METHOD=POST "BENCH_BODY=$SQL_BODY")
 threads_for() { if (($1 == 1)); then echo 1; else echo "$WRK_THREADS"; fi; }
-declare -A LOG_ISSUES=() REST_RSS=() REST_PSS=()
+declare -A LOG_ISSUES=() REST_RSS=() REST_PSS=() JIT_NOTE=()
 KILL_RESULT=""; WORKER_FLAGS=""
 
 # One row per process of the server's tree at rest: the server (supervisor), each SQL worker
@@ -417,6 +431,35 @@ kill_test() {
   server_alive || die "server died during the worker-kill test"
 }
 
+# The JIT needs a while to compile the hot path (in every worker JVM too); without this the
+# first phases measure the compiler. A fixed time is not enough on a loaded host (30 s once
+# left phases at 113-431 µs per call), so the load goes on in rounds of 4 s reused-session and
+# 2 s fresh walk-in calls until, past JIT_WARMUP, a round finds the compiler threads of the
+# server's whole tree idle, or JIT_MAX has passed. Sets JIT_NOTE for the results.
+jit_warmup() {
+  local start=$SECONDS before after pct rounds=0
+  log "JIT warm-up: at least ${JIT_WARMUP}s of reused-session and fresh walk-in load, until the compilers idle (max ${JIT_MAX}s)"
+  while true; do
+    before=$(compiler_ticks "$SERVER_PID")
+    run_child env "${POST[@]}" "BENCH_TOKEN=$TOKEN" "${ON_CLIENT[@]}" wrk -t1 -c8 -d4s \
+      -s "$LUA" "$SERVER_URL/sql" >/dev/null 2>&1 || true
+    run_child env "${POST[@]}" "${ON_CLIENT[@]}" wrk -t1 -c4 -d2s \
+      -s "$LUA" "$SERVER_URL/sql" >/dev/null 2>&1 || true
+    after=$(compiler_ticks "$SERVER_PID")
+    rounds=$((rounds + 1))
+    pct=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN { printf "%.1f", 100 * t / hz / 6 }')
+    if ((SECONDS - start >= JIT_WARMUP)) && awk -v p="$pct" -v lim="$JIT_IDLE_PCT" 'BEGIN { exit !(p < lim) }'; then
+      JIT_NOTE[$CUR_MODE]="settled after $((SECONDS - start)) s ($rounds rounds; compilers at $pct % of a core in the last)"
+      break
+    fi
+    if ((SECONDS - start >= JIT_MAX)); then
+      JIT_NOTE[$CUR_MODE]="NOT settled after $((SECONDS - start)) s (compilers still at $pct % of a core)"
+      break
+    fi
+  done
+  log "JIT warm-up: ${JIT_NOTE[$CUR_MODE]}"
+}
+
 # load_part MODE WITH_NGINX: a fresh server in MODE, the memory points and every wrk phase; the
 # nginx floor only when WITH_NGINX is 1 (it does not depend on the mode: measured once).
 load_part() {
@@ -441,13 +484,7 @@ load_part() {
     start_nginx "$NGINX_BODY"
   fi
 
-  # The JIT needs a while to compile the hot path (in every worker JVM too); without this the
-  # first phases measure the compiler.
-  log "JIT warm-up: ${JIT_WARMUP}s of reused-session and fresh walk-in load, not measured"
-  run_child env "${POST[@]}" "BENCH_TOKEN=$TOKEN" "${ON_CLIENT[@]}" wrk -t1 -c8 -d"$((JIT_WARMUP / 2))s" \
-    -s "$LUA" "$SERVER_URL/sql" >/dev/null 2>&1 || true
-  run_child env "${POST[@]}" "${ON_CLIENT[@]}" wrk -t1 -c4 -d"$((JIT_WARMUP / 2))s" \
-    -s "$LUA" "$SERVER_URL/sql" >/dev/null 2>&1 || true
+  jit_warmup
 
   phase healthz-c1 "GET /healthz" server 1 1 "$SERVER_URL/healthz" BENCH_METHOD=GET
   for c in 1 8 32 128; do
@@ -623,6 +660,7 @@ render_md() {
 | load average (1/5/15 min) | $LOAD_START at start, $LOAD_END at end |
 | pinning | $PIN_TEXT |
 | phases | ${WARMUP} s warm-up + ${DURATION} s measured; wrk --timeout 10s; access log $ACCESS_LOG |
+| JIT warm-up | $(for m in "${MODES[@]}"; do printf '%s: %s. ' "$m" "${JIT_NOTE[$m]:-n/a}"; done) |
 
 ## Worker processes (layer 6c)
 
