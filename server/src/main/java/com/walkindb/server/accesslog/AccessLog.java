@@ -2,9 +2,9 @@ package com.walkindb.server.accesslog;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.walkindb.server.json.JsonFactories;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,6 +40,7 @@ public final class AccessLog implements AutoCloseable {
 
     private final DailyFileWriter writer;
     private final EdgeLines edge;
+    private final IsoInstant timestamps = new IsoInstant();
 
     private AccessLog(DailyFileWriter writer, EdgeLines edge) {
         this.writer = writer;
@@ -67,15 +68,16 @@ public final class AccessLog implements AutoCloseable {
         if (!metered && !edge.admit(sourceIp)) {
             return;
         }
-        writer.write(when, line(when, sourceIp, instanceId, method, status, sqlBytes, userAgent));
+        writer.write(when, line(timestamps.format(when), sourceIp, instanceId, method, status, sqlBytes, userAgent));
     }
 
-    static String line(Instant when, String sourceIp, String instanceId, String method, int status,
+    /** {@code timestamp}: the time as {@link Instant#toString()} writes it ({@link IsoInstant}). */
+    static byte[] line(String timestamp, String sourceIp, String instanceId, String method, int status,
                        int sqlBytes, String userAgent) {
-        StringWriter out = new StringWriter(192);
+        ByteArrayBuilder out = new ByteArrayBuilder(256); // UTF-8 straight away: the file's bytes
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("timestamp", when.toString());
+            g.writeStringField("timestamp", timestamp);
             g.writeStringField("source_ip", cut(sourceIp, MAX_SOURCE_IP));
             if (instanceId != null) {
                 g.writeStringField("instance_id", instanceId);
@@ -88,7 +90,7 @@ public final class AccessLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return out.toString();
+        return out.toByteArray();
     }
 
     /** At most {@code max} chars, never half of a surrogate pair. */

@@ -54,7 +54,8 @@ final class DailyFileWriter implements AutoCloseable {
      */
     static final long REST_MILLIS = 20;
 
-    private record Entry(long epochDay, String line) {}
+    /** One line in UTF-8, without its newline. */
+    private record Entry(long epochDay, byte[] line) {}
 
     private static final Entry STOP = new Entry(-1, null);
 
@@ -94,7 +95,12 @@ final class DailyFileWriter implements AutoCloseable {
     }
 
     void write(Instant when, String line) {
-        Entry e = new Entry(LocalDate.ofInstant(when, ZoneOffset.UTC).toEpochDay(), line);
+        write(when, line.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Queues {@code line}, UTF-8 without its newline; the array is the queue's from now on. */
+    void write(Instant when, byte[] line) {
+        Entry e = new Entry(Math.floorDiv(when.getEpochSecond(), 86_400L), line); // the UTC day, as LocalDate counts it
         if (!queue.offer(e)) {
             try {
                 queue.put(e); // back-pressure rather than losing lines
@@ -152,19 +158,20 @@ final class DailyFileWriter implements AutoCloseable {
                 return;
             }
         }
-        byte[] line = (e.line() + "\n").getBytes(StandardCharsets.UTF_8);
-        if (line.length > buffer.remaining()) {
+        byte[] line = e.line();
+        int size = line.length + 1; // and its newline
+        if (size > buffer.remaining()) {
             flush();
-            if (out == null || line.length > buffer.capacity()) {
+            if (out == null || size > buffer.capacity()) {
                 lost++;
                 return;
             }
         }
-        if (!makeRoom(line.length)) {
+        if (!makeRoom(size)) {
             lost++;
             return;
         }
-        buffer.put(line);
+        buffer.put(line).put((byte) '\n');
         buffered++;
     }
 

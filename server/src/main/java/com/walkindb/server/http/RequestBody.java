@@ -41,21 +41,26 @@ final class RequestBody {
 
     /**
      * {@link #read(Request, Limits)} under a cap of {@code maxBytes} (POST /mcp's): the buffer
-     * starts at the declared length (or 16 KiB) and grows as the body arrives, never past the cap
-     * plus one byte.
+     * is the declared length (or starts at 16 KiB and grows as the body arrives), never past the
+     * cap plus one byte.
      */
     static byte[] read(Request request, int maxBytes, Limits limits) throws IOException {
         long declared = request.getLength();
         if (declared > maxBytes) {
             return null;
         }
-        byte[] buf = new byte[(int) Math.min(maxBytes + 1L, declared >= 0 ? declared + 1 : 16 * 1024)];
+        // Exactly the declared length (Jetty delivers no more than that), so the usual body is
+        // read into the array it is returned in; a chunked one starts at 16 KiB and grows.
+        byte[] buf = new byte[(int) (declared >= 0 ? declared : Math.min(maxBytes + 1L, 16 * 1024))];
         int n = 0;
         long start = System.nanoTime();
-        Semaphore arrived = new Semaphore(0);
+        Semaphore arrived = null; // made only when the body is not all there yet
         while (true) {
             Content.Chunk chunk = request.read();
             if (chunk == null) {
+                if (arrived == null) {
+                    arrived = new Semaphore(0);
+                }
                 awaitMore(request, arrived, start + allowanceNanos(n, limits), n, limits);
                 continue;
             }
@@ -69,7 +74,7 @@ final class RequestBody {
                         if (n > maxBytes) {
                             return null; // the rest stays unread
                         }
-                        buf = Arrays.copyOf(buf, (int) Math.min(maxBytes + 1L, 2L * buf.length));
+                        buf = Arrays.copyOf(buf, (int) Math.min(maxBytes + 1L, Math.max(16, 2L * buf.length)));
                     }
                     int take = Math.min(bytes.remaining(), buf.length - n);
                     bytes.get(buf, n, take);
@@ -79,7 +84,7 @@ final class RequestBody {
                     return null; // the rest stays unread
                 }
                 if (chunk.isLast()) {
-                    return Arrays.copyOf(buf, n);
+                    return n == buf.length ? buf : Arrays.copyOf(buf, n);
                 }
             } finally {
                 chunk.release();
@@ -129,6 +134,9 @@ final class RequestBody {
         String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (type == null) {
             return false;
+        }
+        if (type.equalsIgnoreCase("application/json")) {
+            return true; // what nearly every client sends: no split, no allocation
         }
         String[] parts = type.split(";");
         if (!parts[0].trim().equalsIgnoreCase("application/json")) {

@@ -49,14 +49,14 @@ public final class JsonTree {
                 .build();
     }
 
+    /** Receives the fields of an object read by {@link #parseObject}, in order. */
+    public interface FieldSink {
+        void field(String name, Object value) throws Invalid;
+    }
+
     /** The one value in {@code bytes}, or why it is not acceptable JSON. */
     public Object parse(byte[] bytes) throws Invalid {
-        StrictText.Bytes scan = StrictText.scan(bytes);
-        if (scan == StrictText.Bytes.MALFORMED
-                || bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF) {
-            throw new Invalid("not UTF-8 JSON text");
-        }
-        boolean escapes = scan == StrictText.Bytes.SURROGATE_ESCAPES;
+        boolean escapes = checkBytes(bytes);
         try (JsonParser p = in.createParser(bytes)) {
             JsonToken first = p.nextToken();
             if (first == null) {
@@ -70,6 +70,43 @@ public final class JsonTree {
         } catch (IOException e) { // Jackson's parse and constraint errors
             throw new Invalid(e.getMessage());
         }
+    }
+
+    /**
+     * Text that must be one object (a POST /sql body): each field's value goes to {@code sink} as
+     * a tree as soon as it is read, with no map of the whole object built per request.
+     */
+    public void parseObject(byte[] bytes, FieldSink sink) throws Invalid {
+        boolean escapes = checkBytes(bytes);
+        try (JsonParser p = in.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new Invalid("not an object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = exact(p.currentName(), escapes);
+                sink.field(name, value(p, p.nextToken(), escapes));
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new Invalid("content after the object");
+            }
+        } catch (IOException e) { // Jackson's parse and constraint errors
+            throw new Invalid(e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses bytes that are not UTF-8 or start with a byte-order mark (which Jackson would skip);
+     * Jackson's byte parser decodes leniently (overlong forms, CESU-8 surrogates and code points
+     * past U+10FFFF come out as characters), so this runs first. True when the text has escapes
+     * that may stand for half a surrogate pair: only an escape can leave half of one.
+     */
+    private static boolean checkBytes(byte[] bytes) throws Invalid {
+        StrictText.Bytes scan = StrictText.scan(bytes);
+        if (scan == StrictText.Bytes.MALFORMED
+                || bytes.length >= 3 && bytes[0] == (byte) 0xEF && bytes[1] == (byte) 0xBB && bytes[2] == (byte) 0xBF) {
+            throw new Invalid("not UTF-8 JSON text");
+        }
+        return scan == StrictText.Bytes.SURROGATE_ESCAPES;
     }
 
     private Object value(JsonParser p, JsonToken t, boolean escapes) throws IOException, Invalid {

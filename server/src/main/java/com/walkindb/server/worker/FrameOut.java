@@ -10,7 +10,8 @@ import java.util.Arrays;
  * owner where one thread writes (the worker); the supervisor builds one per frame it queues.
  */
 final class FrameOut {
-    private byte[] buf = new byte[512];
+    /** A CALL of a short statement fits; the supervisor makes one per frame, so this is per call. */
+    private byte[] buf = new byte[256];
     private int len = 4; // room for the length
 
     FrameOut reset() {
@@ -68,16 +69,6 @@ final class FrameOut {
         buf[2] = (byte) (payload >>> 8);
         buf[3] = (byte) payload;
         out.write(buf, 0, len);
-    }
-
-    /** The whole frame, length prefix included, as a new array. */
-    byte[] toFrame() {
-        int payload = len - 4;
-        buf[0] = (byte) (payload >>> 24);
-        buf[1] = (byte) (payload >>> 16);
-        buf[2] = (byte) (payload >>> 8);
-        buf[3] = (byte) payload;
-        return Arrays.copyOf(buf, len);
     }
 
     /** The payload written so far (tests). */

@@ -15,7 +15,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 final class Outbox {
     private final OutputStream out;
-    private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<FrameOut> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean parked = new AtomicBoolean();
     private final Thread writer;
     private volatile boolean closing;
@@ -26,8 +26,8 @@ final class Outbox {
         this.writer = Thread.ofPlatform().daemon().name(threadName).start(this::drain);
     }
 
-    /** Queues one frame (length prefix included); false once the worker's input is closed or broken. */
-    boolean offer(byte[] frame) {
+    /** Queues one frame, written as it is (no copy); false once the worker's input is closed or broken. */
+    boolean offer(FrameOut frame) {
         if (broken || closing) {
             return false;
         }
@@ -47,9 +47,9 @@ final class Outbox {
     private void drain() {
         try {
             while (true) {
-                byte[] frame = queue.poll();
+                FrameOut frame = queue.poll();
                 if (frame != null) {
-                    out.write(frame);
+                    frame.writeTo(out);
                     continue;
                 }
                 out.flush();

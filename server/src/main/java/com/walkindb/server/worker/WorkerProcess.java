@@ -129,7 +129,7 @@ final class WorkerProcess {
         }
         FrameOut frame = new FrameOut();
         encode.accept(frame);
-        return toWorker.offer(frame.toFrame());
+        return toWorker.offer(frame); // this frame is the queue's now: the writer writes its buffer as it is
     }
 
     /**
