@@ -1,6 +1,6 @@
 package com.walkindb.server.call;
 
-import java.nio.charset.StandardCharsets;
+import com.walkindb.server.json.StrictText;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +16,7 @@ public record BatchRequest(Object batch) {
         if (batch instanceof List<?> entries) {
             for (Object e : entries) {
                 if (e instanceof Map<?, ?> m && m.get("sql") instanceof String sql) {
-                    bytes += sql.getBytes(StandardCharsets.UTF_8).length;
+                    bytes += StrictText.utf8Length(sql);
                 }
             }
         }

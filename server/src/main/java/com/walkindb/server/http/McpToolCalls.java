@@ -14,6 +14,7 @@ import com.walkindb.server.dataio.DataJob;
 import com.walkindb.server.dataio.Spool;
 import com.walkindb.server.instance.Walkins;
 import com.walkindb.server.json.JsonTree;
+import com.walkindb.server.json.StrictText;
 import com.walkindb.server.mcp.McpSessions;
 import com.walkindb.server.mcp.McpTools;
 import com.walkindb.server.mcp.SchemaDescription;
@@ -88,7 +89,7 @@ final class McpToolCalls {
     private Map<String, Object> execute(Map<String, Object> args, Context c) throws InterruptedException {
         String before = c.session().token();
         String sql = (String) args.get("sql");
-        c.ex().sqlBytes += sql.getBytes(StandardCharsets.UTF_8).length;
+        c.ex().sqlBytes += StrictText.utf8Length(sql);
         CallResult r = core.run(c.caller(), before, new CallRequest(sql, args.containsKey("args"), args.get("args")));
         reached(r.session(), c);
         if (!(r.outcome() instanceof Outcome.Answered answered)) {

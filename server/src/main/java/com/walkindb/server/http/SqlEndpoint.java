@@ -8,10 +8,10 @@ import com.walkindb.server.call.Caller;
 import com.walkindb.server.call.Outcome;
 import com.walkindb.server.call.Session;
 import com.walkindb.server.config.Limits;
+import com.walkindb.server.json.StrictText;
 import com.walkindb.server.ratelimit.ClientAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.server.Request;
@@ -116,7 +116,7 @@ final class SqlEndpoint {
         if (body.sql() == null) {
             return BodyRead.refused(ApiError.MISSING_SQL);
         }
-        ex.sqlBytes = body.sql().getBytes(StandardCharsets.UTF_8).length;
+        ex.sqlBytes = StrictText.utf8Length(body.sql());
         return new BodyRead(new CallRequest(body.sql(), body.argsPresent(), body.args()), null, null);
     }
 

@@ -129,4 +129,25 @@ class StrictTextTest {
         }
         return false;
     }
+
+    @Test
+    void utf8LengthIsTheLengthOfGetBytes() {
+        for (String s : new String[] {"", "SELECT 1", "é", "€", "😀", "a\uD800b", "\uDC00", "x\uD83D", "\uD83D\uDE00\uD83D"}) {
+            assertThat(StrictText.utf8Length(s)).as(s).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
+        }
+        java.util.SplittableRandom random = new java.util.SplittableRandom(11);
+        for (int n = 0; n < 5000; n++) {
+            StringBuilder b = new StringBuilder();
+            for (int k = random.nextInt(12); k > 0; k--) {
+                b.append((char) switch (random.nextInt(5)) {
+                    case 0 -> random.nextInt(0x80);
+                    case 1 -> 0x80 + random.nextInt(0x780);
+                    case 2 -> 0xD800 + random.nextInt(0x800); // surrogates, paired or not
+                    default -> 0x800 + random.nextInt(0xF7FF);
+                });
+            }
+            String s = b.toString();
+            assertThat(StrictText.utf8Length(s)).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
+        }
+    }
 }
