@@ -28,6 +28,14 @@ public final class SqliteConnection implements AutoCloseable {
     private volatile Authorizer authorizer;
     private volatile long deadline = Long.MAX_VALUE;
     private volatile boolean deadlineHit;
+    /**
+     * Native memory for one statement cursor at a time (its SQL text and two out-pointers),
+     * kept for the connection's life: an arena per call was a quarter of what a cached
+     * SELECT 1 allocated in the binding. Freed by the GC with the connection ({@code ofAuto}:
+     * the connection moves between threads, and a shared arena's close stops every thread).
+     */
+    private MemorySegment scratch;
+    private boolean scratchLeased;
     /** What deadlines are measured on; read by the progress handler, so a plain field read and call. */
     private volatile LongSupplier nanoTime = System::nanoTime;
 
@@ -113,6 +121,26 @@ public final class SqliteConnection implements AutoCloseable {
         } catch (Throwable t) {
             throw new AssertionError(t);
         }
+    }
+
+    /** Bytes of {@link #leaseScratch}: a call's SQL text (8 KB at most by the body cap) fits. */
+    static final long SCRATCH_BYTES = 16 * 1024;
+
+    /** The connection's scratch memory if it is free and holds {@code bytes}, else null; give it back with {@link #returnScratch}. */
+    MemorySegment leaseScratch(long bytes) {
+        checkThread();
+        if (scratchLeased || bytes > SCRATCH_BYTES) {
+            return null;
+        }
+        if (scratch == null) {
+            scratch = Arena.ofAuto().allocate(SCRATCH_BYTES, 8);
+        }
+        scratchLeased = true;
+        return scratch;
+    }
+
+    void returnScratch() {
+        scratchLeased = false;
     }
 
     /** Compiles the statements of {@code sql} one at a time, in order. */

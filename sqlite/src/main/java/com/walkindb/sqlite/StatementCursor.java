@@ -5,30 +5,42 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Walks the statements of a multi-statement SQL text: {@link #next()} compiles the next one,
  * skipping whitespace and comments, and returns null at the end. The SQL is copied to native
- * memory once; the cursor owns that memory and every statement it handed out, and
- * {@link #close()} frees them all.
+ * memory once (the connection's scratch memory when it is free, else an arena of the
+ * cursor's own); the cursor owns that memory and every statement it handed out, and
+ * {@link #close()} gives them all back.
  */
 public final class StatementCursor implements AutoCloseable {
     private final SqliteConnection connection;
-    private final Arena arena = Arena.ofConfined();
+    /** Null when the connection's scratch memory holds the text; else an arena of the cursor's own. */
+    private final Arena arena;
     private final MemorySegment sql;
     private final MemorySegment stmtOut;
     private final MemorySegment tailOut;
     private final long end;
     private long offset;
     private SqliteStatement current;
+    private boolean closed;
 
     StatementCursor(SqliteConnection connection, String text) {
         this.connection = connection;
         connection.checkThread();
-        this.sql = arena.allocateFrom(text);
-        this.end = sql.byteSize() - 1; // without the terminating NUL
-        this.stmtOut = arena.allocate(ADDRESS);
-        this.tailOut = arena.allocate(ADDRESS);
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        MemorySegment memory = connection.leaseScratch(16L + utf8.length + 1);
+        this.arena = memory == null ? Arena.ofConfined() : null;
+        if (memory == null) {
+            memory = arena.allocate(16L + utf8.length + 1, 8);
+        }
+        this.stmtOut = memory.asSlice(0, ADDRESS.byteSize());
+        this.tailOut = memory.asSlice(8, ADDRESS.byteSize());
+        this.sql = memory.asSlice(16, utf8.length + 1L);
+        MemorySegment.copy(utf8, 0, sql, JAVA_BYTE, 0, utf8.length);
+        sql.set(JAVA_BYTE, utf8.length, (byte) 0);
+        this.end = utf8.length; // without the terminating NUL
     }
 
     /**
@@ -89,7 +101,15 @@ public final class StatementCursor implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         closeCurrent();
-        arena.close();
+        if (arena != null) {
+            arena.close();
+        } else {
+            connection.returnScratch();
+        }
     }
 }

@@ -66,6 +66,32 @@ class ConnectionTest {
     }
 
     @Test
+    void cursorsShareTheConnectionsScratchOneAtATimeAndLongTextsGetTheirOwn() throws SqliteException {
+        String longText = "SELECT '" + "x".repeat(40_000) + "'";
+        try (StatementCursor outer = db.compile("SELECT 1; SELECT 2")) {
+            SqliteStatement first = outer.next();
+            try (StatementCursor inner = db.compile("SELECT 'inner'")) { // the scratch is taken: an arena of its own
+                SqliteStatement st = inner.next();
+                assertThat(st.step()).isTrue();
+                assertThat(st.columnText(0)).isEqualTo("inner");
+            }
+            assertThat(first.step()).isTrue();
+            assertThat(first.columnLong(0)).isEqualTo(1);
+            SqliteStatement second = outer.next();
+            assertThat(second.step()).isTrue();
+            assertThat(second.columnLong(0)).as("the outer text was not overwritten").isEqualTo(2);
+        }
+        for (String text : new String[] {"SELECT 3", longText, "SELECT 4"}) {
+            try (StatementCursor c = db.compile(text)) {
+                SqliteStatement st = c.next();
+                assertThat(st.step()).isTrue();
+                assertThat(st.columnText(0)).isEqualTo(text.substring("SELECT ".length()).replace("'", ""));
+                assertThat(c.next()).isNull();
+            }
+        }
+    }
+
+    @Test
     void valuesRoundTripWithTheirTypes() throws SqliteException {
         byte[] blob = {0, 1, (byte) 0xff};
         try (StatementCursor c = db.compile("SELECT ?, ?, ?, ?, ?")) {
