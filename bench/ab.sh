@@ -49,21 +49,9 @@ new_walkin() {
   curl -fsS -D - -o /dev/null -H 'Content-Type: application/json' --data '{"sql":"SELECT 1"}' "$1/sql" |
     tr -d '\r' | sed -n 's/^[Xx]-[Ww]alkin-[Ss]ession: //p'
 }
-# shellcheck disable=SC2046 # the PIDs pgrep prints are meant to split
-tree() { local p; for p in "$@"; do echo "$p"; tree $(pgrep -P "$p" || true); done; }
+source "$ROOT/bench/lib/procstat.sh"
 ticks() { # CPU ticks of LABEL's server and its workers; with "compilers", of their JIT threads only
-  local p t sum=0
-  for p in $(tree "${PID[$1]}"); do
-    if [[ ${2:-} == compilers ]]; then
-      for t in /proc/"$p"/task/*; do
-        [[ $(cat "$t/comm" 2>/dev/null) == C[12]\ Compiler* ]] || continue
-        sum=$((sum + $(sed 's/.*) //' "$t/stat" 2>/dev/null | awk '{print $12 + $13}')))
-      done
-    else
-      sum=$((sum + $(sed 's/.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}')))
-    fi
-  done
-  echo "$sum"
+  if [[ ${2:-} == compilers ]]; then compiler_ticks "${PID[$1]}"; else proc_ticks "${PID[$1]}"; fi
 }
 export BENCH_METHOD=POST BENCH_BODY='{"sql":"SELECT 1"}'
 load() { # load LABEL THREADS CONNECTIONS SECONDS [ENV...]: prints wrk's BENCH_RESULT line

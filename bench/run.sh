@@ -183,35 +183,8 @@ core_ticks() { # "busy total" summed over the server's CPUs
     want[$1] { t = 0; for (i = 2; i <= 9; i++) t += $i; busy += t - $5 - $6; total += t }
     END { print busy + 0, total + 0 }' /proc/stat
 }
-# A PID and every process under it: nginx's workers, the server's SQL workers and spare.
-tree_pids() {
-  local pid
-  for pid in "$@"; do
-    echo "$pid"
-    tree_pids $(pgrep -P "$pid" 2>/dev/null || true)
-  done
-}
-ticks_of() { # utime+stime summed over the given PIDs
-  local pid sum=0
-  for pid in "$@"; do
-    [[ -r /proc/$pid/stat ]] || continue
-    sum=$((sum + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')))
-  done
-  echo "$sum"
-}
-proc_ticks() { ticks_of $(tree_pids "$@"); } # the given PIDs and everything under them
-# CPU ticks of the JIT compiler threads ("C1 CompilerThre", "C2 CompilerThre") of the given
-# PIDs and everything under them.
-compiler_ticks() {
-  local pid task sum=0
-  for pid in $(tree_pids "$@"); do
-    for task in /proc/"$pid"/task/*; do
-      [[ $(cat "$task/comm" 2>/dev/null) == C[12]\ Compiler* ]] || continue
-      sum=$((sum + $(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{print $12 + $13}')))
-    done
-  done
-  echo "$sum"
-}
+# tree_pids, ticks_of, proc_ticks, compiler_ticks: shared with bench/ab.sh.
+source "$BENCH/lib/procstat.sh"
 own_ticks() { ticks_of "$1"; }                # the process alone (the server without its workers)
 now() { date +%s.%N; }
 

@@ -24,6 +24,8 @@ final class ResultBuilder {
 
     private static final JsonFactory JSON = JsonFactories.plain();
     private static final Base64.Encoder BASE64 = Base64.getEncoder();
+    /** Where an answer's buffer starts; it doubles from there as rows come. */
+    static final int INITIAL_BYTES = 256;
 
     private final AnswerMemory memory;
     private final int maxRows;
@@ -51,8 +53,6 @@ final class ResultBuilder {
     private int earlierRows;
     /** Batch: an earlier entry reached a cap, so no later entry keeps rows. */
     private boolean spent;
-
-    static final int INITIAL_BYTES = 256;
 
     ResultBuilder(AnswerMemory memory, Limits limits) {
         this(memory, limits, null);
