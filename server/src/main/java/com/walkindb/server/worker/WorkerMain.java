@@ -5,14 +5,12 @@ import com.walkindb.server.config.ConfigException;
 import com.walkindb.server.config.EnvConfigReader;
 import com.walkindb.server.instance.ConnectionCache;
 import com.walkindb.server.instance.DiskGuard;
-import com.walkindb.server.instance.DiskState;
 import com.walkindb.server.instance.InstanceStore;
 import com.walkindb.server.instance.LocalCalls;
 import com.walkindb.server.sandbox.Sandbox;
 import com.walkindb.server.sandbox.SandboxException;
 import com.walkindb.server.sandbox.SandboxStatus;
 import com.walkindb.server.sql.AnswerMemory;
-import com.walkindb.server.sql.CallOutcome;
 import com.walkindb.server.time.Ticker;
 import com.walkindb.sqlite.Sqlite;
 import java.io.BufferedInputStream;
@@ -49,9 +47,8 @@ public final class WorkerMain {
     private final AnswerMemory answerMemory;
     private final DiskGuard ownDisk;
     private final java.nio.file.Path dataDir;
-    private final OutputStream out;
-    private final FrameOut frame = new FrameOut(); // guarded by out
-    private final boolean testHooks = TestHooks.enabled();
+    private final WorkerOutput output;
+    private final CallRunner runner;
     private final Object inputTurn = new Object();
     /** Threads at the input (reading, or waiting for their turn): never 0 while the worker runs. */
     private final AtomicInteger atInput = new AtomicInteger();
@@ -59,7 +56,7 @@ public final class WorkerMain {
     private FrameIn in; // guarded by inputTurn
 
     private WorkerMain(Config config, WorkerSettings settings, OutputStream out) throws IOException {
-        this.out = out;
+        this.output = new WorkerOutput(out);
         this.dataDir = config.dataDir();
         this.answerMemory = new AnswerMemory(settings.answerMemory());
         this.ownDisk = new DiskGuard(DiskGuard.Space.of(config.dataDir()), settings.diskMinFreeBytes(),
@@ -67,6 +64,7 @@ public final class WorkerMain {
         ConnectionCache cache = new ConnectionCache(settings.connectionCache(), settings.connectionIdle(), Ticker.SYSTEM);
         this.calls = new LocalCalls(id -> InstanceStore.databaseFileIn(config.dataDir(), id), cache, answerMemory,
                 config.limits().withQueryDeadline(settings.queryDeadline()), config.dataIo(), Ticker.SYSTEM);
+        this.runner = new CallRunner(calls, answerMemory, ownDisk, dataDir, output);
     }
 
     public static void main(String[] args) throws Exception {
@@ -95,7 +93,7 @@ public final class WorkerMain {
         // Not the server's "sandbox: ..." summary line: operators (and tests) grep for that one.
         String jail = "landlock " + sandbox.landlock() + "; seccomp " + sandbox.seccomp()
                 + (settings.warmup() ? "; " + worker.warmUp(config) : "");
-        worker.send(f -> Frames.ready(f, ProcessHandle.current().pid(), jail));
+        worker.output.send(f -> Frames.ready(f, ProcessHandle.current().pid(), jail));
         worker.housekeeping();
         worker.in = new FrameIn(new DataInputStream(new BufferedInputStream(new FileInputStream(FileDescriptor.in),
                 1 << 16)), Frames.MAX_FRAME_BYTES);
@@ -126,11 +124,7 @@ public final class WorkerMain {
                 atInput.incrementAndGet();
                 startThread(); // someone must read RELEASE, EVICT and other calls while this one runs
             }
-            switch (call) {
-                case Frames.Call c -> run(c);
-                case Frames.Job j -> runJob(j);
-                default -> throw new IllegalStateException("not a call: " + call);
-            }
+            runner.run(call);
             atInput.incrementAndGet();
         }
     }
@@ -160,7 +154,7 @@ public final class WorkerMain {
                     case Frames.EVICT -> {
                         long request = in.i64();
                         calls.evict(Frames.readWalkin(in));
-                        send(f -> Frames.evicted(f, request));
+                        output.send(f -> Frames.evicted(f, request));
                     }
                     default -> throw new IOException("unknown frame type " + type);
                 }
@@ -176,83 +170,6 @@ public final class WorkerMain {
         throw new IllegalStateException("halted");
     }
 
-    private void run(Frames.Call call) {
-        CallOutcome outcome;
-        try {
-            if (testHooks && TestHooks.matches(call.firstSql())) {
-                TestHooks.run(call.firstSql(), InstanceStore.databaseFileIn(dataDir, call.walkin()),
-                        () -> calls.evict(call.walkin()));
-            }
-            outcome = call.batch() == null
-                    ? calls.execute(call.walkin(), call.sql(), call.args(), disk(call.diskFlags()))
-                    : calls.executeBatch(call.walkin(), call.batch(), disk(call.diskFlags()));
-        } catch (OutOfMemoryError e) {
-            // Past the Java heap or the address-space cap: nothing here is to be trusted any more. The
-            // supervisor answers this worker's calls 503 and puts the spare in its place.
-            System.err.println("walkindb worker: out of memory (" + e.getMessage() + "); exiting");
-            Runtime.getRuntime().halt(5);
-            return;
-        } catch (Throwable t) {
-            log().error("worker: call on walk-in {} failed", call.walkin(), t);
-            String why = t.toString();
-            send(f -> Frames.failed(f, call.callId(), why));
-            return;
-        }
-        if (!send(f -> Frames.result(f, call.callId(), outcome)) && outcome instanceof CallOutcome.Success s) {
-            answerMemory.release(s.answerMemory());
-        }
-    }
-
-    /** An import or export: as a call, with its outcome in a RESULT frame. */
-    private void runJob(Frames.Job job) {
-        CallOutcome outcome;
-        try {
-            outcome = calls.job(job.walkin(), job.job(), disk(job.diskFlags()));
-        } catch (OutOfMemoryError e) {
-            System.err.println("walkindb worker: out of memory (" + e.getMessage() + "); exiting");
-            Runtime.getRuntime().halt(5);
-            return;
-        } catch (Throwable t) {
-            log().error("worker: data job on walk-in {} failed", job.walkin(), t);
-            String why = t.toString();
-            send(f -> Frames.failed(f, job.callId(), why));
-            return;
-        }
-        send(f -> Frames.result(f, job.callId(), outcome));
-    }
-
-    /** The supervisor's view of the volume, checked against our own on failure paths. */
-    private DiskState disk(int flags) {
-        return new DiskState() {
-            @Override
-            public boolean tripped() {
-                return (flags & Frames.DISK_TRIPPED) != 0;
-            }
-
-            @Override
-            public boolean nearlyFullNow() {
-                return (flags & Frames.DISK_NEARLY_FULL) != 0 || ownDisk.nearlyFullNow();
-            }
-        };
-    }
-
-    private interface Encoder {
-        void encode(FrameOut f);
-    }
-
-    private boolean send(Encoder encoder) {
-        synchronized (out) {
-            try {
-                encoder.encode(frame);
-                frame.writeTo(out);
-                out.flush();
-                return true;
-            } catch (IOException e) {
-                return false; // the supervisor is gone; serve() sees the end of its input
-            }
-        }
-    }
-
     private void housekeeping() {
         var timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "walkindb-worker-housekeeping");
@@ -265,7 +182,7 @@ public final class WorkerMain {
                 ownDisk.refresh();
                 var cache = calls.cacheFigures(); // the supervisor's metrics
                 Frames.Stats stats = new Frames.Stats(cache.hits(), cache.misses(), cache.size(), answerMemory.held());
-                send(f -> Frames.stats(f, stats));
+                output.send(f -> Frames.stats(f, stats));
             } catch (Throwable t) {
                 log().error("worker housekeeping failed; retrying in a second", t);
             }
