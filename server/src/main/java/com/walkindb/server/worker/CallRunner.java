@@ -6,6 +6,7 @@ import com.walkindb.server.instance.LocalCalls;
 import com.walkindb.server.sql.AnswerMemory;
 import com.walkindb.server.sql.CallOutcome;
 import java.nio.file.Path;
+import java.util.UUID;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -42,44 +43,45 @@ final class CallRunner {
     }
 
     private void run(Frames.Call call) {
-        CallOutcome outcome;
-        try {
+        answer(call.callId(), "call", call.walkin(), () -> {
             if (testHooks && TestHooks.matches(call.firstSql())) {
                 TestHooks.run(call.firstSql(), InstanceStore.databaseFileIn(dataDir, call.walkin()),
                         () -> calls.evict(call.walkin()));
             }
-            outcome = call.batch() == null
+            return call.batch() == null
                     ? calls.execute(call.walkin(), call.sql(), call.args(), disk(call.diskFlags()))
                     : calls.executeBatch(call.walkin(), call.batch(), disk(call.diskFlags()));
-        } catch (OutOfMemoryError e) {
-            outOfMemory(e);
-            return;
-        } catch (Throwable t) {
-            LoggerFactory.getLogger(CallRunner.class).error("worker: call on walk-in {} failed", call.walkin(), t);
-            String why = t.toString();
-            output.send(f -> Frames.failed(f, call.callId(), why));
-            return;
-        }
-        if (!output.send(f -> Frames.result(f, call.callId(), outcome)) && outcome instanceof CallOutcome.Success s) {
-            answerMemory.release(s.answerMemory());
-        }
+        });
     }
 
     /** An import or export: as a call, with its outcome in a RESULT frame. */
     private void runJob(Frames.Job job) {
+        answer(job.callId(), "data job", job.walkin(), () -> calls.job(job.walkin(), job.job(), disk(job.diskFlags())));
+    }
+
+    /** What a call or job does in the worker. */
+    private interface Work {
+        CallOutcome run() throws Exception;
+    }
+
+    /** Runs the work and sends its outcome: RESULT, or FAILED when it threw. */
+    private void answer(long callId, String what, UUID walkin, Work work) {
         CallOutcome outcome;
         try {
-            outcome = calls.job(job.walkin(), job.job(), disk(job.diskFlags()));
+            outcome = work.run();
         } catch (OutOfMemoryError e) {
             outOfMemory(e);
             return;
         } catch (Throwable t) {
-            LoggerFactory.getLogger(CallRunner.class).error("worker: data job on walk-in {} failed", job.walkin(), t);
+            LoggerFactory.getLogger(CallRunner.class).error("worker: {} on walk-in {} failed", what, walkin, t);
             String why = t.toString();
-            output.send(f -> Frames.failed(f, job.callId(), why));
+            output.send(f -> Frames.failed(f, callId, why));
             return;
         }
-        output.send(f -> Frames.result(f, job.callId(), outcome));
+        // Not sent: the supervisor is gone, and no RELEASE will come for the answer's share.
+        if (!output.send(f -> Frames.result(f, callId, outcome)) && outcome instanceof CallOutcome.Success s) {
+            answerMemory.release(s.answerMemory());
+        }
     }
 
     /**
