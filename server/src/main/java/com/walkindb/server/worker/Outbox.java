@@ -9,9 +9,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Frames on their way to one worker, written to its standard input by a platform thread of
  * their own. Callers are virtual threads, and a pipe write is blocking file I/O: on a virtual
- * thread the JDK pins the carrier and makes up for it with another carrier thread, which under
- * load cost about a thread start per call. Here a caller only queues its frame; the writer
- * writes whatever has queued up and flushes once per batch.
+ * thread it holds the carrier for as long as the pipe is full, so a worker that stopped reading
+ * could take every carrier (on older JDKs the JDK also started a carrier to make up for each
+ * write, about a thread start per call under load). Here a caller only queues its frame; the
+ * writer writes whatever has queued up and flushes once per batch. Writing from the caller when
+ * nothing was queued was measured on JDK 25: no CPU saved (docs/ARCHITECTURE.md).
  */
 final class Outbox {
     private final OutputStream out;
