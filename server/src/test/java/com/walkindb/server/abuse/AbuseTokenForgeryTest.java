@@ -8,6 +8,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -154,14 +156,28 @@ class AbuseTokenForgeryTest extends AbuseSuite {
     @Test
     void aTokenSignedWithARetiredSecretIsA404() throws Exception {
         try (OwnServer own = ownServer(Map.of("WALKINDB_TTL", String.valueOf(7 * 24 * 3600)))) {
+            // The secrets rotate at UTC midnight. Start half an hour before one, where fixed hops of
+            // 25 h once counted two rotations; the hops below are counted from the server's clock.
+            Instant now = createdAt(own.http.sql("SELECT 1").session());
+            own.server.advanceClock(Duration.between(now, nextMidnight(now)).minusMinutes(30));
             String token = own.http.sql("CREATE TABLE t(x)").session();
-            own.server.advanceClock(Duration.ofHours(25)); // rotated once: signed by the previous secret
-            expectOk(own.http.sql("SELECT * FROM t", token));
+            Instant created = createdAt(token);
+            own.server.advanceClock(Duration.between(created, nextMidnight(created)).plusHours(1)); // rotated once
+            expectOk(own.http.sql("SELECT * FROM t", token)); // signed by the previous secret
             own.server.advanceClock(Duration.ofHours(24)); // rotated twice: the secret is retired
             Reply a = own.http.sql("SELECT * FROM t", token);
             assertThat(a.status()).isEqualTo(404);
             assertThat(a.body()).isEqualTo(NOT_FOUND_BODY);
         }
+    }
+
+    /** When the server made the token's walk-in, by its own clock (the UUIDv7 id's milliseconds). */
+    private static Instant createdAt(String token) {
+        return Instant.ofEpochMilli(Tokens.instanceId(token).getMostSignificantBits() >>> 16);
+    }
+
+    private static Instant nextMidnight(Instant t) {
+        return t.truncatedTo(ChronoUnit.DAYS).plus(Duration.ofDays(1));
     }
 
     @Test
