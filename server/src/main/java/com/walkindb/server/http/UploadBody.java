@@ -36,6 +36,9 @@ final class UploadBody {
         boolean charge(long bytes);
     }
 
+    /** The most of a refused body read (and dropped) so that the refusal reaches its client. */
+    static final long DRAIN_BYTES = 1024 * 1024;
+
     private UploadBody() {}
 
     static Result copy(Request request, FileChannel out, long maxBytes, Limits limits, Meter meter)
@@ -56,10 +59,10 @@ final class UploadBody {
                 ByteBuffer bytes = chunk.getByteBuffer();
                 int size = bytes.remaining();
                 if (n + size > maxBytes) {
-                    return Result.TOO_LARGE;
+                    return drained(Result.TOO_LARGE, chunk, request, limits, start, n);
                 }
                 if (size > 0 && !meter.charge(size)) {
-                    return Result.OVER_BUDGET;
+                    return drained(Result.OVER_BUDGET, chunk, request, limits, start, n);
                 }
                 try {
                     while (bytes.hasRemaining()) {
@@ -76,5 +79,42 @@ final class UploadBody {
                 chunk.release();
             }
         }
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@link #DRAIN_BYTES} and at the
+     * body's minimum rate, then returns {@code refusal}. The server closes the connection after
+     * the refusal; closing it with bytes unread makes the kernel send a reset, which can reach
+     * the client before it has read the 413 (or 429) it was sent, so it would see a dropped
+     * connection instead. A body that goes on past the bound is cut off as before.
+     */
+    private static Result drained(Result refusal, Content.Chunk refused, Request request, Limits limits, long start,
+                                  long received) {
+        if (refused.isLast()) {
+            return refusal;
+        }
+        long dropped = 0;
+        Semaphore arrived = new Semaphore(0);
+        try {
+            while (dropped <= DRAIN_BYTES) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    long seen = received + dropped;
+                    RequestBody.awaitMore(request, arrived, start + RequestBody.allowanceNanos(seen, limits), seen, limits);
+                    continue;
+                }
+                try {
+                    if (Content.Chunk.isFailure(chunk) || chunk.isLast()) {
+                        return refusal;
+                    }
+                    dropped += chunk.remaining();
+                } finally {
+                    chunk.release();
+                }
+            }
+        } catch (IOException e) {
+            // too slow, or gone: the refusal stands, and the connection closes anyway
+        }
+        return refusal;
     }
 }
