@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
@@ -67,29 +68,29 @@ final class ImportEndpoint {
         Optional<CallResult> refusal = core.admit(caller);
         ex.metered = refusal.isEmpty();
         if (refusal.isPresent()) {
-            fail(outcomes.error(refusal.get().outcome()), response, callback, ex);
+            refuseUnread(outcomes.error(refusal.get().outcome()), request, response, callback, ex);
             return;
         }
         Path upload = null;
         try {
             Object job = job(request);
             if (job instanceof ApiError error) {
-                fail(error, response, callback, ex);
+                refuseUnread(error, request, response, callback, ex);
                 return;
             }
             long declared = request.getLength();
             if (declared > dataIo.maxImportBytes()) {
-                fail(ApiError.importTooLarge(dataIo), response, callback, ex);
+                refuseUnread(ApiError.importTooLarge(dataIo), request, response, callback, ex);
                 return;
             }
             if (data.storageFull()) {
-                fail(ApiError.serverStorageFull(), response, callback, ex); // before any budget is charged
+                refuseUnread(ApiError.serverStorageFull(), request, response, callback, ex); // before any budget is charged
                 return;
             }
             if (declared > 0) {
                 Verdict v = uploads.tryConsume(caller.key(), units(declared));
                 if (!v.allowed()) {
-                    fail(ApiError.importRateLimited(v.retryAfterSeconds()), response, callback, ex);
+                    refuseUnread(ApiError.importRateLimited(v.retryAfterSeconds()), request, response, callback, ex);
                     return;
                 }
             }
@@ -97,12 +98,12 @@ final class ImportEndpoint {
                 upload = spool.newFile();
             } catch (IOException e) {
                 LOG.warn("cannot make a spool file: {}", e.toString());
-                fail(ApiError.serverStorageFull(), response, callback, ex);
+                refuseUnread(ApiError.serverStorageFull(), request, response, callback, ex);
                 return;
             }
             ApiError spooled = receive(request, upload, declared < 0, caller);
             if (spooled != null) {
-                fail(spooled, response, callback, ex);
+                fail(spooled, response, callback, ex); // UploadBody read on past a cap or budget refusal itself
                 return;
             }
             ex.bodyRead = true;
@@ -235,6 +236,18 @@ final class ImportEndpoint {
         CallOutcome.Success s = (CallOutcome.Success) outcome;
         Responses.json(response, 200, s.body(), s.answerMemory() > 0
                 ? Callback.from(callback, () -> s.release().accept(s.answerMemory())) : callback);
+    }
+
+    /**
+     * A refusal before the body was read: what the client sends is read on and dropped first (up
+     * to the cap and a MiB more, see {@link UploadBody#drain}), so that it can read the refusal.
+     * Not when it asked to hear first (Expect: 100-continue): reading would ask it for the body.
+     */
+    private void refuseUnread(ApiError error, Request request, Response response, Callback callback, Exchange ex) {
+        if (!HttpHeaderValue.CONTINUE.is(request.getHeaders().get(HttpHeader.EXPECT))) {
+            UploadBody.drain(request, limits, dataIo.maxImportBytes() + UploadBody.DRAIN_BYTES);
+        }
+        fail(error, response, callback, ex);
     }
 
     private static void fail(ApiError error, Response response, Callback callback, Exchange ex) {

@@ -36,7 +36,7 @@ final class UploadBody {
         boolean charge(long bytes);
     }
 
-    /** The most of a refused body read (and dropped) so that the refusal reaches its client. */
+    /** How much of a body refused in its middle is still read (and dropped) so the refusal reaches its client. */
     static final long DRAIN_BYTES = 1024 * 1024;
 
     private UploadBody() {}
@@ -59,10 +59,10 @@ final class UploadBody {
                 ByteBuffer bytes = chunk.getByteBuffer();
                 int size = bytes.remaining();
                 if (n + size > maxBytes) {
-                    return drained(Result.TOO_LARGE, chunk, request, limits, start, n);
+                    return drained(Result.TOO_LARGE, chunk, request, limits);
                 }
                 if (size > 0 && !meter.charge(size)) {
-                    return drained(Result.OVER_BUDGET, chunk, request, limits, start, n);
+                    return drained(Result.OVER_BUDGET, chunk, request, limits);
                 }
                 try {
                     while (bytes.hasRemaining()) {
@@ -81,31 +81,36 @@ final class UploadBody {
         }
     }
 
-    /**
-     * Reads and drops what is left of a refused body, up to {@link #DRAIN_BYTES} and at the
-     * body's minimum rate, then returns {@code refusal}. The server closes the connection after
-     * the refusal; closing it with bytes unread makes the kernel send a reset, which can reach
-     * the client before it has read the 413 (or 429) it was sent, so it would see a dropped
-     * connection instead. A body that goes on past the bound is cut off as before.
-     */
-    private static Result drained(Result refusal, Content.Chunk refused, Request request, Limits limits, long start,
-                                  long received) {
-        if (refused.isLast()) {
-            return refusal;
+    /** Past a refusal in the middle of a body, at most {@link #DRAIN_BYTES} more is read (see {@link #drain}). */
+    private static Result drained(Result refusal, Content.Chunk refused, Request request, Limits limits) {
+        if (!refused.isLast()) {
+            drain(request, limits, DRAIN_BYTES);
         }
+        return refusal;
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@code maxBytes} and at the body's
+     * minimum rate. The server closes the connection after a refusal; closing it with bytes
+     * unread makes the kernel send a reset, which can reach a client that is still sending
+     * before it has read the refusal, so it would see a dropped connection instead. A body that
+     * goes on past the bound, or too slowly, is cut off as before.
+     */
+    static void drain(Request request, Limits limits, long maxBytes) {
+        long start = System.nanoTime();
         long dropped = 0;
         Semaphore arrived = new Semaphore(0);
         try {
-            while (dropped <= DRAIN_BYTES) {
+            while (dropped <= maxBytes) {
                 Content.Chunk chunk = request.read();
                 if (chunk == null) {
-                    long seen = received + dropped;
-                    RequestBody.awaitMore(request, arrived, start + RequestBody.allowanceNanos(seen, limits), seen, limits);
+                    RequestBody.awaitMore(request, arrived, start + RequestBody.allowanceNanos(dropped, limits), dropped,
+                            limits);
                     continue;
                 }
                 try {
                     if (Content.Chunk.isFailure(chunk) || chunk.isLast()) {
-                        return refusal;
+                        return;
                     }
                     dropped += chunk.remaining();
                 } finally {
@@ -115,6 +120,5 @@ final class UploadBody {
         } catch (IOException e) {
             // too slow, or gone: the refusal stands, and the connection closes anyway
         }
-        return refusal;
     }
 }
