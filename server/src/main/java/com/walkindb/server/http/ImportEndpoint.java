@@ -240,12 +240,12 @@ final class ImportEndpoint {
 
     /**
      * A refusal before the body was read: what the client sends is read on and dropped first (up
-     * to the cap and a MiB more, see {@link UploadBody#drain}), so that it can read the refusal.
+     * to the cap and a MiB more, see {@link RequestBody#drain}), so that it can read the refusal.
      * Not when it asked to hear first (Expect: 100-continue): reading would ask it for the body.
      */
     private void refuseUnread(ApiError error, Request request, Response response, Callback callback, Exchange ex) {
         if (!HttpHeaderValue.CONTINUE.is(request.getHeaders().get(HttpHeader.EXPECT))) {
-            UploadBody.drain(request, limits, dataIo.maxImportBytes() + UploadBody.DRAIN_BYTES);
+            RequestBody.drain(request, limits, dataIo.maxImportBytes() + RequestBody.DRAIN_BYTES);
         }
         fail(error, response, callback, ex);
     }

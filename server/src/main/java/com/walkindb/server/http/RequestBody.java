@@ -18,6 +18,9 @@ import org.eclipse.jetty.server.Request;
  * cuts a body that arrives too slowly (docs/API.md, "Slow request bodies").
  */
 final class RequestBody {
+    /** How much more of a body refused in its middle is still read (and dropped), see {@link #drain}. */
+    static final long DRAIN_BYTES = 1024 * 1024;
+
 
     /** The body fell behind the minimum rate, or Jetty's idle timeout ended it: 408. */
     static final class TooSlow extends IOException {
@@ -117,6 +120,39 @@ final class RequestBody {
         }
         throw new TooSlow("request body under " + limits.minBodyBytesPerSecond() + " bytes/s (" + received
                 + " bytes arrived)", null);
+    }
+
+    /**
+     * Reads and drops what is left of a refused body, up to {@code maxBytes} and at the body's
+     * minimum rate. The server closes the connection after a refusal; closing it with bytes
+     * unread makes the kernel send a reset, which can reach a client that is still sending
+     * before it has read the refusal, so it would see a dropped connection instead. A body that
+     * goes on past the bound, or too slowly, is cut off as before.
+     */
+    static void drain(Request request, Limits limits, long maxBytes) {
+        long start = System.nanoTime();
+        long dropped = 0;
+        Semaphore arrived = new Semaphore(0);
+        try {
+            while (dropped <= maxBytes) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    awaitMore(request, arrived, start + allowanceNanos(dropped, limits), dropped,
+                            limits);
+                    continue;
+                }
+                try {
+                    if (Content.Chunk.isFailure(chunk) || chunk.isLast()) {
+                        return;
+                    }
+                    dropped += chunk.remaining();
+                } finally {
+                    chunk.release();
+                }
+            }
+        } catch (IOException e) {
+            // too slow, or gone: the refusal stands, and the connection closes anyway
+        }
     }
 
     /** Jetty's failure of the body as an IOException; its idle timeout counts as too slow. */

@@ -36,9 +36,6 @@ final class UploadBody {
         boolean charge(long bytes);
     }
 
-    /** How much of a body refused in its middle is still read (and dropped) so the refusal reaches its client. */
-    static final long DRAIN_BYTES = 1024 * 1024;
-
     private UploadBody() {}
 
     static Result copy(Request request, FileChannel out, long maxBytes, Limits limits, Meter meter)
@@ -81,44 +78,11 @@ final class UploadBody {
         }
     }
 
-    /** Past a refusal in the middle of a body, at most {@link #DRAIN_BYTES} more is read (see {@link #drain}). */
+    /** Past a refusal in the middle of a body, at most {@link RequestBody#DRAIN_BYTES} more is read. */
     private static Result drained(Result refusal, Content.Chunk refused, Request request, Limits limits) {
         if (!refused.isLast()) {
-            drain(request, limits, DRAIN_BYTES);
+            RequestBody.drain(request, limits, RequestBody.DRAIN_BYTES);
         }
         return refusal;
-    }
-
-    /**
-     * Reads and drops what is left of a refused body, up to {@code maxBytes} and at the body's
-     * minimum rate. The server closes the connection after a refusal; closing it with bytes
-     * unread makes the kernel send a reset, which can reach a client that is still sending
-     * before it has read the refusal, so it would see a dropped connection instead. A body that
-     * goes on past the bound, or too slowly, is cut off as before.
-     */
-    static void drain(Request request, Limits limits, long maxBytes) {
-        long start = System.nanoTime();
-        long dropped = 0;
-        Semaphore arrived = new Semaphore(0);
-        try {
-            while (dropped <= maxBytes) {
-                Content.Chunk chunk = request.read();
-                if (chunk == null) {
-                    RequestBody.awaitMore(request, arrived, start + RequestBody.allowanceNanos(dropped, limits), dropped,
-                            limits);
-                    continue;
-                }
-                try {
-                    if (Content.Chunk.isFailure(chunk) || chunk.isLast()) {
-                        return;
-                    }
-                    dropped += chunk.remaining();
-                } finally {
-                    chunk.release();
-                }
-            }
-        } catch (IOException e) {
-            // too slow, or gone: the refusal stands, and the connection closes anyway
-        }
     }
 }

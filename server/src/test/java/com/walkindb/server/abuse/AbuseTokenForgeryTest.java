@@ -2,6 +2,7 @@ package com.walkindb.server.abuse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.walkindb.server.instance.Instance;
 import com.walkindb.server.testing.Http;
 import com.walkindb.server.testing.Reply;
 import java.net.URI;
@@ -171,9 +172,9 @@ class AbuseTokenForgeryTest extends AbuseSuite {
         }
     }
 
-    /** When the server made the token's walk-in, by its own clock (the UUIDv7 id's milliseconds). */
+    /** When the server made the token's walk-in, by its own clock (read from its UUIDv7 id). */
     private static Instant createdAt(String token) {
-        return Instant.ofEpochMilli(Tokens.instanceId(token).getMostSignificantBits() >>> 16);
+        return Instant.ofEpochMilli(Instance.createdMillis(Tokens.instanceId(token)));
     }
 
     private static Instant nextMidnight(Instant t) {
